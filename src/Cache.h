@@ -1,0 +1,34 @@
+/*
+ * Cache.h: compiled probe objects on disk, keyed by a hash of everything that
+ * affects the compiler's output. Entries are checked before use: a corrupt
+ * entry, or one (or a directory) that root did not write, is never loaded.
+ */
+#ifndef TCPTOP_CACHE_H
+#define TCPTOP_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "Hash.h"
+
+typedef struct Cache_ {
+   char* dir;        /* NULL: caching off */
+   bool usable;      /* dir exists (or was created) and is trusted */
+   char* problem;    /* why it is not usable */
+} Cache;
+
+/* dir NULL disables the cache. Creates dir (mode 0700) when missing. */
+void Cache_open(Cache* this, const char* dir);
+void Cache_close(Cache* this);
+
+/*
+ * Returns a malloc'd object or NULL (miss, corrupt, untrusted). *why, when
+ * given, is set (malloc'd) when an entry existed but was refused.
+ */
+char* Cache_get(Cache* this, HashDigest key, size_t* len, char** why);
+int Cache_put(Cache* this, HashDigest key, const void* data, size_t len);
+
+/* Path of an entry (malloc'd), for tests and diagnostics. */
+char* Cache_entryPath(const Cache* this, HashDigest key);
+
+#endif

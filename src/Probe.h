@@ -1,0 +1,81 @@
+/*
+ * Probe.h: a probe source file, its metadata, and the set of probes found in
+ * the built-in directory, /etc/tcptop/probes.d and any --probe-dir.
+ */
+#ifndef TCPTOP_PROBE_H
+#define TCPTOP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "XUtils.h"
+
+#define PROBE_SUFFIX ".bpf.c"
+
+typedef enum ProbeOrigin_ {
+   PROBE_BUILTIN,
+   PROBE_OVERRIDE,   /* a user file replacing a built-in of the same name */
+   PROBE_USER,
+} ProbeOrigin;
+
+typedef enum ProbeStatus_ {
+   PROBE_PENDING,
+   PROBE_OK,               /* compiled, loaded and attached */
+   PROBE_COMPILED,         /* compiled; load not attempted (not root, or check only) */
+   PROBE_LOADED,           /* verified by the kernel, not attached */
+   PROBE_BAD_METADATA,
+   PROBE_UNREADABLE,
+   PROBE_COMPILE_ERROR,
+   PROBE_VERIFIER_REJECTED,
+   PROBE_HOOK_UNAVAILABLE,
+   PROBE_LOAD_ERROR,
+} ProbeStatus;
+
+typedef struct ProbeMeta_ {
+   char* name;          /* optional @name; must match the file name */
+   char* description;
+   char** hooks;
+   int nHooks;
+   char** provides;
+   int nProvides;
+} ProbeMeta;
+
+typedef struct Probe_ {
+   char* name;          /* file name without .bpf.c */
+   char* path;
+   ProbeOrigin origin;
+   ProbeMeta meta;
+   Buf source;
+   ProbeStatus status;
+   char* message;       /* diagnostics or the reason for the status */
+   char* object;        /* compiled BPF ELF */
+   size_t objectLen;
+   bool fromCache;
+} Probe;
+
+typedef struct ProbeSet_ {
+   Probe** probes;
+   int count;
+} ProbeSet;
+
+/* Parses the leading comment's @key lines. Returns 0, or -1 with *err set. */
+int ProbeMeta_parse(const char* text, size_t len, ProbeMeta* meta, char** err);
+void ProbeMeta_done(ProbeMeta* meta);
+
+const char* Probe_originName(ProbeOrigin origin);
+const char* Probe_statusName(ProbeStatus status);
+void Probe_setStatus(Probe* this, ProbeStatus status, const char* message);
+/* Status that stops the probe from going further (compile, load). */
+bool Probe_failed(const Probe* this);
+
+void ProbeSet_init(ProbeSet* this);
+void ProbeSet_done(ProbeSet* this);
+/*
+ * Adds the probes of one directory; later directories override earlier ones
+ * by name. A missing optional directory is skipped. Returns 0, or -1 with
+ * *err naming the directory and the problem.
+ */
+int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional, char** err);
+Probe* ProbeSet_find(const ProbeSet* this, const char* name);
+
+#endif

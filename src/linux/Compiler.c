@@ -1,0 +1,383 @@
+/*
+ * Compiler.c: cache lookup in this process; compilation in forked children.
+ *
+ * A child dlopen()s tcptop-clang.so, parses the kernel BTF once, writes for
+ * each probe a vmlinux.h trimmed to the types the probe names (falling back
+ * to the full header when the trimmed one does not compile), compiles, and
+ * streams the results back through a pipe. The parent never maps LLVM.
+ */
+#include "config.h"
+#include "linux/Compiler.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "StrSet.h"
+#include "XUtils.h"
+#include "linux/BtfHeader.h"
+#include "linux/ClangBuild.h"
+#include "linux/EmbeddedHeaders.h"
+
+#define COMPILER_KEY_VERSION "tcptop-cache-1"
+#define COMPILER_MAX_JOBS 4
+#define COMPILER_MAX_FILES 64
+
+enum { RESULT_OK = 0, RESULT_ERROR = 1 };
+
+typedef struct ResultHeader_ {
+   uint32_t index;
+   uint32_t status;
+   uint64_t objectLen;
+   uint64_t diagLen;
+} ResultHeader;
+
+/* API headers are kept as consecutive "name\0text\0" records in one Buf. */
+int Compiler_readApiHeaders(const char* dir, Buf* out, char** err) {
+   DIR* d = opendir(dir);
+   if (!d) {
+      *err = xAsprintf("cannot read the probe API headers in %s: %s (reinstall tcptop)", dir, strerror(errno));
+      return -1;
+   }
+   int rc = 0;
+   for (struct dirent* e; rc == 0 && (e = readdir(d)) != NULL;) {
+      if (e->d_name[0] == '.' || !XUtils_endsWith(e->d_name, ".h"))
+         continue;
+      char* path = xAsprintf("%s/%s", dir, e->d_name);
+      Buf text;
+      Buf_init(&text);
+      int r = XUtils_readFile(path, &text);
+      if (r) {
+         *err = xAsprintf("cannot read %s: %s", path, strerror(r));
+         rc = -1;
+      } else {
+         Buf_append(out, e->d_name, strlen(e->d_name) + 1);
+         Buf_append(out, text.data, text.len + 1);
+      }
+      Buf_done(&text);
+      free(path);
+   }
+   closedir(d);
+   return rc;
+}
+
+static bool Compiler_nextRecord(const Buf* api, size_t* off, const char** name, const char** text, size_t* len) {
+   if (*off >= api->len)
+      return false;
+   *name = api->data + *off;
+   *text = *name + strlen(*name) + 1;
+   *len = strlen(*text);
+   *off = (size_t)(*text + *len + 1 - api->data);
+   return true;
+}
+
+HashDigest Compiler_key(const CompilerConfig* cfg, const Probe* probe, const Buf* api) {
+   Hash h;
+   Hash_init(&h);
+   Hash_str(&h, COMPILER_KEY_VERSION);
+   Hash_str(&h, cfg->compilerVersion ? cfg->compilerVersion : TCPTOP_LLVM_VERSION);
+   for (int i = 0; i < cfg->nDefines; i++)
+      Hash_str(&h, cfg->defines[i]);
+   uint32_t abi = CLANGBUILD_ABI;
+   Hash_field(&h, &abi, sizeof(abi));
+   Hash_field(&h, &cfg->kernel->digest, sizeof(cfg->kernel->digest));
+   Hash_str(&h, probe->path);
+   Hash_field(&h, probe->source.data, probe->source.len);
+   size_t off = 0;
+   const char *name, *text;
+   size_t len;
+   while (Compiler_nextRecord(api, &off, &name, &text, &len)) {
+      Hash_str(&h, name);
+      Hash_field(&h, text, len);
+   }
+   for (unsigned i = 0; i < EmbeddedHeaders_count; i++) {
+      Hash_str(&h, EmbeddedHeaders[i].name);
+      Hash_field(&h, EmbeddedHeaders[i].data, EmbeddedHeaders[i].len);
+   }
+   return Hash_final(&h);
+}
+
+/* ---- child side ---------------------------------------------------------- */
+
+typedef struct ChildCtx_ {
+   const CompilerConfig* cfg;
+   const Buf* api;
+   ClangBuild_compile_fn compile;
+   BtfHeader* btf;
+   Buf fullHeader;        /* generated on first need */
+   ClangBuild_File files[COMPILER_MAX_FILES];
+   size_t nFiles;
+   char* paths[COMPILER_MAX_FILES];
+} ChildCtx;
+
+static int Child_writeAll(int fd, const void* data, size_t len) {
+   const char* p = data;
+   while (len > 0) {
+      ssize_t n = write(fd, p, len);
+      if (n < 0 && errno == EINTR)
+         continue;
+      if (n <= 0)
+         return -1;
+      p += n;
+      len -= (size_t)n;
+   }
+   return 0;
+}
+
+static void Child_send(int fd, uint32_t index, uint32_t status, const char* obj, size_t objLen, const char* diag) {
+   ResultHeader rh = { index, status, objLen, diag ? strlen(diag) : 0 };
+   if (Child_writeAll(fd, &rh, sizeof(rh)) < 0 || Child_writeAll(fd, obj, objLen) < 0 ||
+       Child_writeAll(fd, diag, rh.diagLen) < 0)
+      _exit(3);
+}
+
+static void Child_addFile(ChildCtx* c, char* path, const char* data, size_t len) {
+   if (c->nFiles >= COMPILER_MAX_FILES - 1)
+      return;
+   c->paths[c->nFiles] = path;
+   c->files[c->nFiles++] = (ClangBuild_File){ path, data, len };
+}
+
+static void Child_setupFiles(ChildCtx* c) {
+   size_t off = 0;
+   const char *name, *text;
+   size_t len;
+   while (Compiler_nextRecord(c->api, &off, &name, &text, &len))
+      Child_addFile(c, xAsprintf("%s/%s", COMPILER_INCLUDE_DIR, name), text, len);
+   for (unsigned i = 0; i < EmbeddedHeaders_count; i++)
+      Child_addFile(c, xAsprintf("%s/%s", COMPILER_INCLUDE_DIR, EmbeddedHeaders[i].name),
+                    EmbeddedHeaders[i].data, EmbeddedHeaders[i].len);
+}
+
+static int Child_compileWith(ChildCtx* c, const Probe* p, const char* vmlinux, size_t vlen, ClangBuild_Output* out) {
+   c->files[c->nFiles] = (ClangBuild_File){ COMPILER_INCLUDE_DIR "/vmlinux.h", vmlinux, vlen };
+   const char* args[64] = { "-I" COMPILER_INCLUDE_DIR };
+   size_t nArgs = 1;
+   for (int i = 0; i < c->cfg->nDefines && nArgs < 32; i++)
+      args[nArgs++] = c->cfg->defines[i];
+   if (!c->cfg->kernel->haveBtf) {
+      for (const char* const* a = KernelTypes_headerArgs(c->cfg->kernel); *a && nArgs < 63; a++)
+         args[nArgs++] = *a;
+   }
+   ClangBuild_Input in = {
+      .sourcePath = p->path, .source = p->source.data, .sourceLen = p->source.len,
+      .files = c->files, .nFiles = c->nFiles + 1,
+      .args = args, .nArgs = nArgs, .resourceDir = TCPTOP_CLANG_RESOURCE_DIR,
+   };
+   return c->compile(&in, out);
+}
+
+static void Child_freeOutput(ClangBuild_Output* out) {
+   free(out->object);
+   free(out->diagnostics);
+   memset(out, 0, sizeof(*out));
+}
+
+/* Trimmed vmlinux.h first; the full one when that fails. */
+static int Child_compileProbe(ChildCtx* c, const Probe* p, ClangBuild_Output* out) {
+   if (!c->btf) {
+      const char* shim = KernelTypes_headersShim();
+      return Child_compileWith(c, p, shim, strlen(shim), out);
+   }
+   StrSet names;
+   StrSet_init(&names);
+   BtfHeader_addBaseNames(&names);
+   StrSet_addIdentifiers(&names, p->source.data, p->source.len);
+   for (size_t i = 0; i < c->nFiles; i++)
+      StrSet_addIdentifiers(&names, c->files[i].data, c->files[i].len);
+   Buf trimmed;
+   Buf_init(&trimmed);
+   int rc = BtfHeader_dumpNamed(c->btf, &names, &trimmed);
+   StrSet_done(&names);
+   if (rc == 0)
+      rc = Child_compileWith(c, p, trimmed.data, trimmed.len, out);
+   Buf_done(&trimmed);
+   if (rc == 0)
+      return 0;
+   Child_freeOutput(out);
+   if (c->fullHeader.len == 0 && BtfHeader_dumpAll(c->btf, &c->fullHeader) != 0) {
+      out->diagnostics = xStrdup("cannot generate vmlinux.h from the kernel BTF");
+      return -1;
+   }
+   return Child_compileWith(c, p, c->fullHeader.data, c->fullHeader.len, out);
+}
+
+static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* todo, int n, int fd) {
+   ChildCtx c = { .cfg = cfg, .api = api };
+   Buf_init(&c.fullHeader);
+   void* mod = dlopen(cfg->modulePath, RTLD_NOW | RTLD_LOCAL);
+   ClangBuild_abi_fn abi = mod ? (ClangBuild_abi_fn)dlsym(mod, "ClangBuild_abi") : NULL;
+   c.compile = mod ? (ClangBuild_compile_fn)dlsym(mod, "ClangBuild_compile") : NULL;
+   char* problem = NULL;
+   if (!mod)
+      problem = xAsprintf("cannot load the probe compiler: %s (reinstall tcptop)", dlerror());
+   else if (!abi || !c.compile || abi() != CLANGBUILD_ABI)
+      problem = xAsprintf("the probe compiler %s does not match this tcptop (reinstall tcptop)", cfg->modulePath);
+   else if (cfg->kernel->haveBtf)
+      c.btf = BtfHeader_open(cfg->kernel->btfPath, &problem);
+   Child_setupFiles(&c);
+   for (int i = 0; i < n; i++) {
+      const Probe* p = set->probes[todo[i]];
+      ClangBuild_Output out = {0};
+      int rc = problem ? -1 : Child_compileProbe(&c, p, &out);
+      Child_send(fd, (uint32_t)todo[i], rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen,
+                 problem ? problem : out.diagnostics);
+   }
+   _exit(0);
+}
+
+/* ---- parent side --------------------------------------------------------- */
+
+static void Compiler_takeResults(ProbeSet* set, const Buf* in) {
+   size_t off = 0;
+   while (off + sizeof(ResultHeader) <= in->len) {
+      ResultHeader rh;
+      memcpy(&rh, in->data + off, sizeof(rh));
+      off += sizeof(rh);
+      if (rh.index >= (uint32_t)set->count || off + rh.objectLen + rh.diagLen > in->len)
+         return;
+      Probe* p = set->probes[rh.index];
+      char* diag = xStrndup(in->data + off + rh.objectLen, rh.diagLen);
+      if (rh.status == RESULT_OK) {
+         p->object = xMalloc(rh.objectLen);
+         memcpy(p->object, in->data + off, rh.objectLen);
+         p->objectLen = rh.objectLen;
+         Probe_setStatus(p, PROBE_COMPILED, rh.diagLen ? diag : NULL);
+      } else {
+         Probe_setStatus(p, PROBE_COMPILE_ERROR, rh.diagLen ? diag : "compilation failed without diagnostics");
+      }
+      free(diag);
+      off += rh.objectLen + rh.diagLen;
+   }
+}
+
+static void Compiler_failPending(ProbeSet* set, const int* todo, int n, const char* msg) {
+   for (int i = 0; i < n; i++) {
+      Probe* p = set->probes[todo[i]];
+      if (p->status == PROBE_PENDING)
+         Probe_setStatus(p, PROBE_COMPILE_ERROR, msg);
+   }
+}
+
+static void Compiler_collect(ProbeSet* set, int fd, pid_t pid, const int* todo, int n) {
+   if (fd < 0 || pid <= 0) {
+      char* msg = xAsprintf("cannot start the probe compiler process: %s", strerror(errno));
+      Compiler_failPending(set, todo, n, msg);
+      free(msg);
+      return;
+   }
+   Buf in;
+   Buf_init(&in);
+   for (;;) {
+      Buf_reserve(&in, 65536);
+      ssize_t r = read(fd, in.data + in.len, in.cap - in.len - 1);
+      if (r < 0 && errno == EINTR)
+         continue;
+      if (r <= 0)
+         break;
+      in.len += (size_t)r;
+   }
+   close(fd);
+   int status = 0;
+   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      ;
+   Compiler_takeResults(set, &in);
+   Buf_done(&in);
+   char* msg = WIFSIGNALED(status)
+      ? xAsprintf("the probe compiler crashed (signal %d) while compiling this probe", WTERMSIG(status))
+      : xAsprintf("the probe compiler exited (status %d) before compiling this probe", WEXITSTATUS(status));
+   Compiler_failPending(set, todo, n, msg);
+   free(msg);
+}
+
+static int Compiler_jobs(const CompilerConfig* cfg, int misses) {
+   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+   int jobs = cfg->jobs > 0 ? cfg->jobs : (int)(cpus > 0 ? cpus : 1);
+   if (jobs > COMPILER_MAX_JOBS)
+      jobs = COMPILER_MAX_JOBS;
+   return jobs < misses ? jobs : misses;
+}
+
+/* Splits the misses round-robin over the children and waits for them all. */
+static void Compiler_spawn(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* misses, int n) {
+   int jobs = Compiler_jobs(cfg, n);
+   int fds[COMPILER_MAX_JOBS];
+   pid_t pids[COMPILER_MAX_JOBS];
+   int* part[COMPILER_MAX_JOBS] = {0};
+   int partLen[COMPILER_MAX_JOBS] = {0};
+   for (int j = 0; j < jobs; j++)
+      part[j] = xCalloc((size_t)n, sizeof(int));
+   for (int i = 0; i < n; i++)
+      part[i % jobs][partLen[i % jobs]++] = misses[i];
+   fflush(NULL);
+   for (int j = 0; j < jobs; j++) {
+      int pfd[2];
+      pids[j] = -1;
+      if (pipe(pfd) < 0)
+         continue;
+      pids[j] = fork();
+      if (pids[j] == 0) {
+         close(pfd[0]);
+         Child_run(cfg, api, set, part[j], partLen[j], pfd[1]);
+      }
+      close(pfd[1]);
+      fds[j] = pfd[0];
+      if (pids[j] < 0)
+         close(pfd[0]);
+   }
+   for (int j = 0; j < jobs; j++) {
+      Compiler_collect(set, pids[j] > 0 ? fds[j] : -1, pids[j], part[j], partLen[j]);
+      free(part[j]);
+   }
+}
+
+int Compiler_compileAll(const CompilerConfig* cfg, ProbeSet* set, char** err) {
+   if (cfg->kernel->error) {
+      *err = xStrdup(cfg->kernel->error);
+      return -1;
+   }
+   Buf api;
+   Buf_init(&api);
+   if (Compiler_readApiHeaders(cfg->includeDir, &api, err) < 0) {
+      Buf_done(&api);
+      return -1;
+   }
+   int* misses = xCalloc((size_t)set->count + 1, sizeof(int));
+   HashDigest* keys = xCalloc((size_t)set->count + 1, sizeof(HashDigest));
+   int nMiss = 0;
+   for (int i = 0; i < set->count; i++) {
+      Probe* p = set->probes[i];
+      if (Probe_failed(p))
+         continue;
+      Probe_setStatus(p, PROBE_PENDING, NULL);
+      keys[i] = Compiler_key(cfg, p, &api);
+      char* why = NULL;
+      p->object = Cache_get(cfg->cache, keys[i], &p->objectLen, &why);
+      if (p->object) {
+         p->fromCache = true;
+         Probe_setStatus(p, PROBE_COMPILED, NULL);
+      } else {
+         misses[nMiss++] = i;
+      }
+      if (why)
+         XUtils_error("%s", why);
+      free(why);
+   }
+   if (nMiss > 0)
+      Compiler_spawn(cfg, &api, set, misses, nMiss);
+   for (int i = 0; i < nMiss; i++) {
+      Probe* p = set->probes[misses[i]];
+      if (p->status == PROBE_COMPILED)
+         Cache_put(cfg->cache, keys[misses[i]], p->object, p->objectLen);
+   }
+   free(misses);
+   free(keys);
+   Buf_done(&api);
+   return 0;
+}

@@ -1,0 +1,287 @@
+/*
+ * Loader.c: bpf_object__open_mem, map sharing, load, attach.
+ */
+#include "config.h"
+#include "linux/Loader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/magic.h>
+
+#include "XUtils.h"
+
+/*
+ * libbpf's print callback has no context pointer, so its messages go to this
+ * one buffer; the loader takes what it needs after each step.
+ */
+static Buf Loader_libbpfLog;
+
+static int Loader_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+   if (level == LIBBPF_DEBUG)
+      return 0;
+   Buf_vprintf(&Loader_libbpfLog, fmt, args);
+   return 0;
+}
+
+static void Loader_findCgroupRoot(Loader* this) {
+   static const char* const candidates[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+   for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+      struct statfs sf;
+      if (statfs(candidates[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+         this->cgroupFd = open(candidates[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+         if (this->cgroupFd >= 0) {
+            this->cgroupPath = xStrdup(candidates[i]);
+            return;
+         }
+      }
+   }
+}
+
+void Loader_init(Loader* this) {
+   memset(this, 0, sizeof(*this));
+   this->cgroupFd = -1;
+   this->log = xMalloc(LOADER_LOG_SIZE);
+   Buf_init(&Loader_libbpfLog);
+   libbpf_set_print(Loader_print);
+   libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+   Loader_findCgroupRoot(this);
+}
+
+static void LoadedProbe_destroy(LoadedProbe* lp) {
+   for (int i = 0; i < lp->nLinks; i++)
+      bpf_link__destroy(lp->links[i]);
+   lp->nLinks = 0;
+   bpf_object__close(lp->obj);
+   lp->obj = NULL;
+}
+
+void Loader_done(Loader* this) {
+   for (int i = 0; i < this->count; i++)
+      LoadedProbe_destroy(&this->loaded[i]);
+   for (int i = 0; i < this->nShared; i++) {
+      close(this->shared[i].fd);
+      free(this->shared[i].name);
+   }
+   if (this->cgroupFd >= 0)
+      close(this->cgroupFd);
+   free(this->loaded);
+   free(this->shared);
+   free(this->cgroupPath);
+   free(this->log);
+   free(this->tracefsProblem);
+   Buf_done(&Loader_libbpfLog);
+   memset(this, 0, sizeof(*this));
+   this->cgroupFd = -1;
+}
+
+/* The last `lines` lines of a log, trimmed. */
+static char* Loader_tail(const char* log, int lines) {
+   size_t n = strlen(log);
+   while (n > 0 && (log[n - 1] == '\n' || log[n - 1] == ' '))
+      n--;
+   size_t start = n;
+   for (int seen = 0; start > 0; start--) {
+      if (log[start - 1] == '\n' && ++seen == lines)
+         break;
+   }
+   return xStrndup(log + start, n - start);
+}
+
+static int Loader_sharedFd(const Loader* this, const char* name) {
+   for (int i = 0; i < this->nShared; i++) {
+      if (strcmp(this->shared[i].name, name) == 0)
+         return this->shared[i].fd;
+   }
+   return -1;
+}
+
+static int Loader_reuseShared(Loader* this, struct bpf_object* obj) {
+   struct bpf_map* map;
+   bpf_object__for_each_map(map, obj) {
+      if (bpf_map__is_internal(map))
+         continue;
+      int fd = Loader_sharedFd(this, bpf_map__name(map));
+      if (fd >= 0 && bpf_map__reuse_fd(map, fd) < 0)
+         return -errno;
+   }
+   return 0;
+}
+
+static void Loader_registerShared(Loader* this, struct bpf_object* obj) {
+   struct bpf_map* map;
+   bpf_object__for_each_map(map, obj) {
+      if (bpf_map__is_internal(map) || Loader_sharedFd(this, bpf_map__name(map)) >= 0)
+         continue;
+      int fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+      if (fd < 0)
+         continue;
+      this->shared = xRealloc(this->shared, sizeof(SharedMap) * (size_t)(this->nShared + 1));
+      this->shared[this->nShared++] = (SharedMap){ xStrdup(bpf_map__name(map)), fd };
+   }
+}
+
+/* Program types this kernel cannot load at all: the hook is unavailable. */
+static char* Loader_unsupportedType(struct bpf_object* obj) {
+   struct bpf_program* prog;
+   bpf_object__for_each_program(prog, obj) {
+      enum bpf_prog_type type = bpf_program__type(prog);
+      if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM || type == BPF_PROG_TYPE_EXT)
+         continue;   /* need an attach target to probe; judged at load */
+      if (libbpf_probe_bpf_prog_type(type, NULL) == 0)
+         return xAsprintf("%s: this kernel does not support %s programs", bpf_program__section_name(prog),
+                          libbpf_bpf_prog_type_str(type));
+   }
+   return NULL;
+}
+
+static bool Loader_isCgroupProg(enum bpf_prog_type type) {
+   return type == BPF_PROG_TYPE_CGROUP_SKB || type == BPF_PROG_TYPE_SOCK_OPS ||
+          type == BPF_PROG_TYPE_CGROUP_SOCK || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
+          type == BPF_PROG_TYPE_CGROUP_SOCKOPT;
+}
+
+static char* Loader_attachHint(enum bpf_prog_type type, int err) {
+   if (type == BPF_PROG_TYPE_KPROBE)
+      return xAsprintf("kprobes cannot be attached on this kernel (%s; needs CONFIG_KPROBE_EVENTS)", strerror(err));
+   if (type == BPF_PROG_TYPE_TRACING)
+      return xAsprintf("fentry/fexit cannot be attached on this kernel (%s)", strerror(err));
+   if (err == ENOENT)
+      return xStrdup("no such hook on this kernel (tracepoint or function not found)");
+   return xStrdup(strerror(err));
+}
+
+/*
+ * Tracepoint and kprobe attachment reads event ids from tracefs. Where it is
+ * not mounted (minimal systems, containers), mount it in a mount namespace of
+ * tcptop's own, so the host's mounts are left exactly as they were.
+ */
+static const char* Loader_ensureTracefs(Loader* this) {
+   if (this->tracefsChecked)
+      return this->tracefsProblem;
+   this->tracefsChecked = true;
+   if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+      return NULL;
+   if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+       mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+      this->tracefsProblem = xAsprintf("tracefs is not mounted at /sys/kernel/tracing and tcptop could not mount it (%s): "
+                                       "mount it with 'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno));
+   return this->tracefsProblem;
+}
+
+static int Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
+   struct bpf_program* prog;
+   bpf_object__for_each_program(prog, lp->obj) {
+      if (!bpf_program__autoload(prog))
+         continue;
+      enum bpf_prog_type type = bpf_program__type(prog);
+      struct bpf_link* link = NULL;
+      const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Loader_ensureTracefs(this) : NULL;
+      if (tracefs) {
+         *why = xAsprintf("%s: %s", bpf_program__section_name(prog), tracefs);
+         return -1;
+      }
+      if (Loader_isCgroupProg(type) && this->cgroupFd < 0) {
+         *why = xAsprintf("%s: no cgroup v2 hierarchy is mounted (/sys/fs/cgroup or /sys/fs/cgroup/unified)",
+                          bpf_program__section_name(prog));
+         return -1;
+      }
+      link = Loader_isCgroupProg(type) ? bpf_program__attach_cgroup(prog, this->cgroupFd) : bpf_program__attach(prog);
+      if (!link) {
+         int err = errno;
+         char* hint = Loader_attachHint(type, err);
+         *why = xAsprintf("%s: attach failed: %s", bpf_program__section_name(prog), hint);
+         free(hint);
+         return -1;
+      }
+      if (lp->nLinks < LOADER_MAX_LINKS)
+         lp->links[lp->nLinks++] = link;
+   }
+   return 0;
+}
+
+static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err) {
+   struct bpf_program* prog;
+   bpf_object__for_each_program(prog, obj) {
+      enum bpf_prog_type type = bpf_program__type(prog);
+      if ((type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) && (err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0])
+         return xAsprintf("%s: BTF tracing programs (fentry/fexit/LSM) are not available on this kernel",
+                          bpf_program__section_name(prog));
+   }
+   if (this->log[0])
+      return Loader_tail(this->log, LOADER_LOG_TAIL);
+   if (Loader_libbpfLog.len)
+      return Loader_tail(Buf_cstr(&Loader_libbpfLog), 3);
+   return xStrdup(strerror(err));
+}
+
+static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
+   this->log[0] = '\0';
+   Loader_libbpfLog.len = 0;
+   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = p->name,
+               .kernel_log_buf = this->log, .kernel_log_size = LOADER_LOG_SIZE);
+   struct bpf_object* obj = bpf_object__open_mem(p->object, p->objectLen, &opts);
+   if (!obj) {
+      char* msg = xAsprintf("libbpf cannot open the compiled object: %s", strerror(errno));
+      Probe_setStatus(p, PROBE_LOAD_ERROR, msg);
+      free(msg);
+      return;
+   }
+   char* why = Loader_unsupportedType(obj);
+   ProbeStatus failure = PROBE_HOOK_UNAVAILABLE;
+   int err = why ? 0 : Loader_reuseShared(this, obj);
+   if (!why && err) {
+      why = xAsprintf("cannot share a map with another probe: %s", strerror(-err));
+      failure = PROBE_LOAD_ERROR;
+   }
+   if (!why && (err = bpf_object__load(obj)) < 0) {
+      why = Loader_loadFailure(this, obj, -err);
+      failure = strstr(why, "not available") ? PROBE_HOOK_UNAVAILABLE : PROBE_VERIFIER_REJECTED;
+   }
+   LoadedProbe lp = { .probe = p, .obj = obj };
+   if (!why && attach && Loader_attach(this, &lp, &why) < 0)
+      failure = PROBE_HOOK_UNAVAILABLE;
+   if (why) {
+      LoadedProbe_destroy(&lp);
+      Probe_setStatus(p, failure, why);
+      free(why);
+      return;
+   }
+   Loader_registerShared(this, obj);
+   Probe_setStatus(p, attach ? PROBE_OK : PROBE_LOADED, NULL);
+   this->loaded = xRealloc(this->loaded, sizeof(LoadedProbe) * (size_t)(this->count + 1));
+   this->loaded[this->count++] = lp;
+}
+
+void Loader_loadAll(Loader* this, ProbeSet* set, bool attach) {
+   for (int i = 0; i < set->count; i++) {
+      Probe* p = set->probes[i];
+      if (p->status == PROBE_COMPILED)
+         Loader_loadOne(this, p, attach);
+   }
+}
+
+struct bpf_map* Loader_findMap(const Loader* this, const char* name) {
+   for (int i = 0; i < this->count; i++) {
+      struct bpf_map* map = bpf_object__find_map_by_name(this->loaded[i].obj, name);
+      if (map)
+         return map;
+   }
+   return NULL;
+}
+
+int Loader_attachedCount(const Loader* this) {
+   int n = 0;
+   for (int i = 0; i < this->count; i++)
+      n += this->loaded[i].nLinks > 0;
+   return n;
+}

@@ -1,0 +1,69 @@
+/*
+ * linux/Platform.c: the eBPF backend: kernel types, compile, load, attach.
+ */
+#include "config.h"
+#include "Platform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "Cache.h"
+#include "XUtils.h"
+#include "linux/Compiler.h"
+#include "linux/EventStream.h"
+#include "linux/KernelTypes.h"
+#include "linux/Loader.h"
+
+struct Platform_ {
+   Cache cache;
+   KernelTypes kernel;
+   Loader loader;
+   bool loaderUsed;
+};
+
+Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err) {
+   Platform* this = xCalloc(1, sizeof(*this));
+   char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
+   Cache_open(&this->cache, cacheDir);
+   free(cacheDir);
+   if (this->cache.problem)
+      XUtils_error("%s", this->cache.problem);
+   KernelTypes_find(&this->kernel, NULL);
+   CompilerConfig cfg = {
+      .modulePath = paths->compilerModule, .includeDir = paths->includeDir,
+      .cache = &this->cache, .kernel = &this->kernel,
+   };
+   if (Compiler_compileAll(&cfg, set, err) < 0) {
+      Platform_free(this);
+      return NULL;
+   }
+   if (load) {
+      Loader_init(&this->loader);
+      this->loaderUsed = true;
+      Loader_loadAll(&this->loader, set, attach);
+   }
+   return this;
+}
+
+void Platform_free(Platform* this) {
+   if (!this)
+      return;
+   if (this->loaderUsed)
+      Loader_done(&this->loader);
+   KernelTypes_done(&this->kernel);
+   Cache_close(&this->cache);
+   free(this);
+}
+
+int Platform_run(Platform* this, const ProbeSet* set) {
+   return EventStream_run(&this->loader, set);
+}
+
+const char* Platform_versions(void) {
+   static char buf[128];
+   snprintf(buf, sizeof(buf), "eBPF backend: LLVM/clang %s, libbpf %d.%d", TCPTOP_LLVM_VERSION,
+            (int)libbpf_major_version(), (int)libbpf_minor_version());
+   return buf;
+}

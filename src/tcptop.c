@@ -1,0 +1,95 @@
+/*
+ * tcptop.c: entry point: parse the command line, find the probes, then list
+ * them or run the monitor.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "CommandLine.h"
+#include "ListProbes.h"
+#include "Paths.h"
+#include "Platform.h"
+#include "Privilege.h"
+#include "Probe.h"
+#include "ProbeDiscovery.h"
+#include "XUtils.h"
+
+static int tcptop_listProbes(const Settings* settings, const Paths* paths, ProbeSet* set) {
+   bool privileged = Privilege_canLoad();
+   char* err = NULL;
+   Platform* platform = Platform_setup(settings, paths, set, privileged, privileged, &err);
+   if (!platform) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   ListProbes_print(stdout, set, privileged);
+   Platform_free(platform);
+   return 0;
+}
+
+static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
+   char* err = NULL;
+   Platform* platform = Platform_setup(settings, paths, set, true, true, &err);
+   if (!platform) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   int attached = 0;
+   for (int i = 0; i < set->count; i++) {
+      Probe* p = set->probes[i];
+      if (p->status == PROBE_OK)
+         attached++;
+      else
+         XUtils_error("probe %s skipped: %s: %s", p->name, Probe_statusName(p->status),
+                      p->message ? p->message : "");
+   }
+   int rc = 1;
+   if (attached == 0)
+      XUtils_error("no probe could be attached: see 'tcptop --list-probes'");
+   else
+      rc = Platform_run(platform, set);
+   Platform_free(platform);
+   return rc;
+}
+
+int main(int argc, char** argv) {
+   Settings settings;
+   Settings_init(&settings);
+   if (CommandLine_parse(&settings, argc, argv) < 0)
+      return 2;
+   if (settings.help) {
+      CommandLine_usage(stdout);
+      return 0;
+   }
+   if (settings.version) {
+      printf("tcptop %s\n%s\n", PACKAGE_VERSION, Platform_versions());
+      return 0;
+   }
+   if (!settings.listProbes && !Privilege_canLoad()) {
+      char* msg = Privilege_message();
+      XUtils_error("%s", msg);
+      free(msg);
+      return 1;
+   }
+   Paths paths;
+   Paths_init(&paths);
+   ProbeSet set;
+   ProbeSet_init(&set);
+   char* err = NULL;
+   int rc;
+   if (ProbeDiscovery_run(&settings, &paths, &set, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      rc = 2;
+   } else {
+      rc = settings.listProbes ? tcptop_listProbes(&settings, &paths, &set) : tcptop_monitor(&settings, &paths, &set);
+   }
+   ProbeSet_done(&set);
+   Paths_done(&paths);
+   Settings_done(&settings);
+   return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * check.h: the unit tests' assertions. Each CHECK prints one line on failure;
+ * the test exits non-zero if any failed (automake's harness counts the test).
+ */
+#ifndef TCPTOP_TEST_CHECK_H
+#define TCPTOP_TEST_CHECK_H
+
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int check_failures;
+static int check_count;
+
+#define CHECK(cond) do { \
+   check_count++; \
+   if (!(cond)) { \
+      check_failures++; \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+   } \
+} while (0)
+
+#define CHECK_STR(a, b) do { \
+   const char* check_a_ = (a); const char* check_b_ = (b); \
+   check_count++; \
+   if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) { \
+      check_failures++; \
+      fprintf(stderr, "%s:%d: CHECK_STR failed: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, \
+              #a, check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)"); \
+   } \
+} while (0)
+
+#define CHECK_CONTAINS(hay, needle) do { \
+   const char* check_h_ = (hay); \
+   check_count++; \
+   if (!check_h_ || !strstr(check_h_, (needle))) { \
+      check_failures++; \
+      fprintf(stderr, "%s:%d: CHECK_CONTAINS failed: %s = \"%s\" lacks \"%s\"\n", __FILE__, __LINE__, \
+              #hay, check_h_ ? check_h_ : "(null)", (needle)); \
+   } \
+} while (0)
+
+static int check_rmEntry(const char* path, const struct stat* st, int flag, struct FTW* ftw) {
+   (void)st; (void)flag; (void)ftw;
+   return remove(path);
+}
+
+/* Removes a temporary directory tree. */
+static inline void check_rmtree(const char* dir) {
+   nftw(dir, check_rmEntry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static inline int check_done(const char* name) {
+   printf("%s: %d checks, %d failed\n", name, check_count, check_failures);
+   return check_failures ? 1 : 0;
+}
+
+#endif
