@@ -151,6 +151,9 @@ static bool Loader_isCgroupProg(enum bpf_prog_type type) {
 }
 
 static char* Loader_attachHint(enum bpf_prog_type type, int err) {
+   if (type == BPF_PROG_TYPE_TRACEPOINT && err == EACCES)
+      return xStrdup("the kernel refused it: the program reads past the end of the tracepoint's record "
+                     "(check the field offsets against /sys/kernel/tracing/events/.../format)");
    if (type == BPF_PROG_TYPE_KPROBE)
       return xAsprintf("kprobes cannot be attached on this kernel (%s; needs CONFIG_KPROBE_EVENTS)", strerror(err));
    if (type == BPF_PROG_TYPE_TRACING)
@@ -178,7 +181,8 @@ static const char* Loader_ensureTracefs(Loader* this) {
    return this->tracefsProblem;
 }
 
-static int Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
+/* Returns PROBE_OK, or the failure status with *why set. */
+static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
    struct bpf_program* prog;
    bpf_object__for_each_program(prog, lp->obj) {
       if (!bpf_program__autoload(prog))
@@ -188,12 +192,12 @@ static int Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
       const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Loader_ensureTracefs(this) : NULL;
       if (tracefs) {
          *why = xAsprintf("%s: %s", bpf_program__section_name(prog), tracefs);
-         return -1;
+         return PROBE_HOOK_UNAVAILABLE;
       }
       if (Loader_isCgroupProg(type) && this->cgroupFd < 0) {
          *why = xAsprintf("%s: no cgroup v2 hierarchy is mounted (/sys/fs/cgroup or /sys/fs/cgroup/unified)",
                           bpf_program__section_name(prog));
-         return -1;
+         return PROBE_HOOK_UNAVAILABLE;
       }
       link = Loader_isCgroupProg(type) ? bpf_program__attach_cgroup(prog, this->cgroupFd) : bpf_program__attach(prog);
       if (!link) {
@@ -201,19 +205,23 @@ static int Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
          char* hint = Loader_attachHint(type, err);
          *why = xAsprintf("%s: attach failed: %s", bpf_program__section_name(prog), hint);
          free(hint);
-         return -1;
+         /* EACCES on a tracepoint: the kernel's late context-size check. */
+         return type == BPF_PROG_TYPE_TRACEPOINT && err == EACCES ? PROBE_VERIFIER_REJECTED : PROBE_HOOK_UNAVAILABLE;
       }
       if (lp->nLinks < LOADER_MAX_LINKS)
          lp->links[lp->nLinks++] = link;
    }
-   return 0;
+   return PROBE_OK;
 }
 
 static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err) {
    struct bpf_program* prog;
    bpf_object__for_each_program(prog, obj) {
       enum bpf_prog_type type = bpf_program__type(prog);
-      if ((type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) && (err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0])
+      /* Kernels without BTF tracing support refuse these with EPERM, EINVAL
+       * or ENOTSUPP (524) and an empty verifier log. */
+      if ((type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) &&
+          (err == EPERM || err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0])
          return xAsprintf("%s: BTF tracing programs (fentry/fexit/LSM) are not available on this kernel",
                           bpf_program__section_name(prog));
    }
@@ -248,8 +256,8 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
       failure = strstr(why, "not available") ? PROBE_HOOK_UNAVAILABLE : PROBE_VERIFIER_REJECTED;
    }
    LoadedProbe lp = { .probe = p, .obj = obj };
-   if (!why && attach && Loader_attach(this, &lp, &why) < 0)
-      failure = PROBE_HOOK_UNAVAILABLE;
+   if (!why && attach)
+      failure = Loader_attach(this, &lp, &why);
    if (why) {
       LoadedProbe_destroy(&lp);
       Probe_setStatus(p, failure, why);

@@ -119,6 +119,7 @@ extern "C" int ClangBuild_compile(const ClangBuild_Input* in, ClangBuild_Output*
 
    clang::CompilerInstance ci;
    ci.createDiagnostics(printer, /*ShouldOwnClient=*/true);
+   ci.setVerboseOutputStream(std::make_unique<llvm::raw_null_ostream>());   /* no "N errors generated." */
 
    std::vector<const char*> args = makeArgs(in);
    auto invocation = std::make_shared<clang::CompilerInvocation>();

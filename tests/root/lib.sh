@@ -1,0 +1,81 @@
+# tests/root/lib.sh: shared helpers for the tests that drive the real binary.
+# Sourced by each test; automake runs tests from the build directory.
+set -u
+
+top_builddir=$(pwd)
+top_srcdir=$(cd "${srcdir:-.}" && pwd)
+TCPTOP="$top_builddir/tcptop"
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "/tmp/tcptop-$TEST_NAME-XXXXXX")
+chmod 755 "$TMP"
+NETNS=""
+BG_PIDS=""
+
+cleanup() {
+   for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+   wait 2>/dev/null
+   [ -n "$NETNS" ] && ip netns del "$NETNS" 2>/dev/null
+   rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+skip() { echo "SKIP: $TEST_NAME: $*"; exit 77; }
+fail() { echo "FAIL: $TEST_NAME: $*"; exit 1; }
+pass() { echo "PASS: $TEST_NAME: $*"; }
+
+need_root() {
+   [ "$(id -u)" = 0 ] || skip "needs root (run the suite with sudo)"
+}
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+   [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+}
+
+# expect_grep WHAT PATTERN FILE: an extended regexp must match a line of FILE.
+expect_grep() {
+   grep -Eq -- "$2" "$3" || { echo "--- $3:"; cat "$3"; fail "$1: no line matches /$2/"; }
+}
+
+expect_no_grep() {
+   if grep -Eq -- "$2" "$3"; then echo "--- $3:"; cat "$3"; fail "$1: a line matches /$2/"; fi
+}
+
+# A network namespace of the test's own, with loopback up.
+make_netns() {
+   NETNS="tcptop-$TEST_NAME-$$"
+   ip netns add "$NETNS" || fail "ip netns add failed"
+   ip -n "$NETNS" link set lo up || fail "cannot bring up lo in $NETNS"
+}
+
+in_netns() {
+   ip netns exec "$NETNS" "$@"
+}
+
+# wait_for_line PATTERN FILE SECONDS
+wait_for_line() {
+   local i=0
+   while [ $i -lt $(($3 * 10)) ]; do
+      grep -Eq -- "$1" "$2" 2>/dev/null && return 0
+      sleep 0.1
+      i=$((i + 1))
+   done
+   return 1
+}
+
+# A copy of the build tree's runtime files (binary, compiler module, probes)
+# that any user can reach, for tests that run tcptop as an unprivileged user.
+world_readable_copy() {
+   local dst="$TMP/tree"
+   mkdir -p "$dst/build/.libs" "$dst/src"
+   cp "$TCPTOP" "$dst/build/tcptop"
+   cp "$top_builddir/.libs/tcptop-clang.so" "$dst/build/.libs/"
+   cp -r "$top_srcdir/probes" "$dst/src/probes"
+   printf 'srcdir=%s\nbuilddir=%s\n' "$dst/src" "$dst/build" > "$dst/build/.tcptop-build-tree"
+   chmod -R a+rX "$dst"
+   echo "$dst/build/tcptop"
+}
+
+builtin_probes() {
+   for f in "$top_srcdir"/probes/*.bpf.c; do basename "$f" .bpf.c; done
+}
