@@ -45,7 +45,7 @@ AC_DEFUN([TCPTOP_CLANG], [
   AC_LANG_PUSH([C++])
   save_CPPFLAGS=$CPPFLAGS; CPPFLAGS="$CPPFLAGS $CLANG_CPPFLAGS"
   AC_CHECK_HEADER([clang/CodeGen/CodeGenAction.h], [],
-    [AC_MSG_ERROR([clang's C++ headers were not found: install the Debian package libclang-cpp$LLVM_MAJOR-dev])])
+    [AC_MSG_ERROR([clang's C++ headers were not found: install the Debian package libclang-$LLVM_MAJOR-dev])])
   CPPFLAGS=$save_CPPFLAGS
   AC_LANG_POP([C++])
   AS_IF([test -e "$LLVM_LIBDIR/libclang-cpp.so"], [],

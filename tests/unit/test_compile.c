@@ -53,7 +53,7 @@ static void test_compile(void) {
    KernelTypes kt;
    KernelTypes_find(&kt, NULL);
    if (kt.error) {
-      printf("test_compile: skipped: %s\n", kt.error);
+      printf("SKIP: test_compile: %s\n", kt.error);
       exit(77);
    }
    CompilerConfig cfg = { .modulePath = TEST_BUILDDIR "/.libs/tcptop-clang.so",
