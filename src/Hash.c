@@ -4,8 +4,11 @@
 #include "config.h"
 #include "Hash.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HASH_K1 0x9E3779B97F4A7C15ULL
 #define HASH_K2 0xC2B2AE3D27D4EB4FULL
@@ -95,6 +98,33 @@ HashDigest Hash_of(const void* data, size_t len) {
    Hash_init(&h);
    Hash_update(&h, data, len);
    return Hash_final(&h);
+}
+
+int Hash_file(const char* path, HashDigest* out) {
+   int fd = open(path, O_RDONLY | O_CLOEXEC);
+   if (fd < 0)
+      return errno;
+   Hash h;
+   Hash_init(&h);
+   unsigned char buf[65536];
+   for (;;) {
+      ssize_t n = read(fd, buf, sizeof(buf));
+      if (n < 0 && errno == EINTR)
+         continue;
+      if (n < 0) {
+         int err = errno;
+         close(fd);
+         return err;
+      }
+      if (n == 0)
+         break;
+      Hash_update(&h, buf, (size_t)n);
+   }
+   close(fd);
+   if (h.total == 0)
+      return ENODATA;
+   *out = Hash_final(&h);
+   return 0;
 }
 
 void HashDigest_hex(HashDigest d, char out[33]) {

@@ -27,6 +27,9 @@ void Hash_field(Hash* h, const void* data, size_t len);
 void Hash_str(Hash* h, const char* s);
 HashDigest Hash_final(const Hash* h);
 HashDigest Hash_of(const void* data, size_t len);
+/* Hashes a file's bytes, streamed in small reads. Returns 0 or an errno;
+ * an empty file is ENODATA. */
+int Hash_file(const char* path, HashDigest* out);
 /* 32 lowercase hex digits + NUL. */
 void HashDigest_hex(HashDigest d, char out[33]);
 

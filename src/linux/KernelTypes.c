@@ -17,22 +17,17 @@
 
 #define KT_MAX_ARGS 16
 
-void KernelTypes_find(KernelTypes* this, const char* btfPath) {
+void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir) {
    memset(this, 0, sizeof(*this));
    this->btfPath = xStrdup(btfPath ? btfPath : BTFHEADER_VMLINUX);
-   Buf b;
-   Buf_init(&b);
-   int err = XUtils_readFile(this->btfPath, &b);
-   if (err == 0 && b.len > 0) {
+   int err = Hash_file(this->btfPath, &this->digest);
+   if (err == 0) {
       this->haveBtf = true;
-      this->digest = Hash_of(b.data, b.len);
-      Buf_done(&b);
       return;
    }
-   Buf_done(&b);
    struct utsname u;
    uname(&u);
-   char* dir = xAsprintf("/lib/modules/%s/build", u.release);
+   char* dir = xAsprintf("%s/%s/build", modulesDir ? modulesDir : "/lib/modules", u.release);
    char* probe = xAsprintf("%s/include/linux/kconfig.h", dir);
    if (access(probe, R_OK) == 0) {
       this->headersDir = dir;
@@ -45,7 +40,7 @@ void KernelTypes_find(KernelTypes* this, const char* btfPath) {
    } else {
       this->error = xAsprintf("this kernel has no BTF (%s: %s) and no headers (%s): "
                               "use a kernel built with CONFIG_DEBUG_INFO_BTF=y, or install the "
-                              "linux-headers-%s package", this->btfPath, strerror(err ? err : ENODATA),
+                              "linux-headers-%s package", this->btfPath, strerror(err),
                               dir, u.release);
       free(dir);
    }

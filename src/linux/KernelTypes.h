@@ -19,8 +19,8 @@ typedef struct KernelTypes_ {
    char* args[17];      /* cc1 arguments for the headers fallback */
 } KernelTypes;
 
-/* btfPath NULL means /sys/kernel/btf/vmlinux. */
-void KernelTypes_find(KernelTypes* this, const char* btfPath);
+/* btfPath NULL means /sys/kernel/btf/vmlinux; modulesDir NULL, /lib/modules. */
+void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir);
 void KernelTypes_done(KernelTypes* this);
 
 /* cc1 arguments (-I, -D) for the headers fallback; NULL-terminated. */

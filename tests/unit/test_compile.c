@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "Probe.h"
 #include "StrSet.h"
@@ -17,6 +19,10 @@ static char root[] = "/tmp/tcptop-test-compile-XXXXXX";
 
 static void writeFile(const char* path, const char* text) {
    FILE* f = fopen(path, "w");
+   if (!f) {
+      perror(path);
+      exit(99);
+   }
    fputs(text, f);
    fclose(f);
 }
@@ -51,7 +57,7 @@ static void test_compile(void) {
    char* err = NULL;
    CHECK(ProbeSet_addDir(&set, root, false, false, &err) == 0);
    KernelTypes kt;
-   KernelTypes_find(&kt, NULL);
+   KernelTypes_find(&kt, NULL, NULL);
    if (kt.error) {
       printf("SKIP: test_compile: %s\n", kt.error);
       exit(77);
@@ -86,12 +92,77 @@ static void test_compile(void) {
    free(bad);
 }
 
+/* Kernel types: BTF when present; kernel headers as the fallback; with
+ * neither, one error saying what to install. */
+static void test_kernelTypes(void) {
+   KernelTypes kt;
+   KernelTypes_find(&kt, NULL, NULL);
+   HashDigest first = kt.digest;
+   bool btf = kt.haveBtf;
+   KernelTypes_done(&kt);
+   if (btf) {
+      KernelTypes_find(&kt, NULL, NULL);
+      CHECK(kt.haveBtf && kt.error == NULL && kt.digest.hi == first.hi && kt.digest.lo == first.lo);
+      KernelTypes_done(&kt);
+   }
+
+   struct utsname u;
+   uname(&u);
+   char* modules = xAsprintf("%s/modules", root);
+   mkdir(modules, 0755);
+   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules);
+   CHECK(!kt.haveBtf && kt.headersDir == NULL);
+   char* expected = xAsprintf("this kernel has no BTF (/nonexistent/vmlinux: No such file or directory) and no "
+                              "headers (%s/%s/build): use a kernel built with CONFIG_DEBUG_INFO_BTF=y, or install "
+                              "the linux-headers-%s package", modules, u.release, u.release);
+   CHECK_STR(kt.error, expected);
+   free(expected);
+   CompilerConfig cfg = { .kernel = &kt, .includeDir = TEST_SRCDIR "/probes" };
+   ProbeSet set;
+   ProbeSet_init(&set);
+   char* err = NULL;
+   CHECK(Compiler_compileAll(&cfg, &set, &err) == -1);
+   CHECK_CONTAINS(err, "this kernel has no BTF");
+   free(err);
+   KernelTypes_done(&kt);
+
+   char* release = xAsprintf("%s/%s", modules, u.release);
+   mkdir(release, 0755);
+   free(release);
+   char* build = xAsprintf("%s/%s/build", modules, u.release);
+   char* sub[] = { "", "/include", "/include/linux" };
+   for (size_t i = 0; i < ARRAY_SIZE(sub); i++) {
+      char* d = xAsprintf("%s%s", build, sub[i]);
+      mkdir(d, 0755);
+      free(d);
+   }
+   char* kconfig = xAsprintf("%s/include/linux/kconfig.h", build);
+   writeFile(kconfig, "/* kconfig */\n");
+   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules);
+   CHECK(!kt.haveBtf && kt.error == NULL);
+   CHECK_STR(kt.headersDir, build);
+   const char* const* args = KernelTypes_headerArgs(&kt);
+   bool kernelDef = false, include = false;
+   char* inc = xAsprintf("-I%s/include", build);
+   for (int i = 0; args[i]; i++) {
+      kernelDef |= strcmp(args[i], "-D__KERNEL__") == 0;
+      include |= strcmp(args[i], inc) == 0;
+   }
+   CHECK(kernelDef && include);
+   KernelTypes_done(&kt);
+   free(inc);
+   free(kconfig);
+   free(build);
+   free(modules);
+}
+
 int main(void) {
    if (!mkdtemp(root)) {
       perror("mkdtemp");
       return 99;
    }
    test_identifiers();
+   test_kernelTypes();
    test_compile();
    check_rmtree(root);
    return check_done("test_compile");
