@@ -64,10 +64,10 @@ void Cache_close(Cache* this) {
    memset(this, 0, sizeof(*this));
 }
 
-char* Cache_entryPath(const Cache* this, HashDigest key) {
+char* Cache_entryPath(const Cache* this, HashDigest key, const char* suffix) {
    char hex[33];
    HashDigest_hex(key, hex);
-   return xAsprintf("%s/%s.o", this->dir, hex);
+   return xAsprintf("%s/%s%s", this->dir, hex, suffix);
 }
 
 static char* Cache_refuse(char** why, char* path, const char* reason) {
@@ -77,10 +77,10 @@ static char* Cache_refuse(char** why, char* path, const char* reason) {
    return NULL;
 }
 
-char* Cache_get(Cache* this, HashDigest key, size_t* len, char** why) {
+char* Cache_get(Cache* this, HashDigest key, const char* suffix, size_t* len, char** why) {
    if (!this->usable)
       return NULL;
-   char* path = Cache_entryPath(this, key);
+   char* path = Cache_entryPath(this, key, suffix);
    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
    if (fd < 0) {
       free(path);
@@ -115,7 +115,7 @@ char* Cache_get(Cache* this, HashDigest key, size_t* len, char** why) {
    return obj;
 }
 
-int Cache_put(Cache* this, HashDigest key, const void* data, size_t len) {
+int Cache_put(Cache* this, HashDigest key, const char* suffix, const void* data, size_t len) {
    if (!this->usable)
       return 0;
    Buf b;
@@ -127,7 +127,7 @@ int Cache_put(Cache* this, HashDigest key, const void* data, size_t len) {
    Buf_append(&b, &sum.hi, 8);
    Buf_append(&b, &sum.lo, 8);
    Buf_append(&b, data, len);
-   char* path = Cache_entryPath(this, key);
+   char* path = Cache_entryPath(this, key, suffix);
    int err = XUtils_writeFileAtomic(path, b.data, b.len, 0600);
    free(path);
    Buf_done(&b);

@@ -25,10 +25,14 @@ void Cache_close(Cache* this);
  * Returns a malloc'd object or NULL (miss, corrupt, untrusted). *why, when
  * given, is set (malloc'd) when an entry existed but was refused.
  */
-char* Cache_get(Cache* this, HashDigest key, size_t* len, char** why);
-int Cache_put(Cache* this, HashDigest key, const void* data, size_t len);
+char* Cache_get(Cache* this, HashDigest key, const char* suffix, size_t* len, char** why);
+int Cache_put(Cache* this, HashDigest key, const char* suffix, const void* data, size_t len);
+
+/* Entry kinds (file name suffixes). */
+#define CACHE_OBJECT ".o"
+#define CACHE_BTF_DIGEST ".btfsum"
 
 /* Path of an entry (malloc'd), for tests and diagnostics. */
-char* Cache_entryPath(const Cache* this, HashDigest key);
+char* Cache_entryPath(const Cache* this, HashDigest key, const char* suffix);
 
 #endif

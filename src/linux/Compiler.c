@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,20 +209,45 @@ static int Child_compileProbe(ChildCtx* c, const Probe* p, ClangBuild_Output* ou
    return Child_compileWith(c, p, c->fullHeader.data, c->fullHeader.len, out);
 }
 
+typedef struct ModuleLoad_ {
+   const char* path;
+   void* handle;
+   ClangBuild_compile_fn compile;
+   char* problem;
+} ModuleLoad;
+
+/* dlopen of libclang-cpp + libLLVM (~20 ms of relocations) runs in a thread
+ * while the main thread parses the kernel BTF. */
+static void* Child_loadModule(void* arg) {
+   ModuleLoad* m = arg;
+   m->handle = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
+   if (!m->handle) {
+      m->problem = xAsprintf("cannot load the probe compiler: %s (reinstall tcptop)", dlerror());
+      return NULL;
+   }
+   ClangBuild_abi_fn abi = (ClangBuild_abi_fn)dlsym(m->handle, "ClangBuild_abi");
+   m->compile = (ClangBuild_compile_fn)dlsym(m->handle, "ClangBuild_compile");
+   if (!abi || !m->compile || abi() != CLANGBUILD_ABI)
+      m->problem = xAsprintf("the probe compiler %s does not match this tcptop (reinstall tcptop)", m->path);
+   return NULL;
+}
+
 static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* todo, int n, int fd) {
    ChildCtx c = { .cfg = cfg, .api = api };
    Buf_init(&c.fullHeader);
-   void* mod = dlopen(cfg->modulePath, RTLD_NOW | RTLD_LOCAL);
-   ClangBuild_abi_fn abi = mod ? (ClangBuild_abi_fn)dlsym(mod, "ClangBuild_abi") : NULL;
-   c.compile = mod ? (ClangBuild_compile_fn)dlsym(mod, "ClangBuild_compile") : NULL;
-   char* problem = NULL;
-   if (!mod)
-      problem = xAsprintf("cannot load the probe compiler: %s (reinstall tcptop)", dlerror());
-   else if (!abi || !c.compile || abi() != CLANGBUILD_ABI)
-      problem = xAsprintf("the probe compiler %s does not match this tcptop (reinstall tcptop)", cfg->modulePath);
-   else if (cfg->kernel->haveBtf)
-      c.btf = BtfHeader_open(cfg->kernel->btfPath, &problem);
+   ModuleLoad m = { .path = cfg->modulePath };
+   pthread_t loader;
+   bool threaded = pthread_create(&loader, NULL, Child_loadModule, &m) == 0;
+   if (!threaded)
+      Child_loadModule(&m);
+   char* btfProblem = NULL;
+   if (cfg->kernel->haveBtf)
+      c.btf = BtfHeader_open(cfg->kernel->btfPath, &btfProblem);
    Child_setupFiles(&c);
+   if (threaded)
+      pthread_join(loader, NULL);
+   c.compile = m.compile;
+   char* problem = m.problem ? m.problem : btfProblem;
    for (int i = 0; i < n; i++) {
       const Probe* p = set->probes[todo[i]];
       ClangBuild_Output out = {0};
@@ -358,7 +384,7 @@ int Compiler_compileAll(const CompilerConfig* cfg, ProbeSet* set, char** err) {
       Probe_setStatus(p, PROBE_PENDING, NULL);
       keys[i] = Compiler_key(cfg, p, &api);
       char* why = NULL;
-      p->object = Cache_get(cfg->cache, keys[i], &p->objectLen, &why);
+      p->object = Cache_get(cfg->cache, keys[i], CACHE_OBJECT, &p->objectLen, &why);
       if (p->object) {
          p->fromCache = true;
          Probe_setStatus(p, PROBE_COMPILED, NULL);
@@ -374,7 +400,7 @@ int Compiler_compileAll(const CompilerConfig* cfg, ProbeSet* set, char** err) {
    for (int i = 0; i < nMiss; i++) {
       Probe* p = set->probes[misses[i]];
       if (p->status == PROBE_COMPILED)
-         Cache_put(cfg->cache, keys[misses[i]], p->object, p->objectLen);
+         Cache_put(cfg->cache, keys[misses[i]], CACHE_OBJECT, p->object, p->objectLen);
    }
    free(misses);
    free(keys);

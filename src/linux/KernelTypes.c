@@ -17,10 +17,47 @@
 
 #define KT_MAX_ARGS 16
 
-void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir) {
+/* The memo's key: this boot, this BTF file and its size. */
+static bool KernelTypes_memoKey(const char* btfPath, HashDigest* key) {
+   Buf boot;
+   Buf_init(&boot);
+   struct stat st;
+   bool ok = XUtils_readFile("/proc/sys/kernel/random/boot_id", &boot) == 0 && boot.len > 0 &&
+             stat(btfPath, &st) == 0;
+   if (ok) {
+      Hash h;
+      Hash_init(&h);
+      Hash_str(&h, "kernel-btf-digest-1");
+      Hash_field(&h, boot.data, boot.len);
+      Hash_str(&h, btfPath);
+      Hash_field(&h, &st.st_size, sizeof(st.st_size));
+      *key = Hash_final(&h);
+   }
+   Buf_done(&boot);
+   return ok;
+}
+
+static int KernelTypes_btfDigest(const char* btfPath, Cache* cache, HashDigest* out) {
+   HashDigest key;
+   bool memo = cache && cache->usable && KernelTypes_memoKey(btfPath, &key);
+   size_t len = 0;
+   char* got = memo ? Cache_get(cache, key, CACHE_BTF_DIGEST, &len, NULL) : NULL;
+   if (got && len == sizeof(*out)) {
+      memcpy(out, got, sizeof(*out));
+      free(got);
+      return 0;
+   }
+   free(got);
+   int err = Hash_file(btfPath, out);
+   if (err == 0 && memo)
+      Cache_put(cache, key, CACHE_BTF_DIGEST, out, sizeof(*out));
+   return err;
+}
+
+void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir, Cache* cache) {
    memset(this, 0, sizeof(*this));
    this->btfPath = xStrdup(btfPath ? btfPath : BTFHEADER_VMLINUX);
-   int err = Hash_file(this->btfPath, &this->digest);
+   int err = KernelTypes_btfDigest(this->btfPath, cache, &this->digest);
    if (err == 0) {
       this->haveBtf = true;
       return;

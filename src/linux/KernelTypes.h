@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "Cache.h"
 #include "Hash.h"
 
 typedef struct KernelTypes_ {
@@ -19,8 +20,12 @@ typedef struct KernelTypes_ {
    char* args[17];      /* cc1 arguments for the headers fallback */
 } KernelTypes;
 
-/* btfPath NULL means /sys/kernel/btf/vmlinux; modulesDir NULL, /lib/modules. */
-void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir);
+/*
+ * btfPath NULL means /sys/kernel/btf/vmlinux; modulesDir NULL, /lib/modules.
+ * cache (may be NULL) remembers the BTF digest for the current boot: the
+ * kernel's BTF cannot change without a reboot, and hashing it costs a few ms.
+ */
+void KernelTypes_find(KernelTypes* this, const char* btfPath, const char* modulesDir, Cache* cache);
 void KernelTypes_done(KernelTypes* this);
 
 /* cc1 arguments (-I, -D) for the headers fallback; NULL-terminated. */

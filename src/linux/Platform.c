@@ -30,7 +30,7 @@ Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet*
    free(cacheDir);
    if (this->cache.problem)
       XUtils_error("%s", this->cache.problem);
-   KernelTypes_find(&this->kernel, NULL, NULL);
+   KernelTypes_find(&this->kernel, NULL, NULL, &this->cache);
    CompilerConfig cfg = {
       .modulePath = paths->compilerModule, .includeDir = paths->includeDir,
       .cache = &this->cache, .kernel = &this->kernel,

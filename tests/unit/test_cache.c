@@ -73,14 +73,14 @@ static void test_roundTrip(void) {
    CHECK(c.usable);
    HashDigest key = { 42, 43 };
    const char obj[] = "\177ELF pretend object";
-   CHECK(Cache_put(&c, key, obj, sizeof(obj)) == 0);
+   CHECK(Cache_put(&c, key, CACHE_OBJECT, obj, sizeof(obj)) == 0);
    size_t len = 0;
    char* why = NULL;
-   char* got = Cache_get(&c, key, &len, &why);
+   char* got = Cache_get(&c, key, CACHE_OBJECT, &len, &why);
    CHECK(got && len == sizeof(obj) && memcmp(got, obj, len) == 0);
    CHECK(why == NULL);
    free(got);
-   char* path = Cache_entryPath(&c, key);
+   char* path = Cache_entryPath(&c, key, CACHE_OBJECT);
    struct stat st;
    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
 
@@ -89,32 +89,32 @@ static void test_roundTrip(void) {
    fseek(f, 40, SEEK_SET);
    fputc('#', f);
    fclose(f);
-   CHECK(Cache_get(&c, key, &len, &why) == NULL);
+   CHECK(Cache_get(&c, key, CACHE_OBJECT, &len, &why) == NULL);
    CHECK_CONTAINS(why, "corrupt");
    free(why);
    why = NULL;
 
    /* Truncated: refused. */
-   CHECK(Cache_put(&c, key, obj, sizeof(obj)) == 0);
+   CHECK(Cache_put(&c, key, CACHE_OBJECT, obj, sizeof(obj)) == 0);
    CHECK(truncate(path, 20) == 0);
-   CHECK(Cache_get(&c, key, &len, &why) == NULL);
+   CHECK(Cache_get(&c, key, CACHE_OBJECT, &len, &why) == NULL);
    CHECK_CONTAINS(why, "not a tcptop cache entry");
    free(why);
    why = NULL;
 
    /* Writable by others: refused, never loaded. */
-   CHECK(Cache_put(&c, key, obj, sizeof(obj)) == 0);
+   CHECK(Cache_put(&c, key, CACHE_OBJECT, obj, sizeof(obj)) == 0);
    CHECK(chmod(path, 0666) == 0);
-   CHECK(Cache_get(&c, key, &len, &why) == NULL);
+   CHECK(Cache_get(&c, key, CACHE_OBJECT, &len, &why) == NULL);
    CHECK_CONTAINS(why, "writable only by its owner");
    free(why);
    why = NULL;
 
    /* Owned by someone else (needs root to set up). */
    if (geteuid() == 0) {
-      CHECK(Cache_put(&c, key, obj, sizeof(obj)) == 0);
+      CHECK(Cache_put(&c, key, CACHE_OBJECT, obj, sizeof(obj)) == 0);
       CHECK(chown(path, 65534, 65534) == 0);
-      CHECK(Cache_get(&c, key, &len, &why) == NULL);
+      CHECK(Cache_get(&c, key, CACHE_OBJECT, &len, &why) == NULL);
       CHECK_CONTAINS(why, "owned by root");
       free(why);
    } else {
@@ -128,7 +128,7 @@ static void test_roundTrip(void) {
    Cache_open(&c, dir);
    CHECK(!c.usable);
    CHECK_CONTAINS(c.problem, "not using it");
-   CHECK(Cache_get(&c, key, &len, NULL) == NULL);
+   CHECK(Cache_get(&c, key, CACHE_OBJECT, &len, NULL) == NULL);
    Cache_close(&c);
    free(dir);
 }

@@ -57,7 +57,7 @@ static void test_compile(void) {
    char* err = NULL;
    CHECK(ProbeSet_addDir(&set, root, false, false, &err) == 0);
    KernelTypes kt;
-   KernelTypes_find(&kt, NULL, NULL);
+   KernelTypes_find(&kt, NULL, NULL, NULL);
    if (kt.error) {
       printf("SKIP: test_compile: %s\n", kt.error);
       exit(77);
@@ -96,12 +96,12 @@ static void test_compile(void) {
  * neither, one error saying what to install. */
 static void test_kernelTypes(void) {
    KernelTypes kt;
-   KernelTypes_find(&kt, NULL, NULL);
+   KernelTypes_find(&kt, NULL, NULL, NULL);
    HashDigest first = kt.digest;
    bool btf = kt.haveBtf;
    KernelTypes_done(&kt);
    if (btf) {
-      KernelTypes_find(&kt, NULL, NULL);
+      KernelTypes_find(&kt, NULL, NULL, NULL);
       CHECK(kt.haveBtf && kt.error == NULL && kt.digest.hi == first.hi && kt.digest.lo == first.lo);
       KernelTypes_done(&kt);
    }
@@ -110,7 +110,7 @@ static void test_kernelTypes(void) {
    uname(&u);
    char* modules = xAsprintf("%s/modules", root);
    mkdir(modules, 0755);
-   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules);
+   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules, NULL);
    CHECK(!kt.haveBtf && kt.headersDir == NULL);
    char* expected = xAsprintf("this kernel has no BTF (/nonexistent/vmlinux: No such file or directory) and no "
                               "headers (%s/%s/build): use a kernel built with CONFIG_DEBUG_INFO_BTF=y, or install "
@@ -138,7 +138,7 @@ static void test_kernelTypes(void) {
    }
    char* kconfig = xAsprintf("%s/include/linux/kconfig.h", build);
    writeFile(kconfig, "/* kconfig */\n");
-   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules);
+   KernelTypes_find(&kt, "/nonexistent/vmlinux", modules, NULL);
    CHECK(!kt.haveBtf && kt.error == NULL);
    CHECK_STR(kt.headersDir, build);
    const char* const* args = KernelTypes_headerArgs(&kt);
