@@ -23,8 +23,10 @@ printed too (self_maxrss_kb): a tree maximum not above it says only "no
 process of the tree was bigger than this script".
 
 --tracefs runs CMD in a private mount namespace with tracefs mounted on
-/sys/kernel/tracing (what `unshare -m sh -c 'mount -t tracefs ...'` does,
-without two more execs in the timed window). The host's mounts are untouched.
+/sys/kernel/tracing (what `unshare -m sh -c 'mount -t tracefs ...'` does).
+This script moves itself into that namespace before it starts the clock, so
+the set-up is not timed and CMD is spawned the same way (vfork) as without
+the option. The host's mounts are untouched.
 
 Prints one line on stdout, the figures in this order:
 
@@ -40,6 +42,7 @@ import ctypes
 import os
 import resource
 import select
+import shlex
 import signal
 import subprocess
 import sys
@@ -52,7 +55,8 @@ MS_PRIVATE = 0x40000
 
 
 def mount_tracefs_privately():
-    """preexec_fn: own mount namespace, then tracefs on /sys/kernel/tracing."""
+    """Moves this process into a mount namespace of its own, with tracefs on
+    /sys/kernel/tracing. Returns None, or what failed."""
     libc = ctypes.CDLL(None, use_errno=True)
     steps = (
         ("unshare(CLONE_NEWNS)", lambda: libc.unshare(CLONE_NEWNS)),
@@ -61,9 +65,8 @@ def mount_tracefs_privately():
     )
     for what, call in steps:
         if call() != 0:
-            err = ctypes.get_errno()
-            os.write(2, f"measure-start: {what}: {os.strerror(err)}\n".encode())
-            os._exit(127)
+            return f"{what}: {os.strerror(ctypes.get_errno())}"
+    return None
 
 
 def proc_status(pid):
@@ -138,10 +141,19 @@ def main():
     if not cmd:
         ap.error("no command given")
 
+    if args.tracefs:
+        problem = mount_tracefs_privately()
+        if problem:
+            print(f"measure-start: cannot mount tracefs privately: {problem}", file=sys.stderr)
+            return 1
+
     with tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
-                                preexec_fn=mount_tracefs_privately if args.tracefs else None)
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        except OSError as e:
+            print(f"measure-start: cannot run {cmd[0]}: {e.strerror}", file=sys.stderr)
+            return 1
         fd = proc.stdout.fileno()
         ready_at = wait_ready(fd, args.ready.encode(), start + args.timeout)
         hwm = rss = steady = 0
@@ -160,7 +172,7 @@ def main():
                 print(f"note: {os.path.basename(cmd[0])}: {line.strip()}", file=sys.stderr)
 
     if ready_at is None:
-        print(f"measure-start: {' '.join(cmd)}: exited or timed out before printing a line "
+        print(f"measure-start: {shlex.join(cmd)}: exited or timed out before printing a line "
               f"starting with {args.ready!r}", file=sys.stderr)
         return 1
     cpu_ms = (ru.ru_utime + ru.ru_stime) * 1000

@@ -31,8 +31,7 @@ RUNS=5
 SETTLE=1                                  # seconds after ready for the steady-state RSS
 TCPTOP_READY='TIME     PID'               # header printed once all probes are attached
 BPFTRACE_READY='ready'
-BPFTRACE_SCRIPT='tracepoint:sock:inet_sock_set_state { @[args->newstate] = count(); }
-BEGIN { printf("ready\n"); }'
+BPFTRACE_SCRIPT='tracepoint:sock:inet_sock_set_state { @[args->newstate] = count(); } BEGIN { printf("ready\n"); }'
 
 # Targets: cold and warm wall time as a fraction of bpftrace's; steady RSS in MB.
 TARGET_COLD_RATIO=0.50
@@ -51,14 +50,17 @@ die() {
 }
 
 cleanup() {
-   [ -n "$WORK" ] && rm -rf "$WORK"
+   if [ -n "$WORK" ]; then
+      rm -rf "$WORK"
+   fi
 }
 
 # The tcptop binary: $TCPTOP, else the out-of-tree build (b/), ./tcptop, or an
 # in-tree build.
 find_tcptop() {
-   local c
-   for c in ${TCPTOP:+"$TCPTOP"} "$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop"; do
+   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
+   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
+   for c in "${candidates[@]}"; do
       if [ -x "$c" ] && [ -f "$c" ]; then
          (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
          return 0
@@ -79,12 +81,8 @@ find_python() {
 
 # bpftrace, like tcptop, needs tracefs; where the host has none mounted, the
 # baseline gets a private mount namespace with one (tcptop makes its own).
-tracefs_option() {
-   if [ -e /sys/kernel/tracing/events ] || [ -e /sys/kernel/debug/tracing/events ]; then
-      echo ""
-   else
-      echo "--tracefs"
-   fi
+host_has_tracefs() {
+   [ -e /sys/kernel/tracing/events ] || [ -e /sys/kernel/debug/tracing/events ]
 }
 
 # measure NAME READY_PREFIX SETTLE [HELPER_OPTION]... -- CMD [ARG]...
@@ -102,9 +100,9 @@ measure() {
 }
 
 run_bpftrace() {
-   local opt
-   opt=$(tracefs_option)
-   measure "${1:-bpftrace}" "$BPFTRACE_READY" "$SETTLE" $opt -- "$BPFTRACE" -e "$BPFTRACE_SCRIPT"
+   local opts=()
+   host_has_tracefs || opts=(--tracefs)
+   measure "${1:-bpftrace}" "$BPFTRACE_READY" "$SETTLE" "${opts[@]}" -- "$BPFTRACE" -e "$BPFTRACE_SCRIPT"
 }
 
 # run_tcptop NAME CACHE_DIR
@@ -162,8 +160,8 @@ report() {
    local cold_ratio warm_ratio cold_label warm_label
    cold_ratio=$(ratio "$cold_wall" "$bt_wall")
    warm_ratio=$(ratio "$warm_wall" "$bt_wall")
-   if [ "$cold_ratio" = nan ]; then cold_label="n/a (no baseline)"; else cold_label=$(verdict "$cold_ratio" "$TARGET_COLD_RATIO"); fi
-   if [ "$warm_ratio" = nan ]; then warm_label="n/a (no baseline)"; else warm_label=$(verdict "$warm_ratio" "$TARGET_WARM_RATIO"); fi
+   if [ "$cold_ratio" = nan ]; then cold_ratio="n/a"; cold_label="n/a (no baseline)"; else cold_label=$(verdict "$cold_ratio" "$TARGET_COLD_RATIO"); fi
+   if [ "$warm_ratio" = nan ]; then warm_ratio="n/a"; warm_label="n/a (no baseline)"; else warm_label=$(verdict "$warm_ratio" "$TARGET_WARM_RATIO"); fi
 
    echo
    printf '%-40s %9s %13s\n' "startup benchmark (median of $RUNS)" "wall ms" "peak RSS MB"
@@ -217,7 +215,7 @@ main() {
       echo "startup.sh: skipped: loading eBPF probes needs root (run it with sudo)"
       exit 0
    fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary: build it (cd b && make) or set TCPTOP"
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
    PY=$(find_python) || die "python3 not found"
    BPFTRACE=${BPFTRACE:-$(command -v bpftrace || true)}
    BPFTRACE_NAME="bpftrace (not found)"

@@ -180,26 +180,26 @@ static void Child_freeOutput(ClangBuild_Output* out) {
    memset(out, 0, sizeof(*out));
 }
 
-/* Trimmed vmlinux.h first; the full one when that fails. */
-static int Child_compileProbe(ChildCtx* c, const Probe* p, ClangBuild_Output* out) {
-   if (!c->btf) {
-      const char* shim = KernelTypes_headersShim();
-      return Child_compileWith(c, p, shim, strlen(shim), out);
-   }
+/* vmlinux.h trimmed to the names the probe and the API headers use. */
+static void Child_trimmedHeader(ChildCtx* c, const Probe* p, Buf* out) {
    StrSet names;
    StrSet_init(&names);
    BtfHeader_addBaseNames(&names);
    StrSet_addIdentifiers(&names, p->source.data, p->source.len);
    for (size_t i = 0; i < c->nFiles; i++)
       StrSet_addIdentifiers(&names, c->files[i].data, c->files[i].len);
-   Buf trimmed;
-   Buf_init(&trimmed);
-   int rc = BtfHeader_dumpNamed(c->btf, &names, &trimmed);
+   if (BtfHeader_dumpNamed(c->btf, &names, out) != 0)
+      out->len = 0;
    StrSet_done(&names);
-   if (rc == 0)
-      rc = Child_compileWith(c, p, trimmed.data, trimmed.len, out);
-   Buf_done(&trimmed);
-   if (rc == 0)
+}
+
+/* Trimmed vmlinux.h first (made ahead, while clang loads); the full one when that fails. */
+static int Child_compileProbe(ChildCtx* c, const Probe* p, const Buf* trimmed, ClangBuild_Output* out) {
+   if (!c->btf) {
+      const char* shim = KernelTypes_headersShim();
+      return Child_compileWith(c, p, shim, strlen(shim), out);
+   }
+   if (trimmed->len > 0 && Child_compileWith(c, p, trimmed->data, trimmed->len, out) == 0)
       return 0;
    Child_freeOutput(out);
    if (c->fullHeader.len == 0 && BtfHeader_dumpAll(c->btf, &c->fullHeader) != 0) {
@@ -244,6 +244,9 @@ static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, 
    if (cfg->kernel->haveBtf)
       c.btf = BtfHeader_open(cfg->kernel->btfPath, &btfProblem);
    Child_setupFiles(&c);
+   Buf* trimmed = xCalloc((size_t)n, sizeof(Buf));
+   for (int i = 0; i < n && c.btf; i++)
+      Child_trimmedHeader(&c, set->probes[todo[i]], &trimmed[i]);
    if (threaded)
       pthread_join(loader, NULL);
    c.compile = m.compile;
@@ -251,10 +254,11 @@ static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, 
    for (int i = 0; i < n; i++) {
       const Probe* p = set->probes[todo[i]];
       ClangBuild_Output out = {0};
-      int rc = problem ? -1 : Child_compileProbe(&c, p, &out);
+      int rc = problem ? -1 : Child_compileProbe(&c, p, &trimmed[i], &out);
       Child_send(fd, (uint32_t)todo[i], rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen,
                  problem ? problem : out.diagnostics);
    }
+   close(fd);   /* EOF for the parent now, not after the address space is torn down */
    _exit(0);
 }
 
