@@ -215,16 +215,20 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
    return PROBE_OK;
 }
 
-static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err) {
+/* Why bpf_object__load failed, and the status that says so. */
+static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err, ProbeStatus* status) {
+   *status = PROBE_VERIFIER_REJECTED;
    struct bpf_program* prog;
    bpf_object__for_each_program(prog, obj) {
       enum bpf_prog_type type = bpf_program__type(prog);
       /* Kernels without BTF tracing support refuse these with EPERM, EINVAL
        * or ENOTSUPP (524) and an empty verifier log. */
       if ((type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) &&
-          (err == EPERM || err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0])
+          (err == EPERM || err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0]) {
+         *status = PROBE_HOOK_UNAVAILABLE;
          return xAsprintf("%s: BTF tracing programs (fentry/fexit/LSM) are not available on this kernel",
                           bpf_program__section_name(prog));
+      }
    }
    if (this->log[0])
       return Loader_tail(this->log, LOADER_LOG_TAIL);
@@ -280,8 +284,7 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
       failure = PROBE_LOAD_ERROR;
    }
    if (!why && (err = bpf_object__load(obj)) < 0) {
-      why = Loader_loadFailure(this, obj, -err);
-      failure = strstr(why, "not available") ? PROBE_HOOK_UNAVAILABLE : PROBE_VERIFIER_REJECTED;
+      why = Loader_loadFailure(this, obj, -err, &failure);
    }
    if (btfFd >= 0)
       close(btfFd);   /* libbpf reads the custom BTF during load */
