@@ -10,7 +10,7 @@
 #      the other probes);
 #   2. tcptop with an empty cache directory (cold: compiles its probes);
 #   3. tcptop again on the cache directory run 2 filled (warm: no compiler).
-# tcptop is ready when it prints its "TIME     PID" header, which it does once
+# tcptop is ready when -b prints its first interval ("tcptop - ..."), which it does once
 # all its probes are attached. bench/measure-start.py times each run and reads
 # the memory figures; see there (and bench/README.md) for what each one is.
 #
@@ -29,7 +29,7 @@ MEASURE="$BENCH_DIR/measure-start.py"
 
 RUNS=5
 SETTLE=1                                  # seconds after ready for the steady-state RSS
-TCPTOP_READY='TIME     PID'               # header printed once all probes are attached
+TCPTOP_READY='tcptop - '                  # -b prints its first interval once all probes are attached
 BPFTRACE_READY='ready'
 BPFTRACE_SCRIPT='tracepoint:sock:inet_sock_set_state { @[args->newstate] = count(); } BEGIN { printf("ready\n"); }'
 
@@ -107,7 +107,7 @@ run_bpftrace() {
 
 # run_tcptop NAME CACHE_DIR
 run_tcptop() {
-   measure "$1" "$TCPTOP_READY" "$SETTLE" -- "$TCPTOP_BIN" --cache-dir "$2"
+   measure "$1" "$TCPTOP_READY" "$SETTLE" -- "$TCPTOP_BIN" -b --cache-dir "$2"
 }
 
 # What the harness itself costs: spawn a program that is ready at once.

@@ -1,31 +1,90 @@
 /*
  * tcptop.h: records shared by the probes (BPF side) and tcptop (user side).
  * Fixed-width __u64/__u32 types only: no size_t, no pointers, no bool.
+ *
+ * A TCP connection is identified by its socket cookie (bpf_get_socket_cookie,
+ * SO_COOKIE, sock_diag's idiag_cookie: unique for the life of the system).
+ * A UDP flow is a socket cookie plus the remote address and port, so an
+ * unconnected socket has one flow per peer.
  */
 #ifndef TCPTOP_PROBE_ABI_H
 #define TCPTOP_PROBE_ABI_H
 
 #define TCPTOP_COMM_LEN 16
 
+/* Map capacities (entries); a probe may define them before including. */
+#ifndef TCPTOP_MAX_TCP
+#define TCPTOP_MAX_TCP 65536
+#endif
+#ifndef TCPTOP_MAX_UDP
+#define TCPTOP_MAX_UDP 32768
+#endif
+
 enum tcptop_event_type {
-   TCPTOP_EV_STATE = 1,    /* TCP state change (open, established, close) */
+   TCPTOP_EV_TCP_OPEN = 1,    /* connection established (or connect() started) */
+   TCPTOP_EV_TCP_CLOSE = 2,   /* final record: closed and released by its process */
+   TCPTOP_EV_UDP_RELEASE = 3, /* a UDP socket was closed: its flows are final */
+};
+
+/* tcptop_conn.flags */
+#define TCPTOP_F_CLOSED   1u   /* TCP reached TCP_CLOSE */
+#define TCPTOP_F_RELEASED 2u   /* the owning process closed the socket (or it had none) */
+#define TCPTOP_F_SEEDED   4u   /* existed before tcptop started (from sock_diag) */
+#define TCPTOP_F_PASSIVE  8u   /* accepted (server side) */
+
+/* tcptop_stats indexes: per-CPU counters of what the probes could not record. */
+enum tcptop_stat {
+   TCPTOP_STAT_RINGBUF_FULL = 0,   /* an event was dropped: ring buffer full */
+   TCPTOP_STAT_TCP_MAP_FULL = 1,   /* a connection was not tracked: tcp_conns full */
+   TCPTOP_STAT_UDP_MAP_FULL = 2,   /* a flow was not tracked: udp_flows full */
+   TCPTOP_STAT_COUNT = 4,
+};
+
+/* Key of udp_flows. Zeroed before filling: the padding is part of the key. */
+struct tcptop_flow_key {
+   __u64 cookie;
+   __u8 raddr[16];       /* IPv4 in the first 4 bytes */
+   __u16 rport;          /* host byte order */
+   __u16 family;         /* AF_INET or AF_INET6 */
+   __u32 pad;
+};
+
+/* Value of tcp_conns (key: cookie) and of udp_flows. */
+struct tcptop_conn {
+   __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
+   __u64 tx_bytes;       /* application payload sent */
+   __u64 rx_bytes;       /* application payload received */
+   __u64 tx_packets;     /* TCP: segs_out; UDP: datagrams (GSO segments) */
+   __u64 rx_packets;     /* TCP: segs_in */
+   __u32 srtt_us;        /* smoothed RTT, microseconds (TCP) */
+   __u32 retrans;        /* total retransmitted segments (TCP) */
+   __u32 pid;            /* tgid of the last process that used it, 0 unknown */
+   __u32 uid;
+   __u32 flags;          /* TCPTOP_F_* */
+   __u16 family;
+   __u16 state;          /* TCP state (TCP_ESTABLISHED ...) */
+   __u16 lport;          /* host byte order */
+   __u16 rport;
+   __u32 pad;
+   __u8 laddr[16];
+   __u8 raddr[16];
+   char comm[TCPTOP_COMM_LEN];
+};
+
+/* Per-socket owner of UDP sockets (key: cookie). */
+struct tcptop_owner {
+   __u32 pid;
+   __u32 uid;
+   char comm[TCPTOP_COMM_LEN];
 };
 
 /* Lifecycle event, sent through the "events" ring buffer. */
 struct tcptop_event {
-   __u64 ts_ns;          /* bpf_ktime_get_ns() */
-   __u64 sk;             /* kernel socket address: the connection's identity */
+   __u64 ts_ns;
+   __u64 cookie;
    __u32 type;           /* enum tcptop_event_type */
-   __u32 pid;            /* tgid of the current task (0 in softirq) */
-   __u16 family;         /* AF_INET or AF_INET6 */
-   __u16 protocol;       /* IPPROTO_TCP or IPPROTO_UDP */
-   __u16 lport;          /* host byte order */
-   __u16 rport;          /* host byte order */
-   __u8 laddr[16];       /* IPv4 in the first 4 bytes */
-   __u8 raddr[16];
-   __s32 oldstate;
-   __s32 newstate;
-   char comm[TCPTOP_COMM_LEN];
+   __u32 pad;
+   struct tcptop_conn conn;   /* TCP: the record; UDP_RELEASE: unused */
 };
 
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "CommandLine.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@ typedef enum OptionType_ {
    OPT_FLAG,          /* bool */
    OPT_STRING,        /* char* */
    OPT_STRING_LIST,   /* char** at offset, int count at countOffset */
+   OPT_INT,           /* int in [min, max] */
+   OPT_DOUBLE,        /* double in [min, max] */
+   OPT_CHOICE,        /* int: index in choices */
 } OptionType;
 
 typedef struct OptionEntry_ {
@@ -24,8 +28,13 @@ typedef struct OptionEntry_ {
    const char* argName;
    size_t offset;
    size_t countOffset;
+   double min, max;
+   const char* const* choices;   /* NULL-terminated */
    const char* help;
 } OptionEntry;
+
+static const char* const CommandLine_formats[] = { "text", "csv", "json", NULL };
+static const char* const CommandLine_protos[] = { "all", "tcp", "udp", NULL };
 
 #define OFF(field) offsetof(Settings, field)
 
@@ -43,14 +52,43 @@ static const OptionEntry CommandLine_options[] = {
      .help = "keep compiled probes in DIR (default /var/cache/tcptop as root)" },
    { .name = "no-cache", .type = OPT_FLAG, .offset = OFF(noCache),
      .help = "compile every probe, neither reading nor writing the cache" },
+   { .name = "batch", .shortName = 'b', .type = OPT_FLAG, .offset = OFF(batch),
+     .help = "batch mode: print the table every interval instead of the screen" },
+   { .name = "delay", .shortName = 'd', .type = OPT_DOUBLE, .argName = "SECONDS", .offset = OFF(interval),
+     .min = 0.05, .max = 3600, .help = "interval between samples (default 1; fractions allowed)" },
+   { .name = "iterations", .shortName = 'n', .type = OPT_INT, .argName = "COUNT", .offset = OFF(iterations),
+     .min = 1, .max = 1e9, .help = "stop after COUNT intervals (the first is printed at once)" },
+   { .name = "format", .type = OPT_CHOICE, .argName = "FORMAT", .offset = OFF(format),
+     .choices = CommandLine_formats, .help = "batch output: text (default), csv or json (one object per line)" },
+   { .name = "columns", .type = OPT_STRING, .argName = "LIST", .offset = OFF(columns),
+     .help = "columns to show, comma-separated keys (see COLUMNS in tcptop(8))" },
+   { .name = "sort", .type = OPT_STRING, .argName = "COLUMN", .offset = OFF(sort),
+     .help = "sort by COLUMN (default rate); prefix + ascending or - descending" },
+   { .name = "pid", .type = OPT_INT, .argName = "PID", .offset = OFF(pid), .min = 1, .max = 4194304,
+     .help = "only connections of process PID" },
+   { .name = "port", .type = OPT_INT, .argName = "PORT", .offset = OFF(port), .min = 1, .max = 65535,
+     .help = "only connections with PORT as local or remote port" },
+   { .name = "proto", .type = OPT_CHOICE, .argName = "PROTO", .offset = OFF(proto),
+     .choices = CommandLine_protos, .help = "only tcp or udp (default all)" },
+   { .name = "ipv4", .shortName = '4', .type = OPT_FLAG, .offset = OFF(ipv4), .help = "only IPv4" },
+   { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
+   { .name = "log", .type = OPT_STRING, .argName = "FILE", .offset = OFF(logFile),
+     .help = "also write every interval, and every closed connection, to FILE as CSV (mode 0600)" },
+   { .name = "udp-timeout", .type = OPT_DOUBLE, .argName = "SECONDS", .offset = OFF(udpTimeout),
+     .min = 0.1, .max = 86400, .help = "forget a UDP flow idle this long (default 30)" },
 };
 
 void Settings_init(Settings* this) {
    memset(this, 0, sizeof(*this));
+   this->interval = 1.0;
+   this->udpTimeout = 30.0;
 }
 
 void Settings_done(Settings* this) {
    free(this->cacheDir);
+   free(this->columns);
+   free(this->sort);
+   free(this->logFile);
    for (int i = 0; i < this->nProbeDirs; i++)
       free(this->probeDirs[i]);
    free(this->probeDirs);
@@ -71,9 +109,57 @@ void CommandLine_usage(FILE* out) {
                 "See tcptop(8).\n", SYSCONFDIR);
 }
 
-static void CommandLine_store(Settings* s, const OptionEntry* o, const char* arg) {
+static char* CommandLine_choiceList(const char* const* choices) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; choices[i]; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", choices[i]);
+   return Buf_cstr(&b);
+}
+
+/* Checks a number or choice argument; 0, or -1 after one error line. */
+static int CommandLine_value(const OptionEntry* o, const char* arg, double* number, int* choice) {
+   if (o->type == OPT_CHOICE) {
+      for (int i = 0; o->choices[i]; i++) {
+         if (strcmp(arg, o->choices[i]) == 0) {
+            *choice = i;
+            return 0;
+         }
+      }
+      char* list = CommandLine_choiceList(o->choices);
+      XUtils_error("invalid value '%s' for --%s: valid values are %s", arg, o->name, list);
+      free(list);
+      return -1;
+   }
+   char* end = NULL;
+   errno = 0;
+   double v = o->type == OPT_INT ? (double)strtoll(arg, &end, 10) : strtod(arg, &end);
+   if (errno || end == arg || *end || v != v || v < o->min || v > o->max) {
+      XUtils_error("invalid value '%s' for --%s: must be %s from %g to %g", arg, o->name,
+                   o->type == OPT_INT ? "a whole number" : "a number", o->min, o->max);
+      return -1;
+   }
+   *number = v;
+   return 0;
+}
+
+static int CommandLine_store(Settings* s, const OptionEntry* o, const char* arg) {
    char* base = (char*)s + o->offset;
+   double number = 0;
+   int choice = 0;
+   if ((o->type == OPT_INT || o->type == OPT_DOUBLE || o->type == OPT_CHOICE) &&
+       CommandLine_value(o, arg, &number, &choice) < 0)
+      return -1;
    switch (o->type) {
+   case OPT_INT:
+      *(int*)base = (int)number;
+      break;
+   case OPT_DOUBLE:
+      *(double*)base = number;
+      break;
+   case OPT_CHOICE:
+      *(int*)base = choice;
+      break;
    case OPT_FLAG:
       *(bool*)base = true;
       break;
@@ -89,12 +175,13 @@ static void CommandLine_store(Settings* s, const OptionEntry* o, const char* arg
       break;
    }
    }
+   return 0;
 }
 
 int CommandLine_parse(Settings* settings, int argc, char** argv) {
    enum { N = ARRAY_SIZE(CommandLine_options) };
    struct option longOpts[N + 1];
-   char shortOpts[2 * N + 2] = ":";
+   char shortOpts[3 * N + 2] = ":";
    for (size_t i = 0; i < N; i++) {
       const OptionEntry* o = &CommandLine_options[i];
       longOpts[i] = (struct option){ o->name, o->type == OPT_FLAG ? no_argument : required_argument, NULL, 256 + (int)i };
@@ -116,8 +203,9 @@ int CommandLine_parse(Settings* settings, int argc, char** argv) {
          return -1;
       }
       for (size_t i = 0; i < N; i++) {
-         if (c == 256 + (int)i || c == CommandLine_options[i].shortName)
-            CommandLine_store(settings, &CommandLine_options[i], optarg);
+         if ((c == 256 + (int)i || c == CommandLine_options[i].shortName) &&
+             CommandLine_store(settings, &CommandLine_options[i], optarg) < 0)
+            return -1;
       }
    }
    if (optind < argc) {

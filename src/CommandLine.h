@@ -16,7 +16,24 @@ typedef struct Settings_ {
    char* cacheDir;
    char** probeDirs;    /* --probe-dir, in order given */
    int nProbeDirs;
+   /* monitoring */
+   bool batch;          /* -b: print intervals instead of the screen */
+   double interval;     /* -d, seconds */
+   int iterations;      /* -n, 0 = until stopped */
+   int format;          /* OutputFormat */
+   char* columns;       /* --columns, NULL = default */
+   char* sort;          /* --sort, NULL = default */
+   char* logFile;       /* --log */
+   double udpTimeout;   /* --udp-timeout, seconds */
+   /* filters */
+   int pid;             /* 0 = any */
+   int port;            /* 0 = any */
+   int proto;           /* SETTINGS_PROTO_* */
+   bool ipv4;           /* -4 */
+   bool ipv6;           /* -6 */
 } Settings;
+
+enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
 
 void Settings_init(Settings* this);
 void Settings_done(Settings* this);

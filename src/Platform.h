@@ -5,8 +5,10 @@
 #define TCPTOP_PLATFORM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "CommandLine.h"
+#include "ConnTable.h"
 #include "Paths.h"
 #include "Probe.h"
 
@@ -20,8 +22,26 @@ typedef struct Platform_ Platform;
 Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err);
 void Platform_free(Platform* this);
 
-/* Runs until SIGINT/SIGTERM; returns the exit code. */
-int Platform_run(Platform* this, const ProbeSet* set);
+/* Checks that the attached probes can feed the table; NULL or why not. */
+char* Platform_readyProblem(Platform* this);
+
+/* Adds the connections that existed before tcptop started. */
+void Platform_seed(Platform* this, ConnTable* table, double monoNow, double wallNow);
+
+/*
+ * Waits up to timeoutMs for lifecycle events (opens, closes) and folds them
+ * into the table. Returns 0 (also when interrupted by a signal) or -errno.
+ */
+int Platform_poll(Platform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow);
+
+/* Reads every connection's counters into the table. 0 or -errno. */
+int Platform_sample(Platform* this, ConnTable* table, double monoNow, double wallNow);
+
+/* Drops the backend's record of a flow tcptop has expired. */
+void Platform_forget(Platform* this, const Conn* conn);
+
+/* Events the probes could not deliver, since start. */
+uint64_t Platform_lost(Platform* this);
 
 /* Backend versions for --version. */
 const char* Platform_versions(void);

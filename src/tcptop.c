@@ -9,6 +9,7 @@
 
 #include "CommandLine.h"
 #include "ListProbes.h"
+#include "Monitor.h"
 #include "Paths.h"
 #include "Platform.h"
 #include "Privilege.h"
@@ -48,10 +49,14 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
                       p->message ? p->message : "");
    }
    int rc = 1;
+   char* why = NULL;
    if (attached == 0)
       XUtils_error("no probe could be attached: see 'tcptop --list-probes'");
+   else if ((why = Platform_readyProblem(platform)))
+      XUtils_error("%s", why);
    else
-      rc = Platform_run(platform, set);
+      rc = Monitor_run(settings, platform);
+   free(why);
    Platform_free(platform);
    return rc;
 }
@@ -68,6 +73,15 @@ int main(int argc, char** argv) {
    if (settings.version) {
       printf("tcptop %s\n%s\n", PACKAGE_VERSION, Platform_versions());
       return 0;
+   }
+   ColumnList columns;
+   SortOrder sort;
+   char* bad = NULL;
+   if (Monitor_checkSettings(&settings, &columns, &sort, &bad) < 0) {
+      XUtils_error("%s", bad);
+      free(bad);
+      Settings_done(&settings);
+      return 2;
    }
    if (!settings.listProbes && !Privilege_canLoad()) {
       char* msg = Privilege_message();

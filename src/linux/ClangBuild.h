@@ -17,6 +17,12 @@ extern "C" {
 
 #define CLANGBUILD_ABI 1
 
+/* BPF instruction set the probes are built for: v3 has the atomic
+ * fetch-and-op instructions (kernel 5.12+) that __sync_fetch_and_or needs;
+ * LLVM 14 crashes instead of reporting their use under v1. Part of the
+ * cache key. */
+#define CLANGBUILD_TARGET_CPU "v3"
+
 /* A file served from memory to the compiler (headers, vmlinux.h). */
 typedef struct ClangBuild_File_ {
    const char* path;     /* absolute path inside the compiler's view */

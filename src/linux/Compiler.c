@@ -82,6 +82,7 @@ HashDigest Compiler_key(const CompilerConfig* cfg, const Probe* probe, const Buf
    Hash h;
    Hash_init(&h);
    Hash_str(&h, COMPILER_KEY_VERSION);
+   Hash_str(&h, CLANGBUILD_TARGET_CPU);
    Hash_str(&h, cfg->compilerVersion ? cfg->compilerVersion : TCPTOP_LLVM_VERSION);
    for (int i = 0; i < cfg->nDefines; i++)
       Hash_str(&h, cfg->defines[i]);
@@ -209,6 +210,34 @@ static int Child_compileProbe(ChildCtx* c, const Probe* p, const Buf* trimmed, C
    return Child_compileWith(c, p, c->fullHeader.data, c->fullHeader.len, out);
 }
 
+/*
+ * Each probe is compiled in a fork of this child (clang already loaded, the
+ * BTF already parsed), never two in one process: LLVM 14's BPF backend keeps
+ * a process-wide cache of CO-RE relocation globals (BPFAbstractMemberAccess's
+ * GEPGlobals) that dangles once the first module is freed, so a second
+ * module touching the same field (say __sk_buff.len) crashes the compiler.
+ */
+static void Child_compileIsolated(ChildCtx* c, const Probe* p, const Buf* trimmed, uint32_t index, int fd) {
+   pid_t pid = fork();
+   if (pid == 0) {
+      ClangBuild_Output out = {0};
+      int rc = Child_compileProbe(c, p, trimmed, &out);
+      Child_send(fd, index, rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen, out.diagnostics);
+      _exit(0);
+   }
+   int status = 0;
+   while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      continue;
+   if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      char* why = pid < 0 ? xAsprintf("cannot start the probe compiler: %s", strerror(errno))
+                  : WIFSIGNALED(status) ? xAsprintf("the probe compiler crashed (signal %d) while compiling this probe",
+                                                    WTERMSIG(status))
+                                        : xStrdup("the probe compiler failed while compiling this probe");
+      Child_send(fd, index, RESULT_ERROR, NULL, 0, why);
+      free(why);
+   }
+}
+
 typedef struct ModuleLoad_ {
    const char* path;
    void* handle;
@@ -252,11 +281,10 @@ static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, 
    c.compile = m.compile;
    char* problem = m.problem ? m.problem : btfProblem;
    for (int i = 0; i < n; i++) {
-      const Probe* p = set->probes[todo[i]];
-      ClangBuild_Output out = {0};
-      int rc = problem ? -1 : Child_compileProbe(&c, p, &trimmed[i], &out);
-      Child_send(fd, (uint32_t)todo[i], rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen,
-                 problem ? problem : out.diagnostics);
+      if (problem)
+         Child_send(fd, (uint32_t)todo[i], RESULT_ERROR, NULL, 0, problem);
+      else
+         Child_compileIsolated(&c, set->probes[todo[i]], &trimmed[i], (uint32_t)todo[i], fd);
    }
    close(fd);   /* EOF for the parent now, not after the address space is torn down */
    _exit(0);

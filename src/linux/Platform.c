@@ -12,15 +12,17 @@
 #include "Cache.h"
 #include "XUtils.h"
 #include "linux/Compiler.h"
-#include "linux/EventStream.h"
 #include "linux/KernelTypes.h"
 #include "linux/Loader.h"
+#include "linux/Sampler.h"
 
 struct Platform_ {
    Cache cache;
    KernelTypes kernel;
    Loader loader;
    bool loaderUsed;
+   Sampler sampler;
+   bool samplerUsed;
 };
 
 Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err) {
@@ -50,6 +52,8 @@ Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet*
 void Platform_free(Platform* this) {
    if (!this)
       return;
+   if (this->samplerUsed)
+      Sampler_done(&this->sampler);
    if (this->loaderUsed)
       Loader_done(&this->loader);
    KernelTypes_done(&this->kernel);
@@ -57,8 +61,30 @@ void Platform_free(Platform* this) {
    free(this);
 }
 
-int Platform_run(Platform* this, const ProbeSet* set) {
-   return EventStream_run(&this->loader, set);
+char* Platform_readyProblem(Platform* this) {
+   char* why = Sampler_init(&this->sampler, &this->loader);
+   this->samplerUsed = true;
+   return why;
+}
+
+void Platform_seed(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+   Sampler_seed(&this->sampler, table, monoNow, wallNow);
+}
+
+int Platform_poll(Platform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
+   return Sampler_poll(&this->sampler, table, timeoutMs, monoNow, wallNow);
+}
+
+int Platform_sample(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+   return Sampler_sample(&this->sampler, table, monoNow, wallNow);
+}
+
+void Platform_forget(Platform* this, const Conn* conn) {
+   Sampler_forget(&this->sampler, conn);
+}
+
+uint64_t Platform_lost(Platform* this) {
+   return Sampler_lost(&this->sampler);
 }
 
 const char* Platform_versions(void) {

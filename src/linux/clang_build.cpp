@@ -73,7 +73,7 @@ llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> makeFileSystem(const ClangBuild_
 std::vector<const char*> makeArgs(const ClangBuild_Input* in) {
    /* The cc1 equivalent of: clang -target bpf -O2 -g -c (clang -### shows it). */
    std::vector<const char*> args = {
-      "-triple", "bpf", "-emit-obj", "-O2",
+      "-triple", "bpf", "-target-cpu", CLANGBUILD_TARGET_CPU, "-emit-obj", "-O2",
       "-debug-info-kind=constructor", "-dwarf-version=4",
       "-mrelocation-model", "static", "-mframe-pointer=all",
       "-fgnuc-version=4.2.1", "-ferror-limit", "19",

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+// @name        sock_release
+// @description Sockets closed by their process: ends a TCP record (with tcp_state) and a UDP socket's flows
+// @hooks       cgroup/sock_release
+// @provides    state
+#include "tcptop.bpf.h"
+
+SEC("cgroup/sock_release")
+int sock_release(struct bpf_sock* sk) {
+   __u64 cookie = bpf_get_socket_cookie(sk);
+   if (sk->protocol == IPPROTO_TCP) {
+      struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
+      if (c && (__sync_fetch_and_or(&c->flags, TCPTOP_F_RELEASED) & TCPTOP_F_CLOSED))
+         tcptop_tcp_finish(cookie, c);
+      return 1;
+   }
+   if (sk->protocol != IPPROTO_UDP || !bpf_map_lookup_elem(&udp_owners, &cookie))
+      return 1;
+   struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+   if (e) {
+      __builtin_memset(e, 0, sizeof(*e));
+      e->ts_ns = bpf_ktime_get_ns();
+      e->cookie = cookie;
+      e->type = TCPTOP_EV_UDP_RELEASE;
+      bpf_ringbuf_submit(e, 0);
+   } else {
+      tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
+   }
+   bpf_map_delete_elem(&udp_owners, &cookie);
+   return 1;
+}
+
+char LICENSE[] SEC("license") = "GPL";

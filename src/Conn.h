@@ -1,0 +1,69 @@
+/*
+ * Conn.h: one row of the table: a TCP connection or a UDP flow, whatever
+ * backend measured it.
+ */
+#ifndef TCPTOP_CONN_H
+#define TCPTOP_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONN_COMM_LEN 16
+
+/* TCP states are the kernel's (1..12); the rest are tcptop's. */
+typedef enum ConnState_ {
+   CONN_ESTABLISHED = 1, CONN_SYN_SENT, CONN_SYN_RECV, CONN_FIN_WAIT1, CONN_FIN_WAIT2,
+   CONN_TIME_WAIT, CONN_CLOSE, CONN_CLOSE_WAIT, CONN_LAST_ACK, CONN_LISTEN, CONN_CLOSING,
+   CONN_NEW_SYN_RECV,
+   CONN_UDP_ACTIVE = 32,   /* traffic in the last interval */
+   CONN_UDP_IDLE,          /* none in the last interval */
+   CONN_CLOSED,            /* gone; shown for a few seconds, always logged */
+} ConnState;
+
+typedef struct ConnKey_ {
+   uint64_t cookie;        /* socket cookie (backends without one: a tuple hash) */
+   uint64_t start;         /* when the backend started this record: a socket
+                            * reused, or a flow seen again after it expired,
+                            * is a new row */
+   uint8_t raddr[16];      /* UDP flows: the peer; TCP: zero */
+   uint16_t rport;
+   uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP */
+   uint8_t family;         /* UDP flows: AF_INET/AF_INET6; TCP: 0 */
+   uint32_t pad;
+} ConnKey;
+
+typedef struct Conn_ {
+   ConnKey key;
+   int family;
+   uint8_t laddr[16];
+   uint8_t raddr[16];
+   uint16_t lport;
+   uint16_t rport;
+   uint32_t pid;           /* 0: not known yet */
+   uint32_t uid;
+   bool hasOwner;
+   char comm[CONN_COMM_LEN];
+   int state;              /* ConnState */
+   int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
+   uint64_t txBytes, rxBytes;
+   uint64_t txPackets, rxPackets;
+   uint32_t rttUs;
+   uint32_t retrans;
+   double startTime;       /* wall clock, seconds */
+   /* the previous sample, for rates */
+   uint64_t prevTxBytes, prevRxBytes;
+   uint64_t prevTxPackets, prevRxPackets;
+   double txRate, rxRate;  /* bytes per second over the last interval */
+   double txPacketRate, rxPacketRate;
+   double lastActive;      /* monotonic seconds of the last change */
+   double closedAt;        /* monotonic seconds; 0 while open */
+   bool seeded;            /* existed before tcptop started */
+   bool logged;            /* its closed row was written */
+   bool shown;             /* its closed row was printed at least once */
+   uint32_t generation;    /* last sample that saw it in the kernel */
+} Conn;
+
+const char* Conn_stateName(int state);
+bool Conn_isClosed(const Conn* c);
+
+#endif

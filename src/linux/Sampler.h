@@ -1,0 +1,45 @@
+/*
+ * Sampler.h: the eBPF side of the connection table. Lifecycle events come
+ * from the "events" ring buffer; counters are read from the tcp_conns and
+ * udp_flows maps (batch lookups, a few system calls per sample whatever the
+ * number of connections); connections older than tcptop are seeded from
+ * sock_diag.
+ */
+#ifndef TCPTOP_SAMPLER_H
+#define TCPTOP_SAMPLER_H
+
+#include <stdint.h>
+
+#include "ConnTable.h"
+#include "linux/Loader.h"
+
+struct ring_buffer;
+
+typedef struct Sampler_ {
+   int tcpFd, udpFd, ownersFd, statsFd;
+   struct ring_buffer* rb;
+   /* set around each poll/sample, for the ring buffer callback */
+   ConnTable* table;
+   double monoNow, wallNow;
+   uint32_t generation;
+   /* UDP sockets closed since the last sample (sorted at use) */
+   uint64_t* released;
+   size_t nReleased, capReleased;
+   /* batch buffers */
+   void* keys;
+   void* values;
+   uint32_t chunk;
+   int ncpus;
+} Sampler;
+
+/* NULL, or why the loaded probes cannot feed a table. */
+char* Sampler_init(Sampler* this, Loader* loader);
+void Sampler_done(Sampler* this);
+
+void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNow);
+int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow);
+int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow);
+void Sampler_forget(Sampler* this, const Conn* c);
+uint64_t Sampler_lost(Sampler* this);
+
+#endif

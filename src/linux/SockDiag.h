@@ -1,0 +1,37 @@
+/*
+ * SockDiag.h: the kernel's socket table through netlink sock_diag (what ss
+ * reads), in every network namespace: the connections that existed before
+ * tcptop started, with their tcp_info counters and socket inode.
+ */
+#ifndef TCPTOP_SOCKDIAG_H
+#define TCPTOP_SOCKDIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct DiagSock_ {
+   uint64_t cookie;
+   uint32_t inode;          /* 0: orphaned (no process holds it) */
+   uint8_t family;
+   uint8_t state;
+   uint16_t lport, rport;   /* host order */
+   uint8_t laddr[16], raddr[16];
+   uint32_t rqueue, wqueue; /* unread / unacknowledged-or-unsent bytes */
+   bool hasInfo;
+   uint64_t bytesAcked, bytesReceived;
+   uint32_t segsIn, segsOut, rttUs, totalRetrans;
+} DiagSock;
+
+typedef struct DiagList_ {
+   DiagSock* items;
+   size_t count, cap;
+} DiagList;
+
+void DiagList_done(DiagList* this);
+
+/* Every TCP socket except listening and time-wait ones, in every network
+ * namespace that a process or /run/netns holds. 0 or -errno. */
+int SockDiag_tcpAll(DiagList* out);
+
+#endif
