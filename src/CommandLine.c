@@ -135,8 +135,10 @@ static int CommandLine_value(const OptionEntry* o, const char* arg, double* numb
    errno = 0;
    double v = o->type == OPT_INT ? (double)strtoll(arg, &end, 10) : strtod(arg, &end);
    if (errno || end == arg || *end || v != v || v < o->min || v > o->max) {
-      XUtils_error("invalid value '%s' for --%s: must be %s from %g to %g", arg, o->name,
-                   o->type == OPT_INT ? "a whole number" : "a number", o->min, o->max);
+      if (o->type == OPT_INT)
+         XUtils_error("invalid value '%s' for --%s: must be a whole number from %.0f to %.0f", arg, o->name, o->min, o->max);
+      else
+         XUtils_error("invalid value '%s' for --%s: must be a number from %g to %g", arg, o->name, o->min, o->max);
       return -1;
    }
    *number = v;

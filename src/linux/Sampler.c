@@ -260,16 +260,19 @@ uint64_t Sampler_lost(Sampler* this) {
    return total;
 }
 
-/* Application bytes so far from tcp_info: bytes_acked counts the SYN and a
- * FIN, bytes_received a FIN; write queue bytes were written, receive queue
- * bytes not yet read. */
+/*
+ * Application bytes so far, from tcp_info. Sent: payload put on the wire
+ * (bytes_sent, which counts retransmissions again: minus bytes_retrans) plus
+ * what is written but not sent yet; not bytes_acked, which counts the SYN on
+ * the active side only, and the FIN. Received: bytes_received counts a FIN
+ * and what the application has not read yet (the receive queue, which holds
+ * the FIN until it is read).
+ */
 static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
-   bool finSent = d->state == CONN_FIN_WAIT1 || d->state == CONN_FIN_WAIT2 || d->state == CONN_CLOSING ||
-                  d->state == CONN_LAST_ACK;
    bool finReceived = d->state == CONN_CLOSE_WAIT || d->state == CONN_LAST_ACK || d->state == CONN_CLOSING;
    if (!d->hasInfo || d->state == CONN_SYN_SENT)
       return;
-   int64_t tx = (int64_t)(d->bytesAcked + d->wqueue) - 1 - finSent;
+   int64_t tx = (int64_t)(d->bytesSent - d->bytesRetrans) + d->notsentBytes;
    int64_t rx = (int64_t)d->bytesReceived - d->rqueue - (finReceived && d->rqueue == 0);
    v->tx_bytes = tx > 0 ? (uint64_t)tx : 0;
    v->rx_bytes = rx > 0 ? (uint64_t)rx : 0;

@@ -69,6 +69,9 @@ static void SockDiag_parse(DiagList* out, const struct nlmsghdr* h) {
       d->hasInfo = true;
       d->bytesAcked = ti.tcpi_bytes_acked;
       d->bytesReceived = ti.tcpi_bytes_received;
+      d->bytesSent = ti.tcpi_bytes_sent;
+      d->bytesRetrans = ti.tcpi_bytes_retrans;
+      d->notsentBytes = ti.tcpi_notsent_bytes;
       d->segsIn = ti.tcpi_segs_in;
       d->segsOut = ti.tcpi_segs_out;
       d->rttUs = ti.tcpi_rtt;

@@ -20,6 +20,8 @@ typedef struct DiagSock_ {
    uint32_t rqueue, wqueue; /* unread / unacknowledged-or-unsent bytes */
    bool hasInfo;
    uint64_t bytesAcked, bytesReceived;
+   uint64_t bytesSent, bytesRetrans;   /* payload put on the wire, and again */
+   uint32_t notsentBytes;              /* written, not yet sent */
    uint32_t segsIn, segsOut, rttUs, totalRetrans;
 } DiagSock;
 

@@ -48,9 +48,9 @@ done
 expect_grep "cgroup_user ok" '^cgroup_user +user +ok +sockops,cgroup_skb/egress ' "$TMP/out"
 
 # Running (not listing): one line per skipped probe, and the rest run.
-"$TCPTOP" --no-cache --probe-dir "$PD" > "$TMP/run" 2> "$TMP/runerr" &
+"$TCPTOP" -b --no-cache --probe-dir "$PD" > "$TMP/run" 2> "$TMP/runerr" &
 BG_PIDS=$!
-wait_for_line '^TIME +PID' "$TMP/run" 20 || { cat "$TMP/runerr"; fail "tcptop did not start with the good probes"; }
+wait_for_line '^tcptop - ' "$TMP/run" 20 || { cat "$TMP/runerr"; fail "tcptop did not start with the good probes"; }
 expect_grep "run: broken reported" "^tcptop: probe broken skipped: compile error: $PD/broken.bpf.c:6:32: error" "$TMP/runerr"
 expect_grep "run: rejected reported" '^tcptop: probe rejected skipped: verifier rejected' "$TMP/runerr"
 kill -INT $BG_PIDS

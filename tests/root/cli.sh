@@ -27,4 +27,21 @@ check_usage_error "^tcptop: unknown option '-Z'; try 'tcptop --help'$" -Z
 check_usage_error "^tcptop: missing argument for '--probe-dir'; try 'tcptop --help'$" --list-probes --probe-dir
 check_usage_error "^tcptop: unexpected argument 'extra'; try 'tcptop --help'$" --list-probes extra
 check_usage_error "^tcptop: cannot read probe directory $TMP/none: No such file or directory$" --list-probes --probe-dir "$TMP/none"
+check_usage_error "^tcptop: invalid value 'abc' for --delay: must be a number from 0.05 to 3600$" -b -d abc
+check_usage_error "^tcptop: invalid value '0' for --delay: must be a number from 0.05 to 3600$" -b -d 0
+check_usage_error "^tcptop: invalid value '1.5' for --iterations: must be a whole number from 1 to 1000000000$" -b -n 1.5
+check_usage_error "^tcptop: invalid value 'xml' for --format: valid values are text, csv, json$" -b --format xml
+check_usage_error "^tcptop: invalid value 'sctp' for --proto: valid values are all, tcp, udp$" -b --proto sctp
+check_usage_error "^tcptop: invalid value '70000' for --port: must be a whole number from 1 to 65535$" -b --port 70000
+check_usage_error "^tcptop: invalid value '-3' for --pid: must be a whole number from 1 to 4194304$" -b --pid -3
+check_usage_error "^tcptop: unknown column 'bytes'; valid columns: time, proto, laddr, .*, age_s$" -b --columns proto,bytes
+check_usage_error "^tcptop: unknown sort column 'speed'; valid columns: time, .* \\(prefix \\+ or - for the direction\\)$" -b --sort speed
+
+# A log that cannot be created: one line, exit 1, before any output.
+if [ "$(id -u)" = 0 ]; then
+   "$TCPTOP" -b -n 1 --cache-dir "$TMP/cache" --log "$TMP/no/such/dir/log.csv" > "$TMP/out" 2> "$TMP/err"; rc=$?
+   expect_eq "unwritable --log exit" "$rc" 1
+   expect_grep "unwritable --log message" "^tcptop: cannot create the log $TMP/no/such/dir/log.csv: No such file or directory; choose a writable path for --log$" "$TMP/err"
+   expect_eq "unwritable --log stderr lines" "$(wc -l < "$TMP/err")" 1
+fi
 pass "help, version and usage errors"

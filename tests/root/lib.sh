@@ -79,3 +79,45 @@ world_readable_copy() {
 builtin_probes() {
    for f in "$top_srcdir"/probes/*.bpf.c; do basename "$f" .bpf.c; done
 }
+
+TRAFFIC="$top_srcdir/tests/root/traffic.py"
+
+# json_get FILE KEY: a top-level field of the first JSON line of FILE.
+json_get() {
+   python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$1" "$2"
+}
+
+# start_batch OUT ERR ARGS...: tcptop -b in the background; waits for its
+# first interval (the CSV header or the text summary).
+start_batch() {
+   local out=$1 err=$2
+   shift 2
+   "$TCPTOP" -b --cache-dir "$TMP/cache" "$@" > "$out" 2> "$err" &
+   BG_PIDS="$BG_PIDS $!"
+   TCPTOP_PID=$!
+   wait_for_line '^(proto|time|tcptop - |\{)' "$out" 60 || { cat "$err"; fail "tcptop did not start"; }
+}
+
+# stop_batch: SIGINT, and the exit status must be 0.
+stop_batch() {
+   kill -INT "$TCPTOP_PID"
+   wait "$TCPTOP_PID"
+   local rc=$?
+   BG_PIDS=""
+   expect_eq "tcptop exit status after SIGINT" "$rc" 0
+}
+
+# csv_last FILE FILTER-PYTHON-EXPR COLUMN: COLUMN of the last CSV row for
+# which the expression (over the row dict r) is true; empty when none.
+csv_last() {
+   python3 - "$@" <<'PY'
+import csv, sys
+path, expr, col = sys.argv[1], sys.argv[2], sys.argv[3]
+last = ""
+with open(path) as f:
+    for r in csv.DictReader(f):
+        if eval(expr, {}, {"r": r}):
+            last = r[col]
+print(last)
+PY
+}

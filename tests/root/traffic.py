@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Traffic of known size for the root tests (run inside a test's netns).
+
+  traffic.py tcp FAMILY NBYTES HOLD        client sends NBYTES to a server, both
+                                           in this process; both ends stay open
+                                           HOLD seconds after the transfer
+  traffic.py udp FAMILY K SIZE HOLD        K datagrams of SIZE bytes each way
+                                           (echo), sockets kept HOLD seconds
+  traffic.py udploop FAMILY SIZE PERIOD SECONDS
+                                           one datagram of SIZE bytes each way
+                                           every PERIOD seconds, for SECONDS
+  traffic.py many COUNT NBYTES             COUNT connections, each sending NBYTES,
+                                           opened and closed as fast as possible
+  traffic.py longlived A B TRIGGER HOLD    A bytes each way, then waits for the
+                                           file TRIGGER, then B bytes each way,
+                                           then holds HOLD seconds
+
+Prints one JSON line: pid, ports and what was sent, before any hold.
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+
+def family(name):
+    return (socket.AF_INET6, "::1") if name == "6" else (socket.AF_INET, "127.0.0.1")
+
+
+def report(**kw):
+    kw["pid"] = os.getpid()
+    print(json.dumps(kw), flush=True)
+
+
+def recv_exact(sock, n):
+    got = 0
+    while got < n:
+        d = sock.recv(min(1 << 20, n - got))
+        if not d:
+            break
+        got += len(d)
+    return got
+
+
+def pair(fam, host):
+    srv = socket.socket(fam)
+    srv.bind((host, 0))
+    srv.listen(512)
+    cli = socket.create_connection((host, srv.getsockname()[1]))
+    peer, _ = srv.accept()
+    return srv, cli, peer
+
+
+def tcp(fam_name, nbytes, hold):
+    fam, host = family(fam_name)
+    srv, cli, peer = pair(fam, host)
+    got = [0]
+    t = threading.Thread(target=lambda: got.__setitem__(0, recv_exact(peer, nbytes)))
+    t.start()
+    cli.sendall(b"x" * nbytes)
+    t.join()
+    report(sent=nbytes, received=got[0], server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    time.sleep(hold)
+    cli.close()
+    peer.close()
+    srv.close()
+
+
+def udp(fam_name, k, size, hold):
+    fam, host = family(fam_name)
+    srv = socket.socket(fam, socket.SOCK_DGRAM)
+    srv.bind((host, 0))
+    cli = socket.socket(fam, socket.SOCK_DGRAM)
+    cli.bind((host, 0))
+    for _ in range(k):
+        cli.sendto(b"u" * size, srv.getsockname()[:2])
+        data, addr = srv.recvfrom(65536)
+        srv.sendto(data, addr)
+        cli.recvfrom(65536)
+    report(count=k, size=size, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    time.sleep(hold)
+
+
+def udploop(fam_name, size, period, seconds):
+    fam, host = family(fam_name)
+    srv = socket.socket(fam, socket.SOCK_DGRAM)
+    srv.bind((host, 0))
+    cli = socket.socket(fam, socket.SOCK_DGRAM)
+    cli.bind((host, 0))
+    report(size=size, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    end = time.time() + seconds
+    while time.time() < end:
+        cli.sendto(b"u" * size, srv.getsockname()[:2])
+        data, addr = srv.recvfrom(65536)
+        srv.sendto(data, addr)
+        cli.recvfrom(65536)
+        time.sleep(period)
+
+
+def many(count, nbytes):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4096)
+    port = srv.getsockname()[1]
+    ports = []
+    payload = b"m" * nbytes
+    for _ in range(count):
+        cli = socket.create_connection(("127.0.0.1", port))
+        peer, _ = srv.accept()
+        cli.sendall(payload)
+        recv_exact(peer, nbytes)
+        ports.append(cli.getsockname()[1])
+        cli.close()
+        peer.close()
+    report(server_port=port, client_ports=ports)
+
+
+def longlived(a, b, trigger, hold):
+    srv, cli, peer = pair(socket.AF_INET, "127.0.0.1")
+
+    def both_ways(n):
+        t = threading.Thread(target=lambda: peer.sendall(b"s" * n))
+        t.start()
+        cli.sendall(b"c" * n)
+        recv_exact(peer, n)
+        recv_exact(cli, n)
+        t.join()
+
+    both_ways(a)
+    report(phase=1, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    while not os.path.exists(trigger):
+        time.sleep(0.05)
+    both_ways(b)
+    report(phase=2, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    time.sleep(hold)
+
+
+if __name__ == "__main__":
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "tcp":
+        tcp(args[0], int(args[1]), float(args[2]))
+    elif mode == "udp":
+        udp(args[0], int(args[1]), int(args[2]), float(args[3]))
+    elif mode == "udploop":
+        udploop(args[0], int(args[1]), float(args[2]), float(args[3]))
+    elif mode == "many":
+        many(int(args[0]), int(args[1]))
+    elif mode == "longlived":
+        longlived(int(args[0]), int(args[1]), args[2], float(args[3]))
+    else:
+        sys.exit(__doc__)
