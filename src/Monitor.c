@@ -99,21 +99,26 @@ static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed
 static void Monitor_update(Monitor* this, double now) {
    double elapsed = this->printed ? now - this->lastSample : 0;
    this->lastSample = now;
-   ConnKey gone[256];
-   int nGone = 0;
    ConnTable* t = &this->table;
+   ConnKey* gone = NULL;
+   size_t nGone = 0, capGone = 0;
    for (size_t i = 0; i < t->cap; i++) {
       Conn* c = t->slots[i];
       if (!c)
          continue;
       Monitor_updateRow(this, c, now, elapsed);
       bool printedOnce = c->shown || !this->settings->batch;
-      if (c->state == CONN_CLOSED && c->logged && printedOnce && now - c->closedAt >= MONITOR_CLOSED_LINGER &&
-          nGone < (int)ARRAY_SIZE(gone))
+      if (c->state == CONN_CLOSED && c->logged && printedOnce && now - c->closedAt >= MONITOR_CLOSED_LINGER) {
+         if (nGone == capGone) {
+            capGone = capGone ? capGone * 2 : 64;
+            gone = xRealloc(gone, capGone * sizeof(ConnKey));
+         }
          gone[nGone++] = c->key;
+      }
    }
-   for (int i = 0; i < nGone; i++)
+   for (size_t i = 0; i < nGone; i++)
       ConnTable_remove(t, &gone[i]);
+   free(gone);
 }
 
 /* Writes one interval to standard output and the log; 0 or an errno. */
@@ -126,6 +131,8 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
       if (Monitor_matches(this->settings, all[i])) {
          all[k++] = all[i];
          Summary_add(&summary, all[i]);
+      } else {
+         all[i]->logged = all[i]->shown = true;   /* filtered out: nothing owed, may be forgotten */
       }
    }
    SortOrder_sort(&this->sort, all, k);
