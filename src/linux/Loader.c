@@ -106,16 +106,39 @@ static int Loader_sharedFd(const Loader* this, const char* name) {
    return -1;
 }
 
-static int Loader_reuseShared(Loader* this, struct bpf_object* obj) {
+/* A map this probe defines like the one already created under its name? */
+static char* Loader_sharedMismatch(struct bpf_map* map, int fd) {
+   struct bpf_map_info info;
+   __u32 len = sizeof(info);
+   memset(&info, 0, sizeof(info));
+   if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+      return xAsprintf("cannot inspect the shared map \"%s\": %s", bpf_map__name(map), strerror(errno));
+   if (info.type == bpf_map__type(map) && info.key_size == bpf_map__key_size(map) &&
+       info.value_size == bpf_map__value_size(map) && info.max_entries == bpf_map__max_entries(map))
+      return NULL;
+   return xAsprintf("map \"%s\" is shared by name but defined differently here (type %u, key %u, value %u, "
+                    "%u entries; the first probe made it type %u, key %u, value %u, %u entries): rename it or "
+                    "define it the same way", bpf_map__name(map), bpf_map__type(map), bpf_map__key_size(map),
+                    bpf_map__value_size(map), bpf_map__max_entries(map), info.type, info.key_size,
+                    info.value_size, info.max_entries);
+}
+
+/* Returns NULL, or why a shared map cannot be reused. */
+static char* Loader_reuseShared(Loader* this, struct bpf_object* obj) {
    struct bpf_map* map;
    bpf_object__for_each_map(map, obj) {
       if (bpf_map__is_internal(map))
          continue;
       int fd = Loader_sharedFd(this, bpf_map__name(map));
-      if (fd >= 0 && bpf_map__reuse_fd(map, fd) < 0)
-         return -errno;
+      if (fd < 0)
+         continue;
+      char* why = Loader_sharedMismatch(map, fd);
+      if (why)
+         return why;
+      if (bpf_map__reuse_fd(map, fd) < 0)
+         return xAsprintf("cannot share map \"%s\" with another probe: %s", bpf_map__name(map), strerror(errno));
    }
-   return 0;
+   return NULL;
 }
 
 static void Loader_registerShared(Loader* this, struct bpf_object* obj) {
@@ -278,11 +301,9 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
    }
    char* why = Loader_unsupportedType(obj);
    ProbeStatus failure = PROBE_HOOK_UNAVAILABLE;
-   int err = why ? 0 : Loader_reuseShared(this, obj);
-   if (!why && err) {
-      why = xAsprintf("cannot share a map with another probe: %s", strerror(-err));
+   int err = 0;
+   if (!why && (why = Loader_reuseShared(this, obj)))
       failure = PROBE_LOAD_ERROR;
-   }
    if (!why && (err = bpf_object__load(obj)) < 0) {
       why = Loader_loadFailure(this, obj, -err, &failure);
    }
