@@ -5,8 +5,9 @@
  *
  *     gcc -O2 -pthread -o netgen bench/netgen.c
  *
- * Every mode runs both ends in this one process (the server side in a
- * thread), on ADDR:PORT, and prints one line of results on stdout:
+ * Every mode runs both ends itself (the server side in a thread; for hold,
+ * in a child process), on ADDR:PORT, and prints one line of results on
+ * stdout:
  *
  *   netgen bulk ADDR PORT BYTES [WRITE_SIZE]
  *       one TCP connection, BYTES written in WRITE_SIZE writes (default 1 MiB)
@@ -21,10 +22,12 @@
  *       by the server thread until 200 ms of silence.
  *       -> "udp SENT RECEIVED SECONDS"
  *   netgen hold ADDR PORT N [SECONDS]
- *       opens N connections (2N sockets; raises RLIMIT_NOFILE), prints
- *       "ready N", then every second writes 16 bytes on a tenth of them
- *       (a different tenth each second, both directions) and reads them on
- *       the other end; until SIGTERM/SIGINT (or SECONDS, 0 = forever).
+ *       opens N connections, the client ends in this process and the server
+ *       ends in a child (N sockets each: RLIMIT_NOFILE's soft limit is
+ *       raised), prints "ready N", then every second writes 16 bytes on a
+ *       tenth of them (a different tenth each second, alternating
+ *       directions) and reads them on the other end; until SIGTERM/SIGINT
+ *       (or SECONDS, 0 = forever).
  *       -> "hold N"
  *   netgen churn ADDR PORT RATE COUNT BYTES [PORTFILE]
  *       COUNT short connections: connect, write BYTES, close; RATE per
@@ -46,7 +49,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -261,53 +268,111 @@ static int mode_udp(long count, size_t size) {
 
 /* --- hold --- */
 
+/* RLIMIT_NOFILE of at least want: the soft limit is raised up to the hard one
+ * (raising the hard one needs CAP_SYS_RESOURCE, which containers often lack;
+ * that is why the two ends live in two processes). */
 static void raise_nofile(rlim_t want) {
    struct rlimit rl;
-   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= want)
+   if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+      die("getrlimit(RLIMIT_NOFILE)");
+   if (rl.rlim_cur >= want)
       return;
-   rl.rlim_cur = rl.rlim_max = want;
+   if (rl.rlim_max < want) {
+      rl.rlim_cur = rl.rlim_max = want;
+      if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+         die("setrlimit(RLIMIT_NOFILE) above the hard limit");
+      return;
+   }
+   rl.rlim_cur = want;
    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
       die("setrlimit(RLIMIT_NOFILE)");
 }
 
-static int mode_hold(long n, double seconds) {
-   raise_nofile((rlim_t)(2 * n + 64));
-   int lfd = listener(SOCK_STREAM);
-   int* cli = calloc((size_t)n, sizeof(int));
-   int* srv = calloc((size_t)n, sizeof(int));
+/* Every second: 16 bytes on a tenth of fds (a different tenth each time; on
+ * even seconds from the client side, odd ones from the server side); in
+ * between, reads whatever arrives. Until SIGTERM or end (0 = never). */
+static void hold_loop(int* fds, long n, int server, double end) {
+   int ep = epoll_create1(EPOLL_CLOEXEC);
+   if (ep < 0)
+      die("epoll_create1");
    for (long i = 0; i < n; i++) {
-      cli[i] = connect_tcp(1);
-      srv[i] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-      if (srv[i] < 0)
-         die("accept");
+      struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)i };
+      if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
+         die("epoll_ctl");
    }
-   close(lfd);
-   printf("ready %ld\n", n);
-   fflush(stdout);
    char msg[16], buf[4096];
    memset(msg, 'h', sizeof(msg));
+   struct epoll_event evs[256];
    long slice = n / 10 > 0 ? n / 10 : 1, pos = 0, tick = 0;
-   double end = seconds > 0 ? now_s() + seconds : 0;
+   double next = now_s();
    while (!g_stop && (end == 0 || now_s() < end)) {
-      for (long k = 0; k < slice; k++) {
-         long i = (pos + k) % n;
-         write_all((tick & 1) ? srv[i] : cli[i], msg, sizeof(msg));
+      double now = now_s();
+      if (now >= next) {
+         if ((tick & 1) == server) {
+            for (long k = 0; k < slice; k++)
+               write_all(fds[(pos + k) % n], msg, sizeof(msg));
+         }
+         pos = (pos + slice) % n;
+         tick++;
+         next += 1.0;
+         continue;
       }
-      usleep(20000);
-      for (long k = 0; k < slice; k++) {
-         long i = (pos + k) % n;
-         int to = (tick & 1) ? cli[i] : srv[i];
-         while (recv(to, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+      int got = epoll_wait(ep, evs, 256, (int)((next - now) * 1000) + 1);
+      for (int e = 0; e < got; e++) {
+         int fd = fds[evs[e].data.u64];
+         while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
             ;
       }
-      pos = (pos + slice) % n;
-      tick++;
-      usleep(980000);
    }
-   for (long i = 0; i < n; i++) {
-      close(cli[i]);
-      close(srv[i]);
+   close(ep);
+}
+
+static int mode_hold(long n, double seconds) {
+   raise_nofile((rlim_t)(n + 64));
+   int lfd = listener(SOCK_STREAM);
+   int sync[2];
+   if (pipe2(sync, O_CLOEXEC) < 0)
+      die("pipe");
+   double end = seconds > 0 ? now_s() + seconds : 0;
+   pid_t child = fork();
+   if (child < 0)
+      die("fork");
+   int* fds = calloc((size_t)n, sizeof(int));
+   if (child == 0) {
+      /* the server ends */
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      close(sync[0]);
+      for (long i = 0; i < n; i++) {
+         fds[i] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+         if (fds[i] < 0)
+            die("accept");
+      }
+      close(lfd);
+      if (write(sync[1], "a", 1) != 1)
+         die("write(sync)");
+      close(sync[1]);
+      hold_loop(fds, n, 1, end);
+      _exit(0);
    }
+   /* the client ends */
+   close(lfd);
+   close(sync[1]);
+   for (long i = 0; i < n; i++)
+      fds[i] = connect_tcp(1);
+   char c;
+   if (read(sync[0], &c, 1) != 1) {
+      fprintf(stderr, "netgen: hold: the server side failed\n");
+      kill(child, SIGTERM);
+      return 1;
+   }
+   close(sync[0]);
+   printf("ready %ld\n", n);
+   fflush(stdout);
+   hold_loop(fds, n, 0, end);
+   kill(child, SIGTERM);
+   waitpid(child, NULL, 0);
+   for (long i = 0; i < n; i++)
+      close(fds[i]);
    printf("hold %ld\n", n);
    return 0;
 }

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# conns.sh: user-space CPU of tcptop with 10,000 concurrent TCP connections at
+# a 1 s interval, against `ss -tin` once per second as a baseline measured in
+# the same run.
+#
+#   bench/conns.sh [-c N] [-d SECONDS]
+#
+#   -c N         concurrent loopback connections (default 10000)
+#   -d SECONDS   measuring window of each configuration (default 20)
+#
+# In a private network namespace, bench/netgen.c (`netgen hold`) opens N
+# loopback connections, both ends in the one process (2N sockets), and every
+# second writes 16 bytes on a different tenth of them, so rates change. Then,
+# one after the other, over the same window:
+#   1. tcptop -b -d 1 --format csv > /dev/null
+#   2. the same with --log FILE (a temporary file)
+#   3. the baseline: `ss -tin` in that namespace once per second, > /dev/null
+# tcptop's CPU is utime + stime from /proc/PID/stat, read once its probes are
+# attached and its first intervals (the sock_diag seeding of the existing
+# connections) are out of the way, and again SECONDS later: the start-up
+# compile is not in it. The baseline's is the CPU of the ss processes (bash's
+# `times`). Before that, one tcptop interval is captured as CSV and its rows
+# for the namespace's connections are counted (2 rows per connection: both
+# ends are local).
+#
+# Prints % of one core, the ratio to the baseline, and the target: tcptop at
+# most 2% of one core. Exits 0 when a target is missed and when not root
+# (skipped); 1 on set-up errors.
+#
+# Environment: TCPTOP (binary; default: the build tree's), CC (default gcc).
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+
+CONNS=10000
+WINDOW=20
+SETTLE=3                                  # seconds after the probes are attached before the window
+PORT=5001
+TARGET_PCT=2.0
+PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
+
+NS="tcptop-bench-conns-$$"
+WORK=""
+NS_MADE=""
+HOLD_PID=""
+TCPTOP_PID=""
+
+usage() {
+   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+   echo "conns.sh: $*" >&2
+   exit 1
+}
+
+# stop PID SIGNAL: signal a process we started and reap it (10 s, then KILL).
+stop() {
+   local pid=$1 sig=$2 i
+   [ -n "$pid" ] || return 0
+   kill "-$sig" "$pid" 2>/dev/null || return 0
+   for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+   done
+   kill -KILL "$pid" 2>/dev/null || true
+   wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+   stop "$TCPTOP_PID" INT
+   stop "$HOLD_PID" TERM
+   TCPTOP_PID=""; HOLD_PID=""
+   if [ -n "$NS_MADE" ]; then
+      ip netns del "$NS" 2>/dev/null || true
+      NS_MADE=""
+   fi
+   if [ -n "$WORK" ]; then
+      rm -rf "$WORK"
+      WORK=""
+   fi
+}
+
+find_tcptop() {
+   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
+   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
+   for c in "${candidates[@]}"; do
+      if [ -x "$c" ] && [ -f "$c" ]; then
+         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
+         return 0
+      fi
+   done
+   return 1
+}
+
+# attached_names PID: the names of the BPF programs that process has attached
+# (its bpf_link fds).
+attached_names() {
+   local f id
+   for f in /proc/"$1"/fdinfo/*; do
+      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
+      [ -n "$id" ] || continue
+      bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1) }'
+   done
+}
+
+# wait_attached PID: until every probe program is attached (120 s at most).
+wait_attached() {
+   local pid=$1 i p names missing
+   for ((i = 0; i < 1200; i++)); do
+      kill -0 "$pid" 2>/dev/null || return 1
+      names=" $(attached_names "$pid" | tr '\n' ' ')"
+      missing=""
+      for p in $PROGRAMS; do
+         [[ "$names" == *" $p "* ]] || missing+=" $p"
+      done
+      [ -z "$missing" ] && return 0
+      sleep 0.1
+   done
+   return 1
+}
+
+# cpu_ticks PID: "UTIME STIME" (clock ticks) of the whole process.
+cpu_ticks() {
+   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
+}
+
+now() {
+   date +%s.%N
+}
+
+# measure_tcptop NAME [TCPTOP_OPTION]...: % of one core over the window,
+# written to $WORK/NAME as "PCT CPU_S WALL_S RSS_KB LIFETIME_S USER_S SYS_S".
+measure_tcptop() {
+   local name=$1 start
+   shift
+   start=$(now)
+   "$TCPTOP_BIN" -b -d 1 --format csv "$@" >/dev/null 2>"$WORK/tcptop-$name.err" &
+   TCPTOP_PID=$!
+   wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
+   sleep "$SETTLE"
+   local c0 t0 c1 t1 rss
+   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   sleep "$WINDOW"
+   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
+   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TCPTOP_PID/status")
+   stop "$TCPTOP_PID" INT
+   TCPTOP_PID=""
+   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" -v start="$start" -v end="$(now)" \
+      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; cpu = user + sys; wall = t1 - t0
+         printf "%.3f %.3f %.3f %d %.3f %.2f %.2f\n", 100 * cpu / wall, cpu, wall, rss, end - start, user, sys }' >"$WORK/$name"
+}
+
+# The baseline: ss -tin in the namespace once per second for the window; the
+# CPU of its processes from bash's `times` (children: second line).
+measure_ss() {
+   ip netns exec "$NS" bash -c '
+      for ((i = 0; i < $1; i++)); do ss -tin >/dev/null; sleep 1; done
+      times' ss-loop "$WINDOW" >"$WORK/ss.times" || die "the ss baseline failed"
+   awk -v n="$WINDOW" '
+      function secs(s,   m) { m = s; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", s); sub(/s$/, "", s); return m * 60 + s }
+      NR == 2 { cpu = secs($1) + secs($2); printf "%.3f %.3f %d\n", 100 * cpu / n, cpu, n }' "$WORK/ss.times" >"$WORK/ss"
+}
+
+# count_rows: one interval of tcptop's CSV output, its rows for our port.
+count_rows() {
+   "$TCPTOP_BIN" -b -d 1 -n 2 --format csv --columns time,proto,lport,rport >"$WORK/capture.csv" 2>"$WORK/capture.err" ||
+      die "tcptop (capture) failed: $(tail -n 5 "$WORK/capture.err")"
+   # the second interval (the first is printed at once, right after seeding)
+   awk -F, -v port="$PORT" 'NR > 1 { if ($1 != t) { t = $1; n++; all = 0; ours = 0 }
+                                     all++; if ($3 == port || $4 == port) ours++ }
+                            END { print ours + 0, all + 0, n + 0 }' "$WORK/capture.csv"
+}
+
+pct() {
+   awk -v x="$1" 'BEGIN { printf "%.2f", x }'
+}
+
+ratio() {
+   awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+verdict() {
+   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
+}
+
+main() {
+   while getopts "c:d:h" opt; do
+      case $opt in
+         c) CONNS=$OPTARG ;;
+         d) WINDOW=$OPTARG ;;
+         h) usage; exit 0 ;;
+         *) usage >&2; exit 2 ;;
+      esac
+   done
+   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
+   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   [ "$CONNS" -le 25000 ] || die "-c: at most 25000 (two local ports per connection)"
+
+   if [ "$(id -u)" -ne 0 ]; then
+      echo "conns.sh: skipped: loading eBPF probes needs root (run it with sudo)"
+      exit 0
+   fi
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   CC=${CC:-gcc}
+   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
+   command -v bpftool >/dev/null || die "bpftool not found"
+   command -v ss >/dev/null || die "ss not found (iproute2)"
+   HZ=$(getconf CLK_TCK)
+
+   trap cleanup EXIT
+   trap 'exit 130' INT TERM
+   WORK=$(mktemp -d)
+   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
+      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+
+   ip netns add "$NS" || die "cannot create network namespace $NS"
+   NS_MADE=1
+   ip -n "$NS" link set lo up
+   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+
+   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows"
+
+   # ip netns exec execs: $! is netgen
+   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
+   HOLD_PID=$!
+   local i
+   for ((i = 0; i < 1200; i++)); do
+      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && break
+      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
+      sleep 0.1
+   done
+   grep -q '^ready' "$WORK/hold.out" || die "netgen hold did not open $CONNS connections in 120 s"
+   local established
+   established=$(ip netns exec "$NS" ss -Htn state established | wc -l)
+   echo "open:    $established established sockets in the namespace ($CONNS connections, both ends)"
+
+   local rows
+   rows=$(count_rows)
+   set -- $rows
+   local ours=$1 all=$2
+   echo "capture: $ours CSV rows for the namespace's connections in one interval (expected $((2 * CONNS)): one per end), $all rows in all"
+
+   echo -n "measuring ($WINDOW s each): tcptop"
+   measure_tcptop csv
+   echo -n ", tcptop --log"
+   measure_tcptop log --log "$WORK/log.csv"
+   local logsize
+   logsize=$(stat -c %s "$WORK/log.csv")
+   echo -n ", ss -tin"
+   measure_ss
+   echo
+
+   local csv_pct log_pct ss_pct
+   csv_pct=$(awk '{ print $1 }' "$WORK/csv")
+   log_pct=$(awk '{ print $1 }' "$WORK/log")
+   ss_pct=$(awk '{ print $1 }' "$WORK/ss")
+   echo
+   printf '%-42s %12s %8s %14s %7s %9s\n' "CPU over ${WINDOW} s, $CONNS connections" "% of a core" "CPU s" "(user + sys)" "RSS MB" "x ss -tin"
+   printf '%-42s %12s %8s %14s %7s %9s\n' "ss -tin once per second (baseline)" "$(pct "$ss_pct")" "$(awk '{ print $2 }' "$WORK/ss")" "" "" "1.00"
+   local name label p
+   for name in csv log; do
+      case $name in
+         csv) label="tcptop -b -d 1 --format csv > /dev/null"; p=$csv_pct ;;
+         log) label="tcptop ... --log FILE"; p=$log_pct ;;
+      esac
+      printf '%-42s %12s %8s %14s %7s %9s   (target <= %s%%) %s\n' "$label" "$(pct "$p")" \
+             "$(awk '{ print $2 }' "$WORK/$name")" "$(awk '{ printf "(%s + %s)", $6, $7 }' "$WORK/$name")" \
+             "$(awk '{ printf "%.1f", $4 / 1024 }' "$WORK/$name")" "$(ratio "$p" "$ss_pct")" "$TARGET_PCT" "$(verdict "$p" "$TARGET_PCT")"
+   done
+   local expected=$((2 * CONNS)) rows_label
+   rows_label=$(awk -v o="$ours" -v e="$expected" 'BEGIN { print (o >= e * 0.99 && o <= e * 1.01) ? "OK" : "MISSED" }')
+   printf '%-42s %12s   (expected %d) %s\n' "CSV rows per interval, these connections" "$ours" "$expected" "$rows_label"
+   cat <<EOF
+
+% of a core = (utime + stime) / wall time over the window, from /proc/PID/stat
+($HZ ticks/s), read $SETTLE s after the probes were attached (start-up and the
+first intervals left out). ss: CPU of the ss processes, one run per second,
+divided by the window. RSS = VmRSS at the end of the window. The log grew by
+$(awk -v b="$logsize" '{ printf "%.0f", b / 1024 / $5 }' "$WORK/log") KiB/s ($((logsize / 1024)) KiB in all).
+EOF
+   local f
+   for f in "$WORK"/tcptop-*.err; do
+      if [ -s "$f" ]; then
+         echo "$(basename "$f" .err) stderr:"
+         sed 's/^/  /' "$f" | tail -n 10
+      fi
+   done
+}
+
+main "$@"
