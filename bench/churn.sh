@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# churn.sh: does tcptop log every connection of a fast churn, without lost
+# events? 5,000 short TCP connections per second for 10 s.
+#
+#   bench/churn.sh [-r RATE] [-d SECONDS] [-B BYTES]
+#
+#   -r RATE      connections per second (default 5000)
+#   -d SECONDS   how long (default 10: 50,000 connections)
+#   -B BYTES     bytes each client sends before it closes (default 100)
+#
+# In a private network namespace, bench/netgen.c (`netgen churn`, C: Python
+# does not reach 5,000/s on 2 CPUs) connects to a local server, writes BYTES,
+# and closes, paced at RATE; the server (a thread) accepts, reads to EOF and
+# closes. netgen writes the client port of every connection to a file.
+# Meanwhile one tcptop runs:
+#     tcptop -b -d 1 --format json --columns proto,state --log LOGFILE > OUT
+# (JSON on stdout for its summary.lost_events; the --log CSV has every
+# column). After the churn, 3 s for the last closes to be logged, then SIGINT,
+# and the log is checked:
+#   - client ends: a CLOSED row with rport = the server's port and
+#     tx_bytes = BYTES for every (client port, connection) netgen made
+#     (matched as a multiset: a port reused within the run counts twice);
+#   - server ends: CLOSED rows with lport = the server's port and
+#     rx_bytes = BYTES, counted;
+#   - lost events: summary.lost_events of the last JSON line.
+# Prints the achieved rate, the counts found against expected, lost events,
+# and tcptop's CPU during the churn. Targets: every connection logged (both
+# ends), 0 lost events. The baseline is the generator itself: what it made
+# (its own port list) is what tcptop must show. Exits 0 when a target is
+# missed and when not root (skipped); 1 on set-up errors.
+#
+# Environment: TCPTOP (binary; default: the build tree's), CC (default gcc),
+# PYTHON (default /usr/bin/python3, else python3; stdlib only).
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+
+RATE=5000
+SECONDS_RUN=10
+BYTES=100
+SETTLE=2                                  # seconds after the probes are attached before the churn
+DRAIN=3                                   # seconds after the churn before SIGINT
+PORT=5001
+PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
+
+NS="tcptop-bench-churn-$$"
+WORK=""
+NS_MADE=""
+TCPTOP_PID=""
+
+usage() {
+   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+   echo "churn.sh: $*" >&2
+   exit 1
+}
+
+# stop PID SIGNAL: signal a process we started and reap it (20 s, then KILL).
+# Returns the process's exit status.
+stop() {
+   local pid=$1 sig=$2 i rc=0
+   [ -n "$pid" ] || return 0
+   kill "-$sig" "$pid" 2>/dev/null || return 0
+   for ((i = 0; i < 200; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+   done
+   kill -KILL "$pid" 2>/dev/null || true
+   wait "$pid" 2>/dev/null || rc=$?
+   return $rc
+}
+
+cleanup() {
+   stop "$TCPTOP_PID" INT || true
+   TCPTOP_PID=""
+   if [ -n "$NS_MADE" ]; then
+      ip netns del "$NS" 2>/dev/null || true
+      NS_MADE=""
+   fi
+   if [ -n "$WORK" ]; then
+      rm -rf "$WORK"
+      WORK=""
+   fi
+}
+
+find_tcptop() {
+   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
+   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
+   for c in "${candidates[@]}"; do
+      if [ -x "$c" ] && [ -f "$c" ]; then
+         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
+         return 0
+      fi
+   done
+   return 1
+}
+
+find_python() {
+   if [ -n "${PYTHON:-}" ]; then
+      echo "$PYTHON"
+   elif [ -x /usr/bin/python3 ]; then
+      echo /usr/bin/python3
+   else
+      command -v python3
+   fi
+}
+
+# attached_names PID: the names of the BPF programs that process has attached
+# (its bpf_link fds).
+attached_names() {
+   local f id
+   for f in /proc/"$1"/fdinfo/*; do
+      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
+      [ -n "$id" ] || continue
+      bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1) }'
+   done
+}
+
+# wait_attached PID: until every probe program is attached (120 s at most).
+wait_attached() {
+   local pid=$1 i p names missing
+   for ((i = 0; i < 1200; i++)); do
+      kill -0 "$pid" 2>/dev/null || return 1
+      names=" $(attached_names "$pid" | tr '\n' ' ')"
+      missing=""
+      for p in $PROGRAMS; do
+         [[ "$names" == *" $p "* ]] || missing+=" $p"
+      done
+      [ -z "$missing" ] && return 0
+      sleep 0.1
+   done
+   return 1
+}
+
+# cpu_ticks PID: utime + stime (clock ticks) of the whole process.
+cpu_ticks() {
+   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+now() {
+   date +%s.%N
+}
+
+# check: reads netgen's port list, tcptop's log and JSON output; prints the
+# report lines and "RESULT found expected server lost" last.
+check() {
+   "$PY" - "$WORK/ports" "$WORK/log.csv" "$WORK/out.json" "$PORT" "$BYTES" <<'EOF'
+import collections, csv, json, sys
+
+ports_file, log_file, json_file, port, nbytes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+with open(ports_file) as f:
+    want = collections.Counter(line.strip() for line in f if line.strip())
+expected = sum(want.values())
+
+found = collections.Counter()
+client_closed = client_wrong = server_closed = server_wrong = 0
+seen_live = set()          # client ports seen in any non-CLOSED row
+with open(log_file, newline="") as f:
+    for row in csv.DictReader(f):
+        if row.get("proto") != "tcp":
+            continue
+        closed = row.get("state") == "CLOSED"
+        if row.get("rport") == port and row.get("laddr") == "127.0.0.1":
+            if not closed:
+                seen_live.add(row["lport"])
+                continue
+            client_closed += 1
+            if row.get("tx_bytes") == nbytes:
+                found[row["lport"]] += 1
+            else:
+                client_wrong += 1
+        elif row.get("lport") == port and closed:
+            server_closed += 1
+            if row.get("rx_bytes") != nbytes:
+                server_wrong += 1
+
+matched = sum(min(n, found[p]) for p, n in want.items())
+extra = sum(max(0, n - want[p]) for p, n in found.items())
+missing_ports = [p for p, n in want.items() if found[p] < n]
+live_only = sum(1 for p in missing_ports if p in seen_live)
+
+lost = None
+intervals = 0
+max_rows = 0
+with open(json_file) as f:
+    for line in f:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        intervals += 1
+        lost = obj["summary"]["lost_events"]
+        max_rows = max(max_rows, len(obj.get("connections", [])))
+
+print(f"client ends: {matched} of {expected} connections logged CLOSED with tx_bytes={nbytes}"
+      f" ({client_closed} CLOSED client rows; {client_wrong} with other tx_bytes; {extra} beyond the generator's list)")
+if missing_ports:
+    print(f"   missing: {len(missing_ports)} client ports, e.g. {', '.join(missing_ports[:8])}"
+          f" ({live_only} of them seen in a live row, never CLOSED)")
+print(f"server ends: {server_closed} CLOSED rows with lport={port} ({server_closed - server_wrong} with rx_bytes={nbytes})")
+print(f"tcptop intervals: {intervals}, most rows in one interval: {max_rows}")
+print(f"RESULT {matched} {expected} {server_closed - server_wrong} {lost if lost is not None else 'n/a'}")
+EOF
+}
+
+verdict() {
+   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
+}
+
+main() {
+   while getopts "r:d:B:h" opt; do
+      case $opt in
+         r) RATE=$OPTARG ;;
+         d) SECONDS_RUN=$OPTARG ;;
+         B) BYTES=$OPTARG ;;
+         h) usage; exit 0 ;;
+         *) usage >&2; exit 2 ;;
+      esac
+   done
+   [[ "$RATE" =~ ^[1-9][0-9]*$ ]] || die "-r wants a positive number, not '$RATE'"
+   [[ "$SECONDS_RUN" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$SECONDS_RUN'"
+   [[ "$BYTES" =~ ^[0-9]+$ ]] || die "-B wants a number of bytes, not '$BYTES'"
+
+   if [ "$(id -u)" -ne 0 ]; then
+      echo "churn.sh: skipped: loading eBPF probes needs root (run it with sudo)"
+      exit 0
+   fi
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   PY=$(find_python) || die "python3 not found"
+   CC=${CC:-gcc}
+   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
+   command -v bpftool >/dev/null || die "bpftool not found"
+   HZ=$(getconf CLK_TCK)
+   local count=$((RATE * SECONDS_RUN))
+
+   trap cleanup EXIT
+   trap 'exit 130' INT TERM
+   WORK=$(mktemp -d)
+   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
+      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+
+   ip netns add "$NS" || die "cannot create network namespace $NS"
+   NS_MADE=1
+   ip -n "$NS" link set lo up
+   # ports for 50,000 connections in 10 s (TIME_WAIT lasts 60 s); loopback
+   # reuses TIME_WAIT ports anyway (tcp_tw_reuse=2)
+   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+
+   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   echo "machine: $(uname -sr), $(nproc) CPUs; $RATE connections/s for $SECONDS_RUN s ($count), $BYTES bytes each"
+
+   "$TCPTOP_BIN" -b -d 1 --format json --columns proto,state --log "$WORK/log.csv" >"$WORK/out.json" 2>"$WORK/tcptop.err" &
+   TCPTOP_PID=$!
+   wait_attached "$TCPTOP_PID" || die "tcptop did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
+   sleep "$SETTLE"
+
+   local c0 c1 t0 t1
+   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   ip netns exec "$NS" "$WORK/netgen" churn 127.0.0.1 "$PORT" "$RATE" "$count" "$BYTES" "$WORK/ports" \
+      >"$WORK/churn.out" 2>"$WORK/churn.err" || die "netgen churn failed: $(cat "$WORK/churn.err")"
+   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
+   sleep "$DRAIN"
+   local rc=0
+   stop "$TCPTOP_PID" INT || rc=$?
+   TCPTOP_PID=""
+   [ "$rc" -eq 0 ] || echo "note: tcptop exited with status $rc: $(tail -n 3 "$WORK/tcptop.err")"
+
+   # churn CONNECTIONS SECONDS RATE SERVER_CONNS SERVER_BYTES FAILED
+   local made secs achieved server_conns failed
+   read -r _ made secs achieved server_conns _ failed <"$WORK/churn.out"
+   echo
+   echo "generator: $made connections in $secs s: $achieved/s (asked $RATE/s); server accepted $server_conns; $failed connects failed"
+   awk -v a="$achieved" -v r="$RATE" 'BEGIN { if (a < 0.95 * r) printf "   note: below the rate asked (%.0f%%): the test is weaker than asked\n", 100 * a / r }'
+   local cpu_pct
+   cpu_pct=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.1f", 100 * (c1 - c0) / hz / (t1 - t0) }')
+   echo "tcptop CPU during the churn: $cpu_pct% of a core (utime + stime)"
+   echo
+
+   check >"$WORK/check.out" || die "could not read tcptop's log or output"
+   grep -v '^RESULT ' "$WORK/check.out"
+   local matched expected server lost
+   read -r _ matched expected server lost < <(grep '^RESULT ' "$WORK/check.out")
+
+   echo
+   printf '%-44s %10s %10s   %s\n' "churn benchmark" "found" "expected" "target"
+   printf '%-44s %10s %10s   %s\n' "client ends logged (CLOSED, tx_bytes=$BYTES)" "$matched" "$expected" \
+          "all: $( [ "$matched" -eq "$expected" ] && echo OK || echo MISSED)"
+   printf '%-44s %10s %10s   %s\n' "server ends logged (CLOSED, rx_bytes=$BYTES)" "$server" "$server_conns" \
+          "all: $( [ "$server" -ge "$server_conns" ] && echo OK || echo MISSED)"
+   if [ "$lost" = n/a ]; then
+      printf '%-44s %10s %10s   %s\n' "lost events (summary.lost_events)" "n/a" "0" "MISSED (no JSON summary)"
+   else
+      printf '%-44s %10s %10s   %s\n' "lost events (summary.lost_events)" "$lost" "0" "0: $(verdict "$lost" 0)"
+   fi
+   if [ -s "$WORK/tcptop.err" ]; then
+      echo
+      echo "tcptop stderr:"
+      sed 's/^/  /' "$WORK/tcptop.err" | tail -n 10
+   fi
+}
+
+main "$@"
