@@ -49,6 +49,7 @@ NS="tcptop-bench-churn-$$"
 WORK=""
 NS_MADE=""
 TCPTOP_PID=""
+FG_PID=""
 
 usage() {
    sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -75,6 +76,7 @@ stop() {
 }
 
 cleanup() {
+   stop "$FG_PID" TERM || true
    stop "$TCPTOP_PID" INT || true
    TCPTOP_PID=""
    if [ -n "$NS_MADE" ]; then
@@ -85,6 +87,17 @@ cleanup() {
       rm -rf "$WORK"
       WORK=""
    fi
+}
+
+# run_fg CMD...: CMD in the background, waited for, so that a signal to this
+# script runs its trap (and cleanup) at once rather than after CMD ends.
+run_fg() {
+   local rc=0
+   "$@" &
+   FG_PID=$!
+   wait "$FG_PID" || rc=$?
+   FG_PID=""
+   return $rc
 }
 
 find_tcptop() {
@@ -241,7 +254,8 @@ main() {
    local count=$((RATE * SECONDS_RUN))
 
    trap cleanup EXIT
-   trap 'exit 130' INT TERM
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
    WORK=$(mktemp -d)
    "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
       die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
@@ -259,14 +273,14 @@ main() {
    "$TCPTOP_BIN" -b -d 1 --format json --columns proto,state --log "$WORK/log.csv" >"$WORK/out.json" 2>"$WORK/tcptop.err" &
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "tcptop did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
-   sleep "$SETTLE"
+   run_fg sleep "$SETTLE"
 
    local c0 c1 t0 t1
    c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
-   ip netns exec "$NS" "$WORK/netgen" churn 127.0.0.1 "$PORT" "$RATE" "$count" "$BYTES" "$WORK/ports" \
+   run_fg ip netns exec "$NS" "$WORK/netgen" churn 127.0.0.1 "$PORT" "$RATE" "$count" "$BYTES" "$WORK/ports" \
       >"$WORK/churn.out" 2>"$WORK/churn.err" || die "netgen churn failed: $(cat "$WORK/churn.err")"
    c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
-   sleep "$DRAIN"
+   run_fg sleep "$DRAIN"
    local rc=0
    stop "$TCPTOP_PID" INT || rc=$?
    TCPTOP_PID=""

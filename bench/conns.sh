@@ -46,6 +46,7 @@ WORK=""
 NS_MADE=""
 HOLD_PID=""
 TCPTOP_PID=""
+FG_PID=""
 
 usage() {
    sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -70,6 +71,7 @@ stop() {
 }
 
 cleanup() {
+   stop "$FG_PID" TERM
    stop "$TCPTOP_PID" INT
    stop "$HOLD_PID" TERM
    TCPTOP_PID=""; HOLD_PID=""
@@ -81,6 +83,17 @@ cleanup() {
       rm -rf "$WORK"
       WORK=""
    fi
+}
+
+# run_fg CMD...: CMD in the background, waited for, so that a signal to this
+# script runs its trap (and cleanup) at once rather than after CMD ends.
+run_fg() {
+   local rc=0
+   "$@" &
+   FG_PID=$!
+   wait "$FG_PID" || rc=$?
+   FG_PID=""
+   return $rc
 }
 
 find_tcptop() {
@@ -140,10 +153,10 @@ measure_tcptop() {
    "$TCPTOP_BIN" -b -d 1 --format csv "$@" >/dev/null 2>"$WORK/tcptop-$name.err" &
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
-   sleep "$SETTLE"
+   run_fg sleep "$SETTLE"
    local c0 t0 c1 t1 rss
    c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
-   sleep "$WINDOW"
+   run_fg sleep "$WINDOW"
    c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TCPTOP_PID/status")
    stop "$TCPTOP_PID" INT
@@ -156,7 +169,7 @@ measure_tcptop() {
 # The baseline: ss -tin in the namespace once per second for the window; the
 # CPU of its processes from bash's `times` (children: second line).
 measure_ss() {
-   ip netns exec "$NS" bash -c '
+   run_fg ip netns exec "$NS" bash -c '
       for ((i = 0; i < $1; i++)); do ss -tin >/dev/null; sleep 1; done
       times' ss-loop "$WINDOW" >"$WORK/ss.times" || die "the ss baseline failed"
    awk -v n="$WINDOW" '
@@ -166,7 +179,7 @@ measure_ss() {
 
 # count_rows: one interval of tcptop's CSV output, its rows for our port.
 count_rows() {
-   "$TCPTOP_BIN" -b -d 1 -n 2 --format csv --columns time,proto,lport,rport >"$WORK/capture.csv" 2>"$WORK/capture.err" ||
+   run_fg "$TCPTOP_BIN" -b -d 1 -n 2 --format csv --columns time,proto,lport,rport >"$WORK/capture.csv" 2>"$WORK/capture.err" ||
       die "tcptop (capture) failed: $(tail -n 5 "$WORK/capture.err")"
    # the second interval (the first is printed at once, right after seeding)
    awk -F, -v port="$PORT" 'NR > 1 { if ($1 != t) { t = $1; n++; all = 0; ours = 0 }
@@ -211,7 +224,8 @@ main() {
    HZ=$(getconf CLK_TCK)
 
    trap cleanup EXIT
-   trap 'exit 130' INT TERM
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
    WORK=$(mktemp -d)
    "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
       die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"

@@ -475,10 +475,13 @@ int main(int argc, char** argv) {
    g_addr.sin_port = htons((uint16_t)atoi(argv[3]));
    if (inet_pton(AF_INET, argv[2], &g_addr.sin_addr) != 1)
       usage();
-   struct sigaction sa = { .sa_handler = on_signal };
-   sigemptyset(&sa.sa_mask);
-   sigaction(SIGTERM, &sa, NULL);
-   sigaction(SIGINT, &sa, NULL);
+   /* hold and churn stop cleanly on SIGTERM/SIGINT; the others just die */
+   if (!strcmp(mode, "hold") || !strcmp(mode, "churn")) {
+      struct sigaction sa = { .sa_handler = on_signal };
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGTERM, &sa, NULL);
+      sigaction(SIGINT, &sa, NULL);
+   }
    signal(SIGPIPE, SIG_IGN);
    setvbuf(stdout, NULL, _IOLBF, 0);
 

@@ -56,6 +56,7 @@ NS="tcptop-bench-cost-$$"
 WORK=""
 TCPTOP_PID=""
 LOADER_PID=""
+FG_PID=""
 NS_MADE=""
 STATS_PREV=""
 
@@ -82,6 +83,7 @@ stop() {
 }
 
 cleanup() {
+   stop "$FG_PID" TERM
    stop "$TCPTOP_PID" INT
    stop "$LOADER_PID" TERM
    TCPTOP_PID=""; LOADER_PID=""
@@ -97,6 +99,17 @@ cleanup() {
       rm -rf "$WORK"
       WORK=""
    fi
+}
+
+# run_fg CMD...: CMD in the background, waited for, so that a signal to this
+# script runs its trap (and cleanup) at once rather than after CMD ends.
+run_fg() {
+   local rc=0
+   "$@" &
+   FG_PID=$!
+   wait "$FG_PID" || rc=$?
+   FG_PID=""
+   return $rc
 }
 
 find_tcptop() {
@@ -322,7 +335,7 @@ run_workload() {
    shift 2
    echo "workload $name (run $RUN/$RUNS): $what"
    snapshot "$WORK/before"
-   ip netns exec "$NS" "$@" >"$WORK/out-$name" 2>"$WORK/err-$name" ||
+   run_fg ip netns exec "$NS" "$@" >"$WORK/out-$name" 2>"$WORK/err-$name" ||
       die "workload $name failed: $(cat "$WORK/err-$name")"
    snapshot "$WORK/after"
    awk 'NR == FNR { ns[$1] = $2; cnt[$1] = $3; next } { print $1, $2 - ns[$1], $3 - cnt[$1] }' \
@@ -387,7 +400,8 @@ main() {
    CGROUP_ROOT=$(cgroup_root) || die "no cgroup v2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified"
 
    trap cleanup EXIT
-   trap 'exit 130' INT TERM
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
    WORK=$(mktemp -d)
    write_sources
    build
@@ -405,7 +419,7 @@ main() {
    start_loader
    start_tcptop
    program_table
-   sleep 1                                 # tcptop's first interval (sock_diag seeding) out of the way
+   run_fg sleep 1                          # tcptop's first interval (sock_diag seeding) out of the way
 
    WORKLOADS="bulk pingpong udp churn"
    local bytes=$((BULK_MB * 1024 * 1024))
