@@ -22,7 +22,7 @@ int sock_release(struct bpf_sock* sk) {
       e->ts_ns = bpf_ktime_get_ns();
       e->cookie = cookie;
       e->type = TCPTOP_EV_UDP_RELEASE;
-      bpf_ringbuf_submit(e, 0);
+      bpf_ringbuf_submit(e, tcptop_wakeup());
    } else {
       tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
    }

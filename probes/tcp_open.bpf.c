@@ -51,7 +51,7 @@ static __always_inline void tcp_open_event(__u64 cookie, struct tcptop_conn* c) 
    e->type = TCPTOP_EV_TCP_OPEN;
    e->pad = 0;
    __builtin_memcpy(&e->conn, c, sizeof(e->conn));
-   bpf_ringbuf_submit(e, 0);
+   bpf_ringbuf_submit(e, tcptop_wakeup());
 }
 
 SEC("sockops")
