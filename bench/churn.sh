@@ -36,6 +36,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 
 RATE=5000
 SECONDS_RUN=10
@@ -60,24 +62,9 @@ die() {
    exit 1
 }
 
-# stop PID SIGNAL: signal a process we started and reap it (20 s, then KILL).
-# Returns the process's exit status.
-stop() {
-   local pid=$1 sig=$2 i rc=0
-   [ -n "$pid" ] || return 0
-   kill "-$sig" "$pid" 2>/dev/null || return 0
-   for ((i = 0; i < 200; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-   done
-   kill -KILL "$pid" 2>/dev/null || true
-   wait "$pid" 2>/dev/null || rc=$?
-   return $rc
-}
-
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
+   stop "$FG_PID" TERM 200 || true
+   stop "$TCPTOP_PID" INT 200 || true
    TCPTOP_PID=""
    if [ -n "$NS_MADE" ]; then
       ip netns del "$NS" 2>/dev/null || true
@@ -89,73 +76,9 @@ cleanup() {
    fi
 }
 
-# run_fg CMD...: CMD in the background, waited for, so that a signal to this
-# script runs its trap (and cleanup) at once rather than after CMD ends.
-run_fg() {
-   local rc=0
-   "$@" &
-   FG_PID=$!
-   wait "$FG_PID" || rc=$?
-   FG_PID=""
-   return $rc
-}
-
-find_tcptop() {
-   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
-   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
-   for c in "${candidates[@]}"; do
-      if [ -x "$c" ] && [ -f "$c" ]; then
-         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
-         return 0
-      fi
-   done
-   return 1
-}
-
-find_python() {
-   if [ -n "${PYTHON:-}" ]; then
-      echo "$PYTHON"
-   elif [ -x /usr/bin/python3 ]; then
-      echo /usr/bin/python3
-   else
-      command -v python3
-   fi
-}
-
-# attached_names PID: the names of the BPF programs that process has attached
-# (its bpf_link fds).
-attached_names() {
-   local f id
-   for f in /proc/"$1"/fdinfo/*; do
-      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
-      [ -n "$id" ] || continue
-      bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1) }'
-   done
-}
-
-# wait_attached PID: until every probe program is attached (120 s at most).
-wait_attached() {
-   local pid=$1 i p names missing
-   for ((i = 0; i < 1200; i++)); do
-      kill -0 "$pid" 2>/dev/null || return 1
-      names=" $(attached_names "$pid" | tr '\n' ' ')"
-      missing=""
-      for p in $PROGRAMS; do
-         [[ "$names" == *" $p "* ]] || missing+=" $p"
-      done
-      [ -z "$missing" ] && return 0
-      sleep 0.1
-   done
-   return 1
-}
-
 # cpu_ticks PID: utime + stime (clock ticks) of the whole process.
 cpu_ticks() {
    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
-now() {
-   date +%s.%N
 }
 
 # check: reads netgen's port list, tcptop's log and JSON output; prints the
@@ -282,7 +205,7 @@ main() {
    c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
    run_fg sleep "$DRAIN"
    local rc=0
-   stop "$TCPTOP_PID" INT || rc=$?
+   stop "$TCPTOP_PID" INT 200 || rc=$?
    TCPTOP_PID=""
    [ "$rc" -eq 0 ] || echo "note: tcptop exited with status $rc: $(tail -n 3 "$WORK/tcptop.err")"
 

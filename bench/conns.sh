@@ -33,6 +33,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 
 CONNS=10000
 WINDOW=20
@@ -57,23 +59,10 @@ die() {
    exit 1
 }
 
-# stop PID SIGNAL: signal a process we started and reap it (10 s, then KILL).
-stop() {
-   local pid=$1 sig=$2 i
-   [ -n "$pid" ] || return 0
-   kill "-$sig" "$pid" 2>/dev/null || return 0
-   for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-   done
-   kill -KILL "$pid" 2>/dev/null || true
-   wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
-   stop "$FG_PID" TERM
-   stop "$TCPTOP_PID" INT
-   stop "$HOLD_PID" TERM
+   stop "$FG_PID" TERM || true
+   stop "$TCPTOP_PID" INT || true
+   stop "$HOLD_PID" TERM || true
    TCPTOP_PID=""; HOLD_PID=""
    if [ -n "$NS_MADE" ]; then
       ip netns del "$NS" 2>/dev/null || true
@@ -85,63 +74,9 @@ cleanup() {
    fi
 }
 
-# run_fg CMD...: CMD in the background, waited for, so that a signal to this
-# script runs its trap (and cleanup) at once rather than after CMD ends.
-run_fg() {
-   local rc=0
-   "$@" &
-   FG_PID=$!
-   wait "$FG_PID" || rc=$?
-   FG_PID=""
-   return $rc
-}
-
-find_tcptop() {
-   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
-   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
-   for c in "${candidates[@]}"; do
-      if [ -x "$c" ] && [ -f "$c" ]; then
-         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
-         return 0
-      fi
-   done
-   return 1
-}
-
-# attached_names PID: the names of the BPF programs that process has attached
-# (its bpf_link fds).
-attached_names() {
-   local f id
-   for f in /proc/"$1"/fdinfo/*; do
-      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
-      [ -n "$id" ] || continue
-      bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1) }'
-   done
-}
-
-# wait_attached PID: until every probe program is attached (120 s at most).
-wait_attached() {
-   local pid=$1 i p names missing
-   for ((i = 0; i < 1200; i++)); do
-      kill -0 "$pid" 2>/dev/null || return 1
-      names=" $(attached_names "$pid" | tr '\n' ' ')"
-      missing=""
-      for p in $PROGRAMS; do
-         [[ "$names" == *" $p "* ]] || missing+=" $p"
-      done
-      [ -z "$missing" ] && return 0
-      sleep 0.1
-   done
-   return 1
-}
-
 # cpu_ticks PID: "UTIME STIME" (clock ticks) of the whole process.
 cpu_ticks() {
    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
-}
-
-now() {
-   date +%s.%N
 }
 
 # measure_tcptop NAME [TCPTOP_OPTION]...: % of one core over the window,
@@ -159,7 +94,7 @@ measure_tcptop() {
    run_fg sleep "$WINDOW"
    c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TCPTOP_PID/status")
-   stop "$TCPTOP_PID" INT
+   stop "$TCPTOP_PID" INT || true
    TCPTOP_PID=""
    echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" -v start="$start" -v end="$(now)" \
       '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; cpu = user + sys; wall = t1 - t0

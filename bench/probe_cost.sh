@@ -42,6 +42,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 
 RUNS=1
 BULK_MB=2048
@@ -69,23 +71,10 @@ die() {
    exit 1
 }
 
-# stop PID SIGNAL: signal a process we started and reap it (10 s, then KILL).
-stop() {
-   local pid=$1 sig=$2 i
-   [ -n "$pid" ] || return 0
-   kill "-$sig" "$pid" 2>/dev/null || return 0
-   for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-   done
-   kill -KILL "$pid" 2>/dev/null || true
-   wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
-   stop "$FG_PID" TERM
-   stop "$TCPTOP_PID" INT
-   stop "$LOADER_PID" TERM
+   stop "$FG_PID" TERM || true
+   stop "$TCPTOP_PID" INT || true
+   stop "$LOADER_PID" TERM || true
    TCPTOP_PID=""; LOADER_PID=""
    if [ -n "$NS_MADE" ]; then
       ip netns del "$NS" 2>/dev/null || true
@@ -99,29 +88,6 @@ cleanup() {
       rm -rf "$WORK"
       WORK=""
    fi
-}
-
-# run_fg CMD...: CMD in the background, waited for, so that a signal to this
-# script runs its trap (and cleanup) at once rather than after CMD ends.
-run_fg() {
-   local rc=0
-   "$@" &
-   FG_PID=$!
-   wait "$FG_PID" || rc=$?
-   FG_PID=""
-   return $rc
-}
-
-find_tcptop() {
-   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
-   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
-   for c in "${candidates[@]}"; do
-      if [ -x "$c" ] && [ -f "$c" ]; then
-         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
-         return 0
-      fi
-   done
-   return 1
 }
 
 # The cgroup v2 root tcptop attaches to: /sys/fs/cgroup, else the hybrid

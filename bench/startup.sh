@@ -25,6 +25,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 MEASURE="$BENCH_DIR/measure-start.py"
 
 RUNS=5
@@ -52,30 +54,6 @@ die() {
 cleanup() {
    if [ -n "$WORK" ]; then
       rm -rf "$WORK"
-   fi
-}
-
-# The tcptop binary: $TCPTOP, else the out-of-tree build (b/), ./tcptop, or an
-# in-tree build.
-find_tcptop() {
-   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
-   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
-   for c in "${candidates[@]}"; do
-      if [ -x "$c" ] && [ -f "$c" ]; then
-         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
-         return 0
-      fi
-   done
-   return 1
-}
-
-find_python() {
-   if [ -n "${PYTHON:-}" ]; then
-      echo "$PYTHON"
-   elif [ -x /usr/bin/python3 ]; then
-      echo /usr/bin/python3           # smaller than most others: lowers the RSS floor, see measure-start.py
-   else
-      command -v python3
    fi
 }
 

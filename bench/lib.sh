@@ -1,0 +1,84 @@
+# bench/lib.sh: helpers shared by the benchmarks. Sourced after REPO_DIR is
+# set; scripts using wait_attached set PROGRAMS, and those using run_fg
+# reset FG_PID in their clean-up.
+
+# The tcptop binary: $TCPTOP, else the out-of-tree build (b/), ./tcptop, or an
+# in-tree build.
+find_tcptop() {
+   local c candidates=("$REPO_DIR/b/tcptop" ./tcptop "$REPO_DIR/tcptop")
+   [ -n "${TCPTOP:-}" ] && candidates=("$TCPTOP")
+   for c in "${candidates[@]}"; do
+      if [ -x "$c" ] && [ -f "$c" ]; then
+         (cd "$(dirname "$c")" && echo "$(pwd)/$(basename "$c")")
+         return 0
+      fi
+   done
+   return 1
+}
+
+find_python() {
+   if [ -n "${PYTHON:-}" ]; then
+      echo "$PYTHON"
+   elif [ -x /usr/bin/python3 ]; then
+      echo /usr/bin/python3           # smaller than most others: lowers the RSS floor, see measure-start.py
+   else
+      command -v python3
+   fi
+}
+
+# stop PID SIGNAL [TENTHS]: signal a process we started and reap it (after
+# TENTHS tenths of a second, default 100, KILL). Returns its exit status.
+stop() {
+   local pid=$1 sig=$2 tenths=${3:-100} i rc=0
+   [ -n "$pid" ] || return 0
+   kill "-$sig" "$pid" 2>/dev/null || return 0
+   for ((i = 0; i < tenths; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+   done
+   kill -KILL "$pid" 2>/dev/null || true
+   wait "$pid" 2>/dev/null || rc=$?
+   return $rc
+}
+
+# run_fg CMD...: CMD in the background, waited for, so that a signal to this
+# script runs its trap (and cleanup) at once rather than after CMD ends.
+run_fg() {
+   local rc=0
+   "$@" &
+   FG_PID=$!
+   wait "$FG_PID" || rc=$?
+   FG_PID=""
+   return $rc
+}
+
+# attached_names PID: the names of the BPF programs that process has attached
+# (its bpf_link fds).
+attached_names() {
+   local f id
+   for f in /proc/"$1"/fdinfo/*; do
+      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
+      [ -n "$id" ] || continue
+      bpftool prog show id "$id" 2>/dev/null | awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1) }'
+   done
+}
+
+# wait_attached PID: until every program in $PROGRAMS is attached (120 s at most).
+wait_attached() {
+   local pid=$1 i p names missing
+   for ((i = 0; i < 1200; i++)); do
+      kill -0 "$pid" 2>/dev/null || return 1
+      names=" $(attached_names "$pid" | tr '\n' ' ')"
+      missing=""
+      for p in $PROGRAMS; do
+         [[ "$names" == *" $p "* ]] || missing+=" $p"
+      done
+      [ -z "$missing" ] && return 0
+      sleep 0.1
+   done
+   return 1
+}
+
+now() {
+   date +%s.%N
+}
