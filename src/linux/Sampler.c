@@ -308,10 +308,12 @@ static bool Sampler_seedable(const DiagSock* d) {
 
 /* Seeded records of sockets gone before they were seeded would never get a
  * close: a second dump after seeding tells which to drop. */
-static void Sampler_seedRecheck(Sampler* this, const DiagList* first) {
+static void Sampler_seedRecheck(Sampler* this, SockDiag* diag, const DiagList* first) {
    DiagList again = { 0 };
-   if (SockDiag_tcpAll(&again) < 0)
+   if (SockDiag_tcpAll(diag, &again) < 0) {
+      DiagList_done(&again);
       return;
+   }
    uint64_t* now = xMalloc((again.count + 1) * sizeof(uint64_t));
    for (size_t i = 0; i < again.count; i++)
       now[i] = again.items[i].cookie;
@@ -330,9 +332,13 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
    this->monoNow = monoNow;
    this->wallNow = wallNow;
    DiagList list = { 0 };
-   int err = SockDiag_tcpAll(&list);
+   SockDiag diag;
+   int err = SockDiag_init(&diag);
+   if (err == 0)
+      err = SockDiag_tcpAll(&diag, &list);
    if (err < 0) {
       XUtils_error("connections opened before tcptop started are not shown: sock_diag failed: %s", strerror(-err));
+      SockDiag_done(&diag);
       DiagList_done(&list);
       return;
    }
@@ -350,7 +356,8 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
       if (Sampler_seedable(d))
          Sampler_seedOne(this, d, o);
    }
-   Sampler_seedRecheck(this, &list);
+   Sampler_seedRecheck(this, &diag, &list);
+   SockDiag_done(&diag);
    free(owners);
    DiagList_done(&list);
 }

@@ -135,23 +135,29 @@ static bool NsSet_add(NsSet* s, const struct stat* st) {
    return true;
 }
 
-static void SockDiag_namespace(const char* path, NsSet* seen, int selfFd, DiagList* out) {
+static void SockDiag_addSocket(SockDiag* this, int fd) {
+   if (this->count == this->cap) {
+      this->cap = this->cap ? this->cap * 2 : 8;
+      this->fds = xRealloc(this->fds, (size_t)this->cap * sizeof(int));
+   }
+   this->fds[this->count++] = fd;
+}
+
+static void SockDiag_namespace(SockDiag* this, const char* path, NsSet* seen, int selfFd) {
    int nsFd = open(path, O_RDONLY | O_CLOEXEC);
    struct stat st;
    if (nsFd < 0)
       return;
    if (fstat(nsFd, &st) == 0 && NsSet_add(seen, &st)) {
       int fd = SockDiag_open(nsFd, selfFd);
-      if (fd >= 0) {
-         SockDiag_dump(fd, AF_INET, out);
-         SockDiag_dump(fd, AF_INET6, out);
-         close(fd);
-      }
+      if (fd >= 0)
+         SockDiag_addSocket(this, fd);
    }
    close(nsFd);
 }
 
-int SockDiag_tcpAll(DiagList* out) {
+int SockDiag_init(SockDiag* this) {
+   memset(this, 0, sizeof(*this));
    int selfFd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
    if (selfFd < 0)
       return -errno;
@@ -161,12 +167,8 @@ int SockDiag_tcpAll(DiagList* out) {
       NsSet_add(seen, &st);
    int fd = SockDiag_open(-1, selfFd);
    int rc = fd < 0 ? -errno : 0;
-   if (fd >= 0) {
-      rc = SockDiag_dump(fd, AF_INET, out);
-      if (rc == 0)
-         rc = SockDiag_dump(fd, AF_INET6, out);
-      close(fd);
-   }
+   if (fd >= 0)
+      SockDiag_addSocket(this, fd);   /* our own namespace first: its errors are reported */
    char path[300];
    const char* dirs[] = { "/proc", "/run/netns" };
    for (size_t k = 0; k < ARRAY_SIZE(dirs) && rc == 0; k++) {
@@ -175,7 +177,7 @@ int SockDiag_tcpAll(DiagList* out) {
          if (e->d_name[0] == '.' || (k == 0 && (e->d_name[0] < '0' || e->d_name[0] > '9')))
             continue;
          snprintf(path, sizeof(path), k == 0 ? "/proc/%s/ns/net" : "/run/netns/%s", e->d_name);
-         SockDiag_namespace(path, seen, selfFd, out);
+         SockDiag_namespace(this, path, seen, selfFd);
       }
       if (d)
          closedir(d);
@@ -183,4 +185,22 @@ int SockDiag_tcpAll(DiagList* out) {
    free(seen);
    close(selfFd);
    return rc;
+}
+
+void SockDiag_done(SockDiag* this) {
+   for (int i = 0; i < this->count; i++)
+      close(this->fds[i]);
+   free(this->fds);
+   memset(this, 0, sizeof(*this));
+}
+
+int SockDiag_tcpAll(SockDiag* this, DiagList* out) {
+   for (int i = 0; i < this->count; i++) {
+      int rc = SockDiag_dump(this->fds[i], AF_INET, out);
+      if (rc == 0)
+         rc = SockDiag_dump(this->fds[i], AF_INET6, out);
+      if (rc < 0 && i == 0)
+         return rc;   /* other namespaces may go away meanwhile */
+   }
+   return 0;
 }

@@ -32,8 +32,18 @@ typedef struct DiagList_ {
 
 void DiagList_done(DiagList* this);
 
-/* Every TCP socket except listening and time-wait ones, in every network
- * namespace that a process or /run/netns holds. 0 or -errno. */
-int SockDiag_tcpAll(DiagList* out);
+/* One sock_diag socket per network namespace that a process or /run/netns
+ * holds (our own first), opened once and dumped as often as needed. */
+typedef struct SockDiag_ {
+   int* fds;
+   int count, cap;
+} SockDiag;
+
+/* 0, or -errno when not even our own namespace can be read. */
+int SockDiag_init(SockDiag* this);
+void SockDiag_done(SockDiag* this);
+
+/* Every TCP socket except listening and time-wait ones. 0 or -errno. */
+int SockDiag_tcpAll(SockDiag* this, DiagList* out);
 
 #endif
