@@ -68,8 +68,9 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct tcptop_flow_ke
    /* UDP sends run in the sending process; receives in softirq. */
    if (egress)
       tcptop_set_owner(&n.pid, &n.uid, n.comm);
-   if (bpf_map_update_elem(&udp_flows, k, &n, BPF_NOEXIST) == -7 /* E2BIG: full */) {
-      tcptop_count(TCPTOP_STAT_UDP_MAP_FULL);
+   long err = bpf_map_update_elem(&udp_flows, k, &n, BPF_NOEXIST);
+   if (err && err != -17 /* EEXIST: another CPU made it */) {
+      tcptop_count(TCPTOP_STAT_UDP_MAP_FULL);   /* full, or no memory */
       return NULL;
    }
    /* udp_owners marks the socket as having flows, so its close is reported */
