@@ -16,16 +16,7 @@ int sock_release(struct bpf_sock* sk) {
    }
    if (sk->protocol != IPPROTO_UDP || !bpf_map_lookup_elem(&udp_owners, &cookie))
       return 1;
-   struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-   if (e) {
-      __builtin_memset(e, 0, sizeof(*e));
-      e->ts_ns = bpf_ktime_get_ns();
-      e->cookie = cookie;
-      e->type = TCPTOP_EV_UDP_RELEASE;
-      bpf_ringbuf_submit(e, tcptop_wakeup());
-   } else {
-      tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
-   }
+   tcptop_emit(TCPTOP_EV_UDP_RELEASE, cookie, NULL);
    bpf_map_delete_elem(&udp_owners, &cookie);
    return 1;
 }

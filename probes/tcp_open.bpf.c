@@ -40,20 +40,6 @@ static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* 
    return bpf_map_lookup_elem(&tcp_conns, &cookie);
 }
 
-static __always_inline void tcp_open_event(__u64 cookie, struct tcptop_conn* c) {
-   struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-   if (!e) {
-      tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
-      return;
-   }
-   e->ts_ns = bpf_ktime_get_ns();
-   e->cookie = cookie;
-   e->type = TCPTOP_EV_TCP_OPEN;
-   e->pad = 0;
-   __builtin_memcpy(&e->conn, c, sizeof(e->conn));
-   bpf_ringbuf_submit(e, tcptop_wakeup());
-}
-
 SEC("sockops")
 int tcp_open(struct bpf_sock_ops* ops) {
    __u32 op = ops->op;
@@ -79,7 +65,7 @@ int tcp_open(struct bpf_sock_ops* ops) {
       return 1;
    }
    c->state = TCP_ESTABLISHED;
-   tcp_open_event(cookie, c);
+   tcptop_emit(TCPTOP_EV_TCP_OPEN, cookie, c);
    return 1;
 }
 

@@ -122,23 +122,31 @@ static __always_inline void tcptop_set_owner(__u32* pid, __u32* uid, char* comm)
    bpf_get_current_comm(comm, TCPTOP_COMM_LEN);
 }
 
+/* One lifecycle event; c is the record (NULL: none, zeroed). */
+static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct tcptop_conn* c) {
+   struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+   if (!e) {
+      tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
+      return;
+   }
+   e->ts_ns = bpf_ktime_get_ns();
+   e->cookie = cookie;
+   e->type = type;
+   e->pad = 0;
+   if (c)
+      __builtin_memcpy(&e->conn, c, sizeof(e->conn));
+   else
+      __builtin_memset(&e->conn, 0, sizeof(e->conn));
+   bpf_ringbuf_submit(e, tcptop_wakeup());
+}
+
 /*
  * A TCP connection's final record: sent to tcptop, then forgotten. Called by
  * whichever of "reached TCP_CLOSE" and "released by its process" happens
  * second, so the application's last reads are counted.
  */
 static __always_inline void tcptop_tcp_finish(__u64 cookie, struct tcptop_conn* c) {
-   struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-   if (e) {
-      e->ts_ns = bpf_ktime_get_ns();
-      e->cookie = cookie;
-      e->type = TCPTOP_EV_TCP_CLOSE;
-      e->pad = 0;
-      __builtin_memcpy(&e->conn, c, sizeof(e->conn));
-      bpf_ringbuf_submit(e, tcptop_wakeup());
-   } else {
-      tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
-   }
+   tcptop_emit(TCPTOP_EV_TCP_CLOSE, cookie, c);
    bpf_map_delete_elem(&tcp_conns, &cookie);
 }
 
