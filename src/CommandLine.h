@@ -25,6 +25,9 @@ typedef struct Settings_ {
    char* sort;          /* --sort, NULL = default */
    char* logFile;       /* --log */
    double udpTimeout;   /* --udp-timeout, seconds */
+   /* display (the screen; set from the config's [display]) */
+   int units;           /* SETTINGS_UNITS_*: rates in bytes or bits per second */
+   int colour;          /* SETTINGS_COLOUR_*; NO_COLOR in the environment means never */
    /* filters */
    int pid;             /* 0 = any */
    int port;            /* 0 = any */
@@ -34,6 +37,8 @@ typedef struct Settings_ {
 } Settings;
 
 enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
+enum { SETTINGS_UNITS_BYTES = 0, SETTINGS_UNITS_BITS = 1 };
+enum { SETTINGS_COLOUR_AUTO = 0, SETTINGS_COLOUR_ALWAYS = 1, SETTINGS_COLOUR_NEVER = 2 };
 
 void Settings_init(Settings* this);
 void Settings_done(Settings* this);
