@@ -1,5 +1,6 @@
 /*
- * Monitor.c: the headless sampling loop, filters, and the CSV log.
+ * Monitor.c: the sampling shared by every view: rates, UDP expiry, closed
+ * rows lingering, the command-line filters, the summary and the CSV log.
  */
 #include "config.h"
 #include "Monitor.h"
@@ -13,10 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "Output.h"
 #include "XUtils.h"
 
 static volatile sig_atomic_t Monitor_stop;
@@ -26,19 +25,15 @@ static void Monitor_onSignal(int sig) {
    Monitor_stop = 1;
 }
 
-typedef struct Monitor_ {
-   const Settings* settings;
-   Platform* platform;
-   ConnTable table;
-   SortOrder sort;
-   Output out;
-   Output log;
-   FILE* logFile;
-   double lastSample;     /* monotonic */
-   int printed;
-} Monitor;
+bool Monitor_stopping(void) {
+   return Monitor_stop != 0;
+}
 
-static double Monitor_clock(clockid_t id) {
+void Monitor_requestStop(void) {
+   Monitor_stop = 1;
+}
+
+double Monitor_clock(clockid_t id) {
    struct timespec ts;
    clock_gettime(id, &ts);
    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -96,8 +91,9 @@ static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed
    }
 }
 
+/* Updates every row; forgets closed rows logged, shown and old enough. */
 static void Monitor_update(Monitor* this, double now) {
-   double elapsed = this->printed ? now - this->lastSample : 0;
+   double elapsed = this->samples ? now - this->lastSample : 0;
    this->lastSample = now;
    ConnTable* t = &this->table;
    ConnKey* gone = NULL;
@@ -121,53 +117,49 @@ static void Monitor_update(Monitor* this, double now) {
    free(gone);
 }
 
-/* Writes one interval to standard output and the log; 0 or an errno. */
-static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
-   size_t n = 0;
-   Conn** all = ConnTable_rows(&this->table, &n);
+/* Keeps the rows the command line asks for, and sums them. */
+static void Monitor_filter(Monitor* this) {
+   free(this->rows);
+   this->rows = ConnTable_rows(&this->table, &this->nRows);
+   this->summary = (Summary){ .interval = this->interval,
+                              .lost = Platform_lost(this->platform) + this->table.vanished };
    size_t k = 0;
-   Summary summary = { .interval = this->settings->interval, .lost = Platform_lost(this->platform) + this->table.vanished };
-   for (size_t i = 0; i < n; i++) {
-      if (Monitor_matches(this->settings, all[i])) {
-         all[k++] = all[i];
-         Summary_add(&summary, all[i]);
+   for (size_t i = 0; i < this->nRows; i++) {
+      Conn* c = this->rows[i];
+      if (Monitor_matches(this->settings, c)) {
+         this->rows[k++] = c;
+         Summary_add(&this->summary, c);
       } else {
-         all[i]->logged = all[i]->shown = true;   /* filtered out: nothing owed, may be forgotten */
+         c->logged = c->shown = true;   /* filtered out: nothing owed, may be forgotten */
       }
    }
-   SortOrder_sort(&this->sort, all, k);
-   RowContext ctx = { .wallNow = wallNow, .monoNow = monoNow };
-   int rc = 0;
-   if (this->logFile) {
-      /* live rows every interval; a closed row exactly once */
-      size_t m = 0;
-      Conn** logRows = xMalloc(sizeof(Conn*) * (k + 1));
-      for (size_t i = 0; i < k; i++) {
-         if (!all[i]->logged)
-            logRows[m++] = all[i];
-         if (all[i]->state == CONN_CLOSED)
-            all[i]->logged = true;
-      }
-      rc = Output_interval(&this->log, logRows, m, &summary, &ctx);
-      free(logRows);
-      if (rc) {
-         XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
-         free(all);
-         return rc;
-      }
-   } else {
-      for (size_t i = 0; i < k; i++)
-         all[i]->logged = true;
+   this->nRows = k;
+}
+
+/* Live rows every interval; a closed row exactly once. 0 or an errno. */
+static int Monitor_log(Monitor* this) {
+   if (!this->logFile) {
+      for (size_t i = 0; i < this->nRows; i++)
+         this->rows[i]->logged = true;
+      return 0;
    }
-   rc = Output_interval(&this->out, all, k, &summary, &ctx);
-   for (size_t i = 0; i < k; i++)
-      all[i]->shown = true;
-   free(all);
-   this->printed++;
+   size_t m = 0;
+   Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
+   for (size_t i = 0; i < this->nRows; i++) {
+      Conn* c = this->rows[i];
+      if (!c->logged)
+         logRows[m++] = c;
+      if (c->state == CONN_CLOSED)
+         c->logged = true;
+   }
+   int rc = Output_interval(&this->log, logRows, m, &this->summary, &this->ctx);
+   free(logRows);
+   if (rc)
+      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
    return rc;
 }
 
-static int Monitor_sampleAndEmit(Monitor* this) {
+int Monitor_sample(Monitor* this) {
    double mono = Monitor_clock(CLOCK_MONOTONIC), wall = Monitor_clock(CLOCK_REALTIME);
    int err = Platform_sample(this->platform, &this->table, mono, wall);
    if (err < 0) {
@@ -175,12 +167,17 @@ static int Monitor_sampleAndEmit(Monitor* this) {
       return -1;
    }
    Monitor_update(this, mono);
-   int rc = Monitor_emit(this, wall, mono);
-   if (rc == EPIPE)
-      Monitor_stop = 1;   /* the reader went away (| head): stop quietly */
-   else if (rc)
-      return -1;
-   return 0;
+   this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
+   Monitor_filter(this);
+   SortOrder_sort(&this->sort, this->rows, this->nRows);
+   this->samples++;
+   return Monitor_log(this) ? -1 : 0;
+}
+
+void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
+   (void)this;
+   for (size_t i = 0; i < n; i++)
+      rows[i]->shown = true;
 }
 
 static FILE* Monitor_openLog(const char* path) {
@@ -201,7 +198,7 @@ static FILE* Monitor_openLog(const char* path) {
    return f;
 }
 
-static void Monitor_signals(void) {
+void Monitor_signals(void) {
    struct sigaction sa = { .sa_handler = Monitor_onSignal };   /* no SA_RESTART: poll returns */
    sigemptyset(&sa.sa_mask);
    sigaction(SIGINT, &sa, NULL);
@@ -210,48 +207,57 @@ static void Monitor_signals(void) {
    signal(SIGPIPE, SIG_IGN);
 }
 
-/* Waits for the next interval, folding events in as they come. */
-static int Monitor_wait(Monitor* this) {
-   double deadline = this->lastSample + this->settings->interval;
+double Monitor_deadline(const Monitor* this) {
+   return this->lastSample + this->interval;
+}
+
+int Monitor_poll(Monitor* this, int timeoutMs) {
+   int err = Platform_poll(this->platform, &this->table, timeoutMs, Monitor_clock(CLOCK_MONOTONIC),
+                           Monitor_clock(CLOCK_REALTIME));
+   if (err < 0) {
+      XUtils_error("reading probe events failed: %s", strerror(-err));
+      return -1;
+   }
+   return 0;
+}
+
+int Monitor_wait(Monitor* this) {
    for (;;) {
-      double now = Monitor_clock(CLOCK_MONOTONIC);
+      double now = Monitor_clock(CLOCK_MONOTONIC), deadline = Monitor_deadline(this);
       if (Monitor_stop || now >= deadline)
          return 0;
-      int ms = (int)ceil((deadline - now) * 1000);
-      int err = Platform_poll(this->platform, &this->table, ms, now, Monitor_clock(CLOCK_REALTIME));
-      if (err < 0) {
-         XUtils_error("reading probe events failed: %s", strerror(-err));
+      if (Monitor_poll(this, (int)ceil((deadline - now) * 1000)) < 0)
          return -1;
-      }
    }
 }
 
-int Monitor_run(const Settings* settings, Platform* platform) {
-   Monitor m = { .settings = settings, .platform = platform };
-   ColumnList columns, all;
+int Monitor_init(Monitor* this, const Settings* settings, Platform* platform) {
+   *this = (Monitor){ .settings = settings, .platform = platform, .interval = settings->interval };
    char* err = NULL;
-   if (Monitor_checkSettings(settings, &columns, &m.sort, &err) < 0) {
+   if (Monitor_checkSettings(settings, &this->columns, &this->sort, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
       return 2;
    }
-   if (settings->logFile && !(m.logFile = Monitor_openLog(settings->logFile)))
+   if (settings->logFile && !(this->logFile = Monitor_openLog(settings->logFile)))
       return 1;
+   ColumnList all;
    ColumnList_all(&all);
-   Output_init(&m.out, stdout, (OutputFormat)settings->format, &columns);
-   Output_init(&m.log, m.logFile, OUTPUT_CSV, &all);
-   ConnTable_init(&m.table);
+   Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
+   ConnTable_init(&this->table);
    Monitor_signals();
-   Platform_seed(platform, &m.table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
-   int rc = Monitor_sampleAndEmit(&m) < 0 ? 1 : 0;
-   while (rc == 0 && !Monitor_stop && (!settings->iterations || m.printed < settings->iterations)) {
-      if (Monitor_wait(&m) < 0 || Monitor_sampleAndEmit(&m) < 0)
-         rc = 1;
-   }
-   if (m.logFile && fclose(m.logFile) != 0) {
-      XUtils_error("cannot write the log %s: %s", settings->logFile, strerror(errno));
+   Platform_seed(platform, &this->table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
+   return 0;
+}
+
+int Monitor_done(Monitor* this, int rc) {
+   if (this->logFile && fclose(this->logFile) != 0) {
+      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
       rc = 1;
    }
-   ConnTable_done(&m.table);
+   this->logFile = NULL;
+   free(this->rows);
+   this->rows = NULL;
+   ConnTable_done(&this->table);
    return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "Batch.h"
 #include "CommandLine.h"
 #include "ListProbes.h"
 #include "Monitor.h"
@@ -29,6 +30,16 @@ static int tcptop_listProbes(const Settings* settings, const Paths* paths, Probe
    ListProbes_print(stdout, set, privileged);
    Platform_free(platform);
    return 0;
+}
+
+/* The shared sampling, shown by the batch Output (the screen is next). */
+static int tcptop_view(const Settings* settings, Platform* platform) {
+   Monitor monitor;
+   int rc = Monitor_init(&monitor, settings, platform);
+   if (rc)
+      return rc;
+   rc = Batch_run(&monitor);
+   return Monitor_done(&monitor, rc);
 }
 
 static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
@@ -55,7 +66,7 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
    else if ((why = Platform_readyProblem(platform)))
       XUtils_error("%s", why);
    else
-      rc = Monitor_run(settings, platform);
+      rc = tcptop_view(settings, platform);
    free(why);
    Platform_free(platform);
    return rc;
