@@ -34,6 +34,10 @@ void Platform_seed(Platform* this, ConnTable* table, double monoNow, double wall
  */
 int Platform_poll(Platform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow);
 
+/* A descriptor that polls readable when events wait (for a view that polls
+ * its own input too; then Platform_poll with timeout 0), or -1. */
+int Platform_eventFd(Platform* this);
+
 /* Reads every connection's counters into the table. 0 or -errno. */
 int Platform_sample(Platform* this, ConnTable* table, double monoNow, double wallNow);
 
@@ -42,6 +46,9 @@ void Platform_forget(Platform* this, const Conn* conn);
 
 /* Events the probes could not deliver, since start. */
 uint64_t Platform_lost(Platform* this);
+
+/* Probes attached and probes that failed (any status but ok). */
+void Platform_probeCounts(Platform* this, int* attached, int* failed);
 
 /* Backend versions for --version. */
 const char* Platform_versions(void);

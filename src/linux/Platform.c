@@ -23,10 +23,12 @@ struct Platform_ {
    bool loaderUsed;
    Sampler sampler;
    bool samplerUsed;
+   const ProbeSet* set;
 };
 
 Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err) {
    Platform* this = xCalloc(1, sizeof(*this));
+   this->set = set;
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
    Cache_open(&this->cache, cacheDir);
    free(cacheDir);
@@ -85,6 +87,20 @@ void Platform_forget(Platform* this, const Conn* conn) {
 
 uint64_t Platform_lost(Platform* this) {
    return Sampler_lost(&this->sampler);
+}
+
+int Platform_eventFd(Platform* this) {
+   return this->samplerUsed && this->sampler.rb ? ring_buffer__epoll_fd(this->sampler.rb) : -1;
+}
+
+void Platform_probeCounts(Platform* this, int* attached, int* failed) {
+   *attached = *failed = 0;
+   for (int i = 0; i < this->set->count; i++) {
+      if (this->set->probes[i]->status == PROBE_OK)
+         (*attached)++;
+      else
+         (*failed)++;
+   }
 }
 
 const char* Platform_versions(void) {
