@@ -61,6 +61,7 @@ typedef struct Conn_ {
    bool logged;            /* its closed row was written */
    bool shown;             /* its closed row was printed at least once */
    uint32_t generation;    /* last sample that saw it in the kernel */
+   struct ConnHistory_* history;   /* the screen's recent rates (NULL until it has some); freed with the row */
 } Conn;
 
 const char* Conn_stateName(int state);

@@ -74,8 +74,11 @@ void ConnTable_init(ConnTable* this) {
 }
 
 void ConnTable_done(ConnTable* this) {
-   for (size_t i = 0; i < this->cap; i++)
+   for (size_t i = 0; i < this->cap; i++) {
+      if (this->slots[i])
+         free(this->slots[i]->history);
       free(this->slots[i]);
+   }
    free(this->slots);
    memset(this, 0, sizeof(*this));
 }
@@ -126,6 +129,7 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    size_t i = ConnTable_slot(this, key);
    if (!this->slots[i])
       return;
+   free(this->slots[i]->history);
    free(this->slots[i]);
    this->slots[i] = NULL;
    this->count--;

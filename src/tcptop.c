@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "Batch.h"
 #include "CommandLine.h"
@@ -16,6 +17,7 @@
 #include "Privilege.h"
 #include "Probe.h"
 #include "ProbeDiscovery.h"
+#include "Screen.h"
 #include "XUtils.h"
 
 static int tcptop_listProbes(const Settings* settings, const Paths* paths, ProbeSet* set) {
@@ -32,13 +34,13 @@ static int tcptop_listProbes(const Settings* settings, const Paths* paths, Probe
    return 0;
 }
 
-/* The shared sampling, shown by the batch Output (the screen is next). */
+/* The shared sampling, shown by the batch Output or the screen. */
 static int tcptop_view(const Settings* settings, Platform* platform) {
    Monitor monitor;
    int rc = Monitor_init(&monitor, settings, platform);
    if (rc)
       return rc;
-   rc = Batch_run(&monitor);
+   rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
    return Monitor_done(&monitor, rc);
 }
 
@@ -99,6 +101,11 @@ int main(int argc, char** argv) {
       XUtils_error("%s", msg);
       free(msg);
       return 1;
+   }
+   if (!settings.listProbes && !settings.batch && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
+      XUtils_error("the screen needs a terminal on standard input and output; use -b for batch output (tcptop -b)");
+      Settings_done(&settings);
+      return 2;
    }
    Paths paths;
    Paths_init(&paths);
