@@ -1,0 +1,127 @@
+#!/bin/sh
+# The screen (tcptop without -b), driven in tmux with real traffic from a
+# network namespace of the test's own: the header and the generator's rows
+# (PID, ports) appear; > moves the sort to the next column and the rows
+# change order; / + text keeps only the matching rows and Esc clears it;
+# q, SIGTERM and a fatal signal (SIGSEGV delivered with kill: the same
+# handler a real crash runs) each leave the terminal exactly as it was
+# (stty -g before and after, alternate screen off); SIGTERM still writes the
+# last interval to --log; NO_COLOR leaves no colour in the output; without a
+# terminal, one error line and exit 2.
+. "${srcdir:-.}/tests/root/lib.sh"
+need_root
+command -v tmux > /dev/null || fail "tmux is missing (apt-get install tmux)"
+make_netns
+
+SOCK="tcptop-screen-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup_tmux() { tm kill-server 2>/dev/null; cleanup; }
+trap cleanup_tmux EXIT
+
+# Without a terminal: one line, exit 2, nothing on stdout.
+"$TCPTOP" --cache-dir "$TMP/cache" < /dev/null > "$TMP/out" 2> "$TMP/err"; rc=$?
+expect_eq "exit without a terminal" "$rc" 2
+expect_eq "stdout without a terminal" "$(wc -c < "$TMP/out")" 0
+expect_grep "message without a terminal" "^tcptop: the screen needs a terminal .*use -b" "$TMP/err"
+
+in_netns python3 "$TRAFFIC" tcp 4 123457 120 > "$TMP/tcp" & BG_PIDS="$BG_PIDS $!"
+in_netns python3 "$TRAFFIC" udploop 4 100 0.2 120 > "$TMP/udp" & BG_PIDS="$BG_PIDS $!"
+wait_for_line pid "$TMP/tcp" 10 || fail "tcp generator did not start"
+wait_for_line pid "$TMP/udp" 10 || fail "udp generator did not start"
+PID=$(json_get "$TMP/tcp" pid); SP=$(json_get "$TMP/tcp" server_port); CP=$(json_get "$TMP/tcp" client_port)
+UP=$(json_get "$TMP/udp" server_port); UPID=$(json_get "$TMP/udp" pid)
+
+# run N ENV ARGS...: tcptop in tmux session sN; the pane records stty -g before
+# and after, and the exit status.
+run() {
+   n=$1; envs=$2; shift 2
+   cat > "$TMP/run$n.sh" <<SH
+cd "$TMP"; ulimit -c 0
+stty -g > "$TMP/before$n"
+env $envs "$TCPTOP" --cache-dir "$TMP/cache" $*
+echo "rc=\$?" > "$TMP/rc$n"
+stty -g > "$TMP/after$n"
+echo "exited"
+exec sleep 600
+SH
+   tm new-session -d -s "s$n" -x 200 -y 50 "sh $TMP/run$n.sh" || fail "tmux new-session failed"
+   wait_screen "$n" 'probes [0-9]+ loaded' 60 || fail "session $n: the screen did not come up"
+}
+
+shot() { tm capture-pane -p -t "s$1" > "$TMP/shot$1"; }
+# wait_screen N REGEX SECONDS
+wait_screen() {
+   i=0
+   while [ $i -lt $(($3 * 10)) ]; do
+      shot "$1"
+      grep -Eq -- "$2" "$TMP/shot$1" && return 0
+      sleep 0.1; i=$((i + 1))
+   done
+   cat "$TMP/shot$1"; return 1
+}
+keys() { n=$1; shift; tm send-keys -t "s$n" "$@"; sleep 0.4; shot "$n"; }
+tcptop_pid() { pgrep -P "$(tm display -p -t "s$1" '#{pane_pid}')" -x tcptop; }
+
+# the terminal after tcptop: same stty, alternate screen off, the status
+check_restored() {   # N WHAT RC
+   wait_for_line . "$TMP/rc$1" 10 || fail "$2: tcptop did not exit"
+   expect_eq "$2: exit status" "$(cat "$TMP/rc$1")" "rc=$3"
+   expect_eq "$2: stty -g after" "$(cat "$TMP/after$1")" "$(cat "$TMP/before$1")"
+   expect_eq "$2: alternate screen" "$(tm display -p -t "s$1" '#{alternate_on}')" 0
+   wait_screen "$1" '^exited$' 5 || fail "$2: the shell did not get the terminal back"
+   expect_no_grep "$2: the screen is gone" 'probes [0-9]+ loaded' "$TMP/shot$1"
+}
+
+# --- 1: header, rows, sort, filter, q --------------------------------------
+run 1 "LC_ALL=C.UTF-8" --sort lport
+wait_screen 1 "^tcp +127\.0\.0\.1 +$CP +127\.0\.0\.1 +$SP +$PID +python3 +ESTABLISHED" 10 || fail "no client row with pid $PID"
+expect_grep "server row" "^tcp +127\.0\.0\.1 +$SP +127\.0\.0\.1 +$CP +$PID +python3 +ESTABLISHED +0 +121K" "$TMP/shot1"
+expect_grep "client bytes" " $CP +127\.0\.0\.1 +$SP .* 121K +0 " "$TMP/shot1"
+expect_grep "header: connections" '^TCP [0-9]+ ESTABLISHED [0-9]+' "$TMP/shot1"
+expect_grep "header: send rate" '^Send +[0-9.]+[KMG]?B/s' "$TMP/shot1"
+expect_grep "header: lost events" 'lost events [0-9]+' "$TMP/shot1"
+expect_grep "sort arrow on LPORT" 'LPORT▲' "$TMP/shot1"
+tm capture-pane -p -e -t s1 > "$TMP/esc1"
+expect_grep "colours by default" '\[(3|4)[0-7]m|\[(38|48);' "$TMP/esc1"
+wait_screen 1 "^udp +127\.0\.0\.1 +$UP +127\.0\.0\.1 +[0-9]+ +$UPID +python3 +ACTIVE" 5 || fail "no udp row"
+
+keys 1 / "$SP"
+wait_screen 1 "Showing 2 of" 5 || fail "/$SP did not leave 2 rows"
+expect_no_grep "filtered: no udp row" "^udp " "$TMP/shot1"
+expect_eq "filtered rows" "$(grep -Ec "^tcp .* ($SP|$CP) " "$TMP/shot1")" 2
+keys 1 Enter
+first() { shot 1; grep -E '^tcp ' "$TMP/shot1" | head -n 1 | awk '{ print $3 }'; }
+LOW=$SP HIGH=$CP; [ "$SP" -lt "$CP" ] || { LOW=$CP; HIGH=$SP; }
+expect_eq "first row by lport" "$(first)" "$LOW"
+keys 1 '>'
+expect_grep "> moves the sort to REMOTE" 'REMOTE▲' "$TMP/shot1"
+keys 1 '>'
+shot 1
+expect_grep "> moves the sort to RPORT" 'RPORT▲' "$TMP/shot1"
+expect_eq "first row by rport" "$(first)" "$HIGH"
+keys 1 Escape
+wait_screen 1 "^udp +127\.0\.0\.1 +$UP " 5 || fail "Esc did not clear the filter"
+keys 1 q
+check_restored 1 "q" 0
+
+# --- 2: SIGTERM, ASCII, NO_COLOR, the log's last interval -------------------
+run 2 "LC_ALL=C NO_COLOR=1" -d 5 --sort tx_bytes --log "$TMP/log.csv"
+wait_for_line "^[0-9.]+,tcp," "$TMP/log.csv" 10 || fail "no first interval in the log"
+shot 2
+expect_grep "ASCII sort arrow" " TXv " "$TMP/shot2"
+expect_no_grep "no UTF-8 arrow" "▼" "$TMP/shot2"
+tm capture-pane -p -e -t s2 > "$TMP/esc2"
+expect_no_grep "NO_COLOR: no colour escapes" '\[(3|4)[0-7]m|\[(38|48);' "$TMP/esc2"
+sleep 1.5
+T=$(date +%s.%N)
+kill -TERM "$(tcptop_pid 2)" || fail "no tcptop in session 2"
+check_restored 2 "SIGTERM" 0
+LAST=$(tail -n 1 "$TMP/log.csv" | cut -d, -f1)
+awk -v l="$LAST" -v t="$T" 'BEGIN { exit !(l >= t) }' || fail "SIGTERM: the log's last interval ($LAST) is older than the signal ($T)"
+expect_grep "the log has the server row" "^[0-9.]+,tcp,127\.0\.0\.1,$SP,127\.0\.0\.1,$CP,$PID," "$TMP/log.csv"
+
+# --- 3: a crash -------------------------------------------------------------
+run 3 "LC_ALL=C.UTF-8"
+kill -SEGV "$(tcptop_pid 3)" || fail "no tcptop in session 3"
+check_restored 3 "SIGSEGV" 139
+pass "rows with PID and ports, > sort, / filter, q, SIGTERM (and --log) and SIGSEGV restore the terminal"
