@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# screen.sh: CPU of tcptop's screen (ncurses, in tmux) with 1,000 rows at the
+# default 1 s interval, against tcptop -b on the same load, measured in the
+# same run.
+#
+#   bench/screen.sh [-c N] [-d SECONDS]
+#
+#   -c N         concurrent loopback connections (default 500: 1,000 rows,
+#                both ends are local)
+#   -d SECONDS   measuring window of each configuration (default 20)
+#
+# In a private network namespace, bench/netgen.c (`netgen hold`) opens N
+# loopback connections and every second writes 16 bytes on a different tenth
+# of them, so rates and the sort change every interval. Then, one after the
+# other, over the same window:
+#   1. the screen: `tcptop` in a tmux session (200 x 50, TERM=screen,
+#      LC_ALL=C.UTF-8, sparklines and colours on), left on its table, sorted
+#      by rate: every interval it re-sorts the rows and redraws the screen
+#   2. the baseline: `tcptop -b -d 1 --format csv > /dev/null` (the same
+#      sampling, no screen: what the screen adds is the difference)
+#   3. a reference: `top -b -d 1 > /dev/null`
+# CPU is utime + stime from /proc/PID/stat, read once the probes are attached
+# plus a settling time, and again SECONDS later (the start-up compile is not
+# in it). The tmux server's CPU while it renders the screen is printed apart:
+# a terminal's cost, not tcptop's. The screen's "Showing N of M" line is
+# captured to check the row count.
+#
+# Prints % of one core, the ratios, and the target: the screen at most 1% of
+# one core. Exits 0 when the target is missed and when not root (skipped); 1
+# on set-up errors.
+#
+# Environment: TCPTOP (binary; default: the build tree's), CC (default gcc).
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+
+CONNS=500
+WINDOW=20
+SETTLE=3
+PORT=5001
+TARGET_PCT=1.0
+PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
+
+NS="tcptop-bench-screen-$$"
+SOCK="tcptop-bench-screen-$$"
+WORK=""
+NS_MADE=""
+HOLD_PID=""
+TCPTOP_PID=""
+TOP_PID=""
+FG_PID=""
+
+usage() {
+   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+   echo "screen.sh: $*" >&2
+   exit 1
+}
+
+tm() {
+   tmux -L "$SOCK" -f /dev/null "$@"
+}
+
+cleanup() {
+   stop "$FG_PID" TERM || true
+   stop "$TCPTOP_PID" INT || true
+   stop "$TOP_PID" TERM || true
+   tm kill-server 2>/dev/null || true
+   stop "$HOLD_PID" TERM || true
+   TCPTOP_PID=""; HOLD_PID=""; TOP_PID=""
+   if [ -n "$NS_MADE" ]; then
+      ip netns del "$NS" 2>/dev/null || true
+      NS_MADE=""
+   fi
+   if [ -n "$WORK" ]; then
+      rm -rf "$WORK"
+      WORK=""
+   fi
+}
+
+cpu_ticks() {
+   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
+}
+
+# window PID NAME [EXTRA_PID]: CPU over the window into $WORK/NAME as
+# "PCT CPU_S USER_S SYS_S RSS_KB [EXTRA_PCT]".
+window() {
+   local pid=$1 name=$2 extra=${3:-} c0 c1 e0="0 0" e1="0 0" t0 t1 rss
+   run_fg sleep "$SETTLE"
+   c0=$(cpu_ticks "$pid"); [ -n "$extra" ] && e0=$(cpu_ticks "$extra"); t0=$(now)
+   run_fg sleep "$WINDOW"
+   c1=$(cpu_ticks "$pid"); [ -n "$extra" ] && e1=$(cpu_ticks "$extra"); t1=$(now)
+   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+   echo "$c0 $c1 $e0 $e1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" \
+      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; wall = t1 - t0; extra = ($7 + $8 - $5 - $6) / hz
+         printf "%.3f %.3f %.2f %.2f %d %.3f\n", 100 * (user + sys) / wall, user + sys, user, sys, rss, 100 * extra / wall }' >"$WORK/$name"
+}
+
+measure_screen() {
+   tm new-session -d -s bench -x 200 -y 50 \
+      "exec env TERM=screen LC_ALL=C.UTF-8 '$TCPTOP_BIN' --cache-dir '$WORK/cache' 2>'$WORK/screen.err'" ||
+      die "tmux new-session failed"
+   TCPTOP_PID=$(tm display -p -t bench '#{pane_pid}')
+   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/screen.err" 2>/dev/null)"
+   window "$TCPTOP_PID" screen "$(tm display -p '#{pid}')"
+   tm capture-pane -p -t bench >"$WORK/shot"
+   tm send-keys -t bench q
+   local i
+   for ((i = 0; i < 50; i++)); do kill -0 "$TCPTOP_PID" 2>/dev/null || break; sleep 0.1; done
+   TCPTOP_PID=""
+}
+
+measure_batch() {
+   "$TCPTOP_BIN" -b -d 1 --format csv --cache-dir "$WORK/cache" >/dev/null 2>"$WORK/batch.err" &
+   TCPTOP_PID=$!
+   wait_attached "$TCPTOP_PID" || die "tcptop -b did not attach its probes: $(tail -n 5 "$WORK/batch.err")"
+   window "$TCPTOP_PID" batch
+   stop "$TCPTOP_PID" INT || true
+   TCPTOP_PID=""
+}
+
+measure_top() {
+   top -b -d 1 >/dev/null &
+   TOP_PID=$!
+   window "$TOP_PID" top
+   stop "$TOP_PID" TERM || true
+   TOP_PID=""
+}
+
+start_load() {
+   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
+      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   ip netns add "$NS" || die "cannot create network namespace $NS"
+   NS_MADE=1
+   ip -n "$NS" link set lo up
+   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
+   HOLD_PID=$!
+   local i
+   for ((i = 0; i < 600; i++)); do
+      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && return 0
+      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
+      sleep 0.1
+   done
+   die "netgen hold did not open $CONNS connections in 60 s"
+}
+
+pct() { awk -v x="$1" 'BEGIN { printf "%.2f", x }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
+
+report() {
+   local s b t
+   s=$(field screen 1); b=$(field batch 1); t=$(field top 1)
+   echo
+   printf '%-44s %12s %8s %14s %7s %11s\n' "CPU over ${WINDOW} s, $((2 * CONNS)) rows" "% of a core" "CPU s" "(user + sys)" "RSS MB" "x tcptop -b"
+   printf '%-44s %12s %8s %14s %7s %11s\n' "tcptop -b -d 1 --format csv (baseline)" "$(pct "$b")" "$(field batch 2)" \
+          "($(field batch 3) + $(field batch 4))" "$(awk '{ printf "%.1f", $5 / 1024 }' "$WORK/batch")" "1.00"
+   printf '%-44s %12s %8s %14s %7s %11s   (target <= %s%%) %s\n' "tcptop (the screen, in tmux)" "$(pct "$s")" \
+          "$(field screen 2)" "($(field screen 3) + $(field screen 4))" "$(awk '{ printf "%.1f", $5 / 1024 }' "$WORK/screen")" \
+          "$(ratio "$s" "$b")" "$TARGET_PCT" "$(awk -v v="$s" -v l="$TARGET_PCT" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }')"
+   printf '%-44s %12s %8s %14s %7s %11s\n' "top -b -d 1 (reference)" "$(pct "$t")" "$(field top 2)" \
+          "($(field top 3) + $(field top 4))" "" "$(ratio "$t" "$b")"
+   printf '%-44s %12s\n' "tmux server meanwhile (renders the screen)" "$(pct "$(field screen 6)")"
+   echo
+   echo "screen: $(grep -m1 '^Showing' "$WORK/shot" || echo 'no Showing line captured')"
+}
+
+main() {
+   while getopts "c:d:h" opt; do
+      case $opt in
+         c) CONNS=$OPTARG ;;
+         d) WINDOW=$OPTARG ;;
+         h) usage; exit 0 ;;
+         *) usage >&2; exit 2 ;;
+      esac
+   done
+   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
+   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   if [ "$(id -u)" -ne 0 ]; then
+      echo "screen.sh: skipped: loading eBPF probes needs root (run it with sudo)"
+      exit 0
+   fi
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   CC=${CC:-gcc}
+   for c in "$CC" tmux top bpftool; do command -v "$c" >/dev/null || die "$c not found"; done
+   HZ=$(getconf CLK_TCK)
+   trap cleanup EXIT
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
+   WORK=$(mktemp -d)
+   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections ($((2 * CONNS)) rows), ${WINDOW} s windows"
+   start_load
+   echo -n "measuring ($WINDOW s each): the screen"
+   measure_screen
+   echo -n ", tcptop -b"
+   measure_batch
+   echo -n ", top -b"
+   measure_top
+   echo
+   report
+   echo
+   echo "% of a core = (utime + stime) / wall time over the window, from /proc/PID/stat ($HZ ticks/s),"
+   echo "read $SETTLE s after the probes were attached. Other tcptop instances and traffic on the"
+   echo "machine add rows to both tcptop runs alike (the probes see every namespace)."
+}
+
+main "$@"
