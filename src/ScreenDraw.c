@@ -137,7 +137,7 @@ static void Screen_drawTitles(Screen* this, int y) {
    attrset(this->crt.attr[CRT_TABLE_HEAD]);
    mvhline(y, 0, ' ', COLS);
    int x = 0;
-   for (int j = 0; j < this->columns.count && x < COLS; j++) {
+   for (int j = 0; j < this->columns.count && x + this->widths[j] <= COLS; j++) {   /* whole columns only */
       int id = this->columns.ids[j];
       const Column* col = &Column_table[id];
       bool sorted = id == this->sort.column, right = col->kind == COLUMN_NUMBER;
@@ -158,11 +158,10 @@ static void Screen_drawRow(Screen* this, int y, const Conn* c, bool selected) {
       mvhline(y, 0, ' ', COLS);
    char cell[SCREEN_CELL];
    int x = 0;
-   for (int j = 0; j < this->columns.count && x < COLS; j++) {
+   for (int j = 0; j < this->columns.count && x + this->widths[j] <= COLS; j++) {
       int id = this->columns.ids[j];
       Screen_cell(this, id, c, cell, sizeof(cell));
-      int w = this->widths[j] < COLS - x ? this->widths[j] : COLS - x;
-      Screen_put(this, y, x, cell, w, Column_table[id].kind == COLUMN_NUMBER, Screen_isAddress(id));
+      Screen_put(this, y, x, cell, this->widths[j], Column_table[id].kind == COLUMN_NUMBER, Screen_isAddress(id));
       x += this->widths[j] + 1;
    }
    attrset(A_NORMAL);
