@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "Format.h"
+#include "RadixSort.h"
 #include "XUtils.h"
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
@@ -369,39 +370,37 @@ static int SortOrder_compare(const void* pa, const void* pb) {
    return r ? r : SortOrder_tieBreak(a, b);
 }
 
-/* Numeric columns sort on keys taken once per row: no row is touched while
- * sorting unless two keys and cookies tie. */
-typedef struct SortItem_ {
-   double key;          /* negated when descending */
-   uint64_t cookie;
-   Conn* row;
-} SortItem;
+static int SortOrder_tieCompare(const void* pa, const void* pb) {
+   return SortOrder_tieBreak(((const RadixItem*)pa)->data, ((const RadixItem*)pb)->data);
+}
 
-static int SortItem_compare(const void* pa, const void* pb) {
-   const SortItem* a = pa;
-   const SortItem* b = pb;
-   if (a->key != b->key)
-      return a->key < b->key ? -1 : 1;
-   if (a->cookie != b->cookie)
-      return a->cookie < b->cookie ? -1 : 1;
-   return SortOrder_tieBreak(a->row, b->row);
+/* Numeric columns: a radix sort on (key, cookie) taken once per row; rows
+ * are touched again only where both tie (UDP flows of one socket). */
+static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
+   RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
+   for (size_t i = 0; i < n; i++) {
+      uint64_t k = RadixSort_doubleKey(col->sortKey(rows[i]));
+      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
+   }
+   RadixSort_sort(items, items + n, n);
+   for (size_t i = 0, run; i < n; i += run) {
+      for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
+         ;
+      if (run > 1)
+         qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
+   }
+   for (size_t i = 0; i < n; i++)
+      rows[i] = items[i].data;
+   free(items);
 }
 
 void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
    const Column* col = &Column_table[this->column];
-   if (!col->sortKey) {
-      SortOrder_current = this;
-      qsort(rows, n, sizeof(Conn*), SortOrder_compare);
-      SortOrder_current = NULL;
+   if (col->sortKey) {
+      SortOrder_sortByKey(this, col, rows, n);
       return;
    }
-   SortItem* items = xMalloc((n ? n : 1) * sizeof(SortItem));
-   for (size_t i = 0; i < n; i++) {
-      double k = col->sortKey(rows[i]);
-      items[i] = (SortItem){ .key = this->descending ? -k : k, .cookie = rows[i]->key.cookie, .row = rows[i] };
-   }
-   qsort(items, n, sizeof(SortItem), SortItem_compare);
-   for (size_t i = 0; i < n; i++)
-      rows[i] = items[i].row;
-   free(items);
+   SortOrder_current = this;
+   qsort(rows, n, sizeof(Conn*), SortOrder_compare);
+   SortOrder_current = NULL;
 }

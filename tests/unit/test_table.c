@@ -11,6 +11,7 @@
 #include "Column.h"
 #include "ConnTable.h"
 #include "Format.h"
+#include "RadixSort.h"
 #include "Output.h"
 #include "check.h"
 
@@ -114,6 +115,17 @@ static void test_sort(void) {
    SortOrder_parse(&so, "-comm", &err);
    SortOrder_sort(&so, rows, 4);
    CHECK(rows[0] == &c[0] && rows[1] == &c[2] && rows[2] == &c[1] && rows[3] == &c[3]);
+   /* UDP flows of one socket tie on key and cookie: then the peer decides */
+   uint8_t peer[16] = { 10, 0, 0, 9 };
+   for (int i = 0; i < 4; i++) {
+      peer[3] = (uint8_t)(9 - i);
+      c[i].key = ConnKey_udp(77, 0, AF_INET, peer, 53);
+      c[i].txBytes = 5;
+      rows[i] = &c[i];
+   }
+   SortOrder_parse(&so, "tx_bytes", &err);
+   SortOrder_sort(&so, rows, 4);
+   CHECK(rows[0] == &c[3] && rows[1] == &c[2] && rows[2] == &c[1] && rows[3] == &c[0]);
    /* age: the oldest first by default */
    for (int i = 0; i < 4; i++)
       c[i].startTime = 1000 + (i * 7) % 4;
@@ -183,6 +195,38 @@ static void test_csv_row(void) {
    free(buf);
 }
 
+static int test_radixRef(const void* pa, const void* pb) {
+   const RadixItem* a = pa;
+   const RadixItem* b = pb;
+   if (a->major != b->major)
+      return a->major < b->major ? -1 : 1;
+   if (a->minor != b->minor)
+      return a->minor < b->minor ? -1 : 1;
+   return (uintptr_t)a->data < (uintptr_t)b->data ? -1 : (uintptr_t)a->data > (uintptr_t)b->data;
+}
+
+static void test_radix(void) {
+   enum { N = 5000 };
+   static RadixItem items[N], tmp[N], ref[N];
+   static const double some[] = { -1e300, -2.5, -0.0, 0.0, 1e-300, 0.5, 3.0, 1e15, 1e300 };
+   srand(7);
+   for (size_t i = 0; i < N; i++) {
+      double d = i % 3 ? (double)(rand() % 50) - 10 : some[rand() % 9];
+      /* data: the input position, so equal keys must keep it ascending */
+      items[i] = (RadixItem){ .major = RadixSort_doubleKey(d), .minor = (uint64_t)(rand() % 4) << (rand() % 60),
+                              .data = (void*)(uintptr_t)i };
+   }
+   memcpy(ref, items, sizeof(items));
+   qsort(ref, N, sizeof(RadixItem), test_radixRef);
+   RadixSort_sort(items, tmp, N);
+   CHECK(memcmp(items, ref, sizeof(items)) == 0);
+   /* the key map keeps the order of doubles, and -0 == 0 */
+   for (size_t i = 0; i + 1 < sizeof(some) / sizeof(some[0]); i++)
+      CHECK(RadixSort_doubleKey(some[i]) <= RadixSort_doubleKey(some[i + 1]));
+   CHECK(RadixSort_doubleKey(-0.0) == RadixSort_doubleKey(0.0));
+   CHECK(RadixSort_doubleKey(-2.5) < RadixSort_doubleKey(-1.0));
+}
+
 static void test_format(void) {
    char got[32], want[32];
    static const uint64_t ints[] = { 0, 7, 10, 99, 100, 4194321, 18446744073709551615ull };
@@ -222,6 +266,7 @@ static void test_format(void) {
 
 int main(void) {
    test_format();
+   test_radix();
    test_table_churn();
    test_columns();
    test_sort();
