@@ -21,35 +21,75 @@ struct flow_hdrs {
    __u32 payload;
 };
 
-/* IPv4 or IPv6 + UDP headers of a datagram; 0 when it is not one we count
- * (a later fragment, an IPv6 extension header). */
-static __always_inline int flow_parse(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
-   __u32 hlen;
-   __u8* src;
-   __u8* dst;
-   if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IP)) {
+/* The addresses of an IP header, in this socket's direction. */
+static __always_inline void flow_addrs(struct flow_hdrs* h, int egress, const void* saddr, const void* daddr, int len) {
+   if (len == 4) {
+      __builtin_memcpy(egress ? h->laddr : h->raddr, saddr, 4);
+      __builtin_memcpy(egress ? h->raddr : h->laddr, daddr, 4);
+   } else {
+      __builtin_memcpy(egress ? h->laddr : h->raddr, saddr, 16);
+      __builtin_memcpy(egress ? h->raddr : h->laddr, daddr, 16);
+   }
+}
+
+/* The IP header's length and addresses from the packet's linear data (the
+ * usual case: cgroup_skb's data starts at the network header); 0 when the
+ * headers are not all there, or it is not a first UDP fragment. */
+static __always_inline __u32 flow_ip_direct(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
+   void* data = (void*)(long)skb->data;
+   void* end = (void*)(long)skb->data_end;
+   if (h->family == AF_INET) {
+      struct iphdr* ip = data;
+      if ((void*)(ip + 1) > end || ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x1fff)))
+         return 0;
+      flow_addrs(h, egress, &ip->saddr, &ip->daddr, 4);
+      return ip->ihl * 4;
+   }
+   struct ipv6hdr* ip6 = data;
+   if ((void*)(ip6 + 1) > end || ip6->nexthdr != IPPROTO_UDP)
+      return 0;
+   flow_addrs(h, egress, &ip6->saddr, &ip6->daddr, 16);
+   return sizeof(*ip6);
+}
+
+/* The same through bpf_skb_load_bytes, for headers outside the linear data. */
+static __always_inline __u32 flow_ip_copy(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
+   if (h->family == AF_INET) {
       struct iphdr ip;
       if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_UDP ||
           (ip.frag_off & bpf_htons(0x1fff)))
          return 0;
-      hlen = ip.ihl * 4;
-      h->family = AF_INET;
-      __builtin_memcpy(egress ? h->laddr : h->raddr, &ip.saddr, 4);
-      __builtin_memcpy(egress ? h->raddr : h->laddr, &ip.daddr, 4);
-   } else if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6)) {
-      struct ipv6hdr ip6;
-      if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_UDP)
-         return 0;
-      hlen = sizeof(ip6);
-      h->family = AF_INET6;
-      __builtin_memcpy(egress ? h->laddr : h->raddr, &ip6.saddr, 16);
-      __builtin_memcpy(egress ? h->raddr : h->laddr, &ip6.daddr, 16);
-   } else {
-      return 0;
+      flow_addrs(h, egress, &ip.saddr, &ip.daddr, 4);
+      return ip.ihl * 4;
    }
+   struct ipv6hdr ip6;
+   if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_UDP)
+      return 0;
+   flow_addrs(h, egress, &ip6.saddr, &ip6.daddr, 16);
+   return sizeof(ip6);
+}
+
+/* IPv4 or IPv6 + UDP headers of a datagram; 0 when it is not one we count
+ * (a later fragment, an IPv6 extension header). */
+static __always_inline int flow_parse(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
+   if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IP))
+      h->family = AF_INET;
+   else if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6))
+      h->family = AF_INET6;
+   else
+      return 0;
+   void* data = (void*)(long)skb->data;
+   void* end = (void*)(long)skb->data_end;
+   __u32 hlen = flow_ip_direct(skb, egress, h);
    struct udphdr uh;
-   if (hlen < 20 || hlen > 60 || bpf_skb_load_bytes(skb, hlen, &uh, sizeof(uh)) ||
-       skb->len < hlen + sizeof(uh))
+   if (hlen >= 20 && hlen <= 60 && data + hlen + sizeof(uh) <= end) {
+      __builtin_memcpy(&uh, data + hlen, sizeof(uh));
+   } else {
+      hlen = flow_ip_copy(skb, egress, h);
+      if (hlen < 20 || hlen > 60 || bpf_skb_load_bytes(skb, hlen, &uh, sizeof(uh)))
+         return 0;
+   }
+   if (skb->len < hlen + sizeof(uh))
       return 0;
    h->lport = bpf_ntohs(egress ? uh.source : uh.dest);
    h->rport = bpf_ntohs(egress ? uh.dest : uh.source);
@@ -105,7 +145,9 @@ static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
 }
 
 /* The tcp_sock's own counters. On ingress the kernel counts the segment
- * (tcp_segs_in) only after this hook, so it is added here. */
+ * (tcp_segs_in) only after this hook, so it is added here. A field is
+ * written only when it changed: the record is shared with the CPUs that run
+ * the other direction and the sends, and an unchanged line stays shared. */
 static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk, int egress) {
    __u64 cookie = bpf_get_socket_cookie(skb);
    struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
@@ -115,10 +157,16 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk,
    if (!tp)
       return;
    __u32 segs = skb->gso_segs > 1 ? skb->gso_segs : 1;
-   c->tx_packets = tp->segs_out;
-   c->rx_packets = egress ? tp->segs_in : tp->segs_in + segs;
-   c->srtt_us = tp->srtt_us >> 3;
-   c->retrans = tp->total_retrans;
+   __u64 tx = tp->segs_out, rx = egress ? tp->segs_in : tp->segs_in + segs;
+   __u32 srtt = tp->srtt_us >> 3, retrans = tp->total_retrans;
+   if (c->tx_packets != tx)
+      c->tx_packets = tx;
+   if (c->rx_packets != rx)
+      c->rx_packets = rx;
+   if (c->srtt_us != srtt)
+      c->srtt_us = srtt;
+   if (c->retrans != retrans)
+      c->retrans = retrans;
 }
 
 static __always_inline int flow_skb(struct __sk_buff* skb, int egress) {

@@ -51,11 +51,11 @@ struct tcptop_flow_key {
 
 /* Value of tcp_conns (key: cookie) and of udp_flows. */
 struct tcptop_conn {
-   __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
+   /* written in the process that sends and receives (sends, receives,
+    * egress snapshots) */
    __u64 tx_bytes;       /* application payload sent */
    __u64 rx_bytes;       /* application payload received */
    __u64 tx_packets;     /* TCP: segs_out; UDP: datagrams (GSO segments) */
-   __u64 rx_packets;     /* TCP: segs_in */
    __u32 srtt_us;        /* smoothed RTT, microseconds (TCP) */
    __u32 retrans;        /* total retransmitted segments (TCP) */
    __u32 pid;            /* tgid of the last process that used it, 0 unknown */
@@ -66,10 +66,19 @@ struct tcptop_conn {
    __u16 lport;          /* host byte order */
    __u16 rport;
    __u32 pad;
+   /* written once */
+   __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
    __u8 laddr[16];
    __u8 raddr[16];
    char comm[TCPTOP_COMM_LEN];
+   /* written where packets arrive (softirq, often another CPU): kept over
+    * 64 bytes away from the fields above, so the two CPUs do not pull one
+    * cache line back and forth on every packet */
+   __u64 rx_packets;     /* TCP: segs_in; UDP: datagrams */
 };
+_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >=
+               __builtin_offsetof(struct tcptop_conn, lport) + 64,
+               "rx_packets must not share a cache line with the fields written on send");
 
 /* Per-socket owner of UDP sockets (key: cookie). */
 struct tcptop_owner {

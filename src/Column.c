@@ -13,13 +13,26 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "Format.h"
+#include "RadixSort.h"
 #include "XUtils.h"
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
 
 static void Column_addr(const Conn* c, const uint8_t* a, char* out, size_t size) {
-   if (!inet_ntop(c->family == AF_INET6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size))
+   if (c->family != AF_INET6 && size >= 16)
+      Format_ipv4(out, a);
+   else if (!inet_ntop(c->family == AF_INET6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size))
       snprintf(out, size, "?");
+}
+
+/* A constant string into a cell (cells are OUTPUT_CELL, 64 bytes). */
+static void Column_copy(const char* s, char* out, size_t size) {
+   size_t l = strlen(s);
+   if (l >= size)
+      l = size - 1;
+   memcpy(out, s, l);
+   out[l] = '\0';
 }
 
 static int Column_cmpAddr(const Conn* a, const Conn* b, const uint8_t* x, const uint8_t* y) {
@@ -46,7 +59,10 @@ void Column_humanBytes(double v, char* out, size_t size) {
 
 static bool raw_time(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)c;
-   snprintf(o, n, "%.3f", x->wallNow);
+   if (x->wallText)
+      Column_copy(x->wallText, o, n);
+   else
+      snprintf(o, n, "%.3f", x->wallNow);
    return true;
 }
 static void human_time(const Conn* c, const RowContext* x, char* o, size_t n) {
@@ -57,7 +73,7 @@ static void human_time(const Conn* c, const RowContext* x, char* o, size_t n) {
 }
 static bool raw_proto(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%s", c->key.proto == 17 ? "udp" : "tcp");
+   Column_copy(c->key.proto == 17 ? "udp" : "tcp", o, n);
    return true;
 }
 static bool raw_laddr(const Conn* c, const RowContext* x, char* o, size_t n) {
@@ -72,26 +88,26 @@ static bool raw_raddr(const Conn* c, const RowContext* x, char* o, size_t n) {
 }
 static bool raw_lport(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%u", c->lport);
+   Format_u64(o, c->lport);
    return true;
 }
 static bool raw_rport(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%u", c->rport);
+   Format_u64(o, c->rport);
    return true;
 }
 static bool raw_pid(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
    if (!c->hasOwner)
       return false;
-   snprintf(o, n, "%u", c->pid);
+   Format_u64(o, c->pid);
    return true;
 }
 static bool raw_comm(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
    if (!c->hasOwner)
       return false;
-   snprintf(o, n, "%s", c->comm);
+   Column_copy(c->comm, o, n);
    return true;
 }
 
@@ -117,18 +133,19 @@ static bool raw_user(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
    if (!c->hasOwner)
       return false;
-   snprintf(o, n, "%s", Column_userName(c->uid));
+   Column_copy(Column_userName(c->uid), o, n);
    return true;
 }
 static bool raw_state(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%s", Conn_stateName(c->state));
+   Column_copy(Conn_stateName(c->state), o, n);
    return true;
 }
 #define RAW_U64(field)                                                           \
    static bool raw_##field(const Conn* c, const RowContext* x, char* o, size_t n) { \
       (void)x;                                                                   \
-      snprintf(o, n, "%" PRIu64, (uint64_t)c->field);                            \
+      (void)n;                                                                   \
+      Format_u64(o, (uint64_t)c->field);                                         \
       return true;                                                               \
    }
 RAW_U64(txBytes)
@@ -141,27 +158,27 @@ static bool raw_rtt(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
    if (c->key.proto != 6)
       return false;
-   snprintf(o, n, "%u", c->rttUs);
+   Format_u64(o, c->rttUs);
    return true;
 }
 static bool raw_txRate(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%.0f", c->txRate);
+   Format_fixed(o, c->txRate, 0);
    return true;
 }
 static bool raw_rxRate(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%.0f", c->rxRate);
+   Format_fixed(o, c->rxRate, 0);
    return true;
 }
 static bool raw_rate(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   snprintf(o, n, "%.0f", c->txRate + c->rxRate);
+   Format_fixed(o, c->txRate + c->rxRate, 0);
    return true;
 }
 static bool raw_age(const Conn* c, const RowContext* x, char* o, size_t n) {
    double age = x->wallNow - c->startTime;
-   snprintf(o, n, "%.1f", age > 0 ? age : 0.0);
+   Format_fixed(o, age > 0 ? age : 0.0, 1);
    return true;
 }
 static void human_txBytes(const Conn* c, const RowContext* x, char* o, size_t n) {
@@ -194,43 +211,43 @@ static void human_age(const Conn* c, const RowContext* x, char* o, size_t n) {
       snprintf(o, n, "%ldh%02ld", s / 3600, (s / 60) % 60);
 }
 
-/* --- comparators --- */
+/* --- sort keys (numeric columns) and comparators (the others) --- */
 
-static int cmp_time(const Conn* a, const Conn* b) { (void)a; (void)b; return 0; }
-static int cmp_proto(const Conn* a, const Conn* b) { return CMP(a->key.proto, b->key.proto); }
+static double key_time(const Conn* c) { (void)c; return 0; }   /* one time per interval */
+static double key_proto(const Conn* c) { return c->key.proto; }
 static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->laddr, b->laddr); }
 static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->raddr, b->raddr); }
-static int cmp_lport(const Conn* a, const Conn* b) { return CMP(a->lport, b->lport); }
-static int cmp_rport(const Conn* a, const Conn* b) { return CMP(a->rport, b->rport); }
-static int cmp_pid(const Conn* a, const Conn* b) { return CMP(a->pid, b->pid); }
+static double key_lport(const Conn* c) { return c->lport; }
+static double key_rport(const Conn* c) { return c->rport; }
+static double key_pid(const Conn* c) { return c->pid; }
 static int cmp_comm(const Conn* a, const Conn* b) { return strcmp(a->comm, b->comm); }
 static int cmp_user(const Conn* a, const Conn* b) { return strcmp(Column_userName(a->uid), Column_userName(b->uid)); }
 static int cmp_state(const Conn* a, const Conn* b) { return strcmp(Conn_stateName(a->state), Conn_stateName(b->state)); }
-static int cmp_txBytes(const Conn* a, const Conn* b) { return CMP(a->txBytes, b->txBytes); }
-static int cmp_rxBytes(const Conn* a, const Conn* b) { return CMP(a->rxBytes, b->rxBytes); }
-static int cmp_txRate(const Conn* a, const Conn* b) { return CMP(a->txRate, b->txRate); }
-static int cmp_rxRate(const Conn* a, const Conn* b) { return CMP(a->rxRate, b->rxRate); }
-static int cmp_rate(const Conn* a, const Conn* b) { return CMP(a->txRate + a->rxRate, b->txRate + b->rxRate); }
-static int cmp_txPackets(const Conn* a, const Conn* b) { return CMP(a->txPackets, b->txPackets); }
-static int cmp_rxPackets(const Conn* a, const Conn* b) { return CMP(a->rxPackets, b->rxPackets); }
-static int cmp_rtt(const Conn* a, const Conn* b) { return CMP(a->rttUs, b->rttUs); }
-static int cmp_retrans(const Conn* a, const Conn* b) { return CMP(a->retrans, b->retrans); }
-static int cmp_age(const Conn* a, const Conn* b) { return CMP(b->startTime, a->startTime); }
+static double key_txBytes(const Conn* c) { return (double)c->txBytes; }
+static double key_rxBytes(const Conn* c) { return (double)c->rxBytes; }
+static double key_txRate(const Conn* c) { return c->txRate; }
+static double key_rxRate(const Conn* c) { return c->rxRate; }
+static double key_rate(const Conn* c) { return c->txRate + c->rxRate; }
+static double key_txPackets(const Conn* c) { return (double)c->txPackets; }
+static double key_rxPackets(const Conn* c) { return (double)c->rxPackets; }
+static double key_rtt(const Conn* c) { return c->rttUs; }
+static double key_retrans(const Conn* c) { return c->retrans; }
+static double key_age(const Conn* c) { return -c->startTime; }
 
 const Column Column_table[] = {
    { .key = "time", .title = "TIME", .width = 8, .kind = COLUMN_NUMBER, .raw = raw_time, .human = human_time,
-     .compare = cmp_time, .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
+     .sortKey = key_time, .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
    { .key = "proto", .title = "PROTO", .width = 5, .kind = COLUMN_STRING, .raw = raw_proto,
-     .compare = cmp_proto, .description = "tcp or udp" },
+     .sortKey = key_proto, .description = "tcp or udp" },
    { .key = "laddr", .title = "LOCAL", .width = 9, .kind = COLUMN_STRING, .raw = raw_laddr,
      .compare = cmp_laddr, .description = "local IPv4 or IPv6 address" },
    { .key = "lport", .title = "LPORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_lport,
-     .compare = cmp_lport, .description = "local port" },
+     .sortKey = key_lport, .description = "local port" },
    { .key = "raddr", .title = "REMOTE", .width = 9, .kind = COLUMN_STRING, .raw = raw_raddr,
      .compare = cmp_raddr, .description = "remote address (UDP: the peer of this flow)" },
    { .key = "rport", .title = "RPORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_rport,
-     .compare = cmp_rport, .description = "remote port" },
-   { .key = "pid", .title = "PID", .width = 7, .kind = COLUMN_NUMBER, .raw = raw_pid, .compare = cmp_pid,
+     .sortKey = key_rport, .description = "remote port" },
+   { .key = "pid", .title = "PID", .width = 7, .kind = COLUMN_NUMBER, .raw = raw_pid, .sortKey = key_pid,
      .description = "process that last sent or received on it (empty until known)" },
    { .key = "comm", .title = "COMMAND", .width = 7, .kind = COLUMN_STRING, .raw = raw_comm,
      .compare = cmp_comm, .description = "that process's name" },
@@ -239,32 +256,32 @@ const Column Column_table[] = {
    { .key = "state", .title = "STATE", .width = 5, .kind = COLUMN_STRING, .raw = raw_state,
      .compare = cmp_state, .description = "TCP state; UDP: ACTIVE or IDLE; CLOSED once gone" },
    { .key = "tx_bytes", .title = "TX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txBytes, .human = human_txBytes, .compare = cmp_txBytes,
+     .raw = raw_txBytes, .human = human_txBytes, .sortKey = key_txBytes,
      .description = "payload bytes sent over the connection's life" },
    { .key = "rx_bytes", .title = "RX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxBytes, .human = human_rxBytes, .compare = cmp_rxBytes,
+     .raw = raw_rxBytes, .human = human_rxBytes, .sortKey = key_rxBytes,
      .description = "payload bytes received over the connection's life" },
    { .key = "tx_rate", .title = "TX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txRate, .human = human_txRate, .compare = cmp_txRate,
+     .raw = raw_txRate, .human = human_txRate, .sortKey = key_txRate,
      .description = "bytes per second sent over the last interval" },
    { .key = "rx_rate", .title = "RX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxRate, .human = human_rxRate, .compare = cmp_rxRate,
+     .raw = raw_rxRate, .human = human_rxRate, .sortKey = key_rxRate,
      .description = "bytes per second received over the last interval" },
    { .key = "rate", .title = "RATE", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rate, .human = human_rate, .compare = cmp_rate,
+     .raw = raw_rate, .human = human_rate, .sortKey = key_rate,
      .description = "tx_rate + rx_rate" },
    { .key = "tx_packets", .title = "TXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txPackets, .compare = cmp_txPackets,
+     .raw = raw_txPackets, .sortKey = key_txPackets,
      .description = "packets sent (TCP: segments, as ss's segs_out)" },
    { .key = "rx_packets", .title = "RXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxPackets, .compare = cmp_rxPackets,
+     .raw = raw_rxPackets, .sortKey = key_rxPackets,
      .description = "packets received (TCP: segments, as ss's segs_in)" },
    { .key = "rtt_us", .title = "RTT(us)", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rtt, .compare = cmp_rtt, .description = "smoothed round-trip time, microseconds (TCP)" },
+     .raw = raw_rtt, .sortKey = key_rtt, .description = "smoothed round-trip time, microseconds (TCP)" },
    { .key = "retrans", .title = "RETRANS", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_retrans, .compare = cmp_retrans, .description = "segments retransmitted (TCP)" },
+     .raw = raw_retrans, .sortKey = key_retrans, .description = "segments retransmitted (TCP)" },
    { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_age, .human = human_age, .compare = cmp_age,
+     .raw = raw_age, .human = human_age, .sortKey = key_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
 };
 const int Column_count = (int)ARRAY_SIZE(Column_table);
@@ -336,6 +353,12 @@ int SortOrder_parse(SortOrder* this, const char* spec, char** err) {
    return 0;
 }
 
+/* The last tie-breakers: the cookie, then the whole key (UDP peers). */
+static int SortOrder_tieBreak(const Conn* a, const Conn* b) {
+   int r = CMP(a->key.cookie, b->key.cookie);
+   return r ? r : memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
 static const SortOrder* SortOrder_current;
 
 static int SortOrder_compare(const void* pa, const void* pb) {
@@ -344,14 +367,39 @@ static int SortOrder_compare(const void* pa, const void* pb) {
    int r = Column_table[SortOrder_current->column].compare(a, b);
    if (SortOrder_current->descending)
       r = -r;
-   if (r == 0)
-      r = CMP(a->key.cookie, b->key.cookie);
-   if (r == 0)
-      r = memcmp(&a->key, &b->key, sizeof(a->key));
-   return r;
+   return r ? r : SortOrder_tieBreak(a, b);
+}
+
+static int SortOrder_tieCompare(const void* pa, const void* pb) {
+   return SortOrder_tieBreak(((const RadixItem*)pa)->data, ((const RadixItem*)pb)->data);
+}
+
+/* Numeric columns: a radix sort on (key, cookie) taken once per row; rows
+ * are touched again only where both tie (UDP flows of one socket). */
+static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
+   RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
+   for (size_t i = 0; i < n; i++) {
+      uint64_t k = RadixSort_doubleKey(col->sortKey(rows[i]));
+      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
+   }
+   RadixSort_sort(items, items + n, n);
+   for (size_t i = 0, run; i < n; i += run) {
+      for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
+         ;
+      if (run > 1)
+         qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
+   }
+   for (size_t i = 0; i < n; i++)
+      rows[i] = items[i].data;
+   free(items);
 }
 
 void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
+   const Column* col = &Column_table[this->column];
+   if (col->sortKey) {
+      SortOrder_sortByKey(this, col, rows, n);
+      return;
+   }
    SortOrder_current = this;
    qsort(rows, n, sizeof(Conn*), SortOrder_compare);
    SortOrder_current = NULL;

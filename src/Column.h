@@ -14,6 +14,7 @@
 typedef struct RowContext_ {
    double wallNow;   /* the sample's wall-clock time, seconds */
    double monoNow;   /* the sample's monotonic time, seconds */
+   const char* wallText;   /* wallNow as "%.3f", made once per interval; NULL: made per cell */
 } RowContext;
 
 typedef enum ColumnKind_ {
@@ -32,6 +33,8 @@ typedef struct Column_ {
    bool (*raw)(const Conn* c, const RowContext* ctx, char* out, size_t size);
    /* Writes the human form (text); NULL means the machine form. */
    void (*human)(const Conn* c, const RowContext* ctx, char* out, size_t size);
+   /* How rows sort: numeric columns give a key, the others compare. */
+   double (*sortKey)(const Conn* c);
    int (*compare)(const Conn* a, const Conn* b);
 } Column;
 

@@ -71,6 +71,7 @@ void ConnTable_init(ConnTable* this) {
    memset(this, 0, sizeof(*this));
    this->cap = 256;
    this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->hashes = xCalloc(this->cap, sizeof(size_t));
 }
 
 void ConnTable_done(ConnTable* this) {
@@ -80,15 +81,20 @@ void ConnTable_done(ConnTable* this) {
       free(this->slots[i]);
    }
    free(this->slots);
+   free(this->hashes);
    memset(this, 0, sizeof(*this));
 }
 
-static size_t ConnTable_slot(const ConnTable* this, const ConnKey* key) {
+static size_t ConnTable_slotHashed(const ConnTable* this, const ConnKey* key, size_t hash) {
    size_t mask = this->cap - 1;
-   size_t i = ConnKey_hash(key) & mask;
-   while (this->slots[i] && !ConnKey_equal(&this->slots[i]->key, key))
+   size_t i = hash & mask;
+   while (this->slots[i] && (this->hashes[i] != hash || !ConnKey_equal(&this->slots[i]->key, key)))
       i = (i + 1) & mask;
    return i;
+}
+
+static size_t ConnTable_slot(const ConnTable* this, const ConnKey* key) {
+   return ConnTable_slotHashed(this, key, ConnKey_hash(key));
 }
 
 Conn* ConnTable_find(const ConnTable* this, const ConnKey* key) {
@@ -97,28 +103,36 @@ Conn* ConnTable_find(const ConnTable* this, const ConnKey* key) {
 
 static void ConnTable_grow(ConnTable* this) {
    Conn** old = this->slots;
+   size_t* oldHashes = this->hashes;
    size_t oldCap = this->cap;
    this->cap *= 2;
    this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->hashes = xCalloc(this->cap, sizeof(size_t));
    for (size_t i = 0; i < oldCap; i++) {
-      if (old[i])
-         this->slots[ConnTable_slot(this, &old[i]->key)] = old[i];
+      if (old[i]) {
+         size_t j = ConnTable_slotHashed(this, &old[i]->key, oldHashes[i]);
+         this->slots[j] = old[i];
+         this->hashes[j] = oldHashes[i];
+      }
    }
    free(old);
+   free(oldHashes);
 }
 
 Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
-   size_t i = ConnTable_slot(this, key);
+   size_t hash = ConnKey_hash(key);
+   size_t i = ConnTable_slotHashed(this, key, hash);
    *created = false;
    if (this->slots[i])
       return this->slots[i];
    if ((this->count + 1) * 4 > this->cap * 3) {
       ConnTable_grow(this);
-      i = ConnTable_slot(this, key);
+      i = ConnTable_slotHashed(this, key, hash);
    }
    Conn* c = xCalloc(1, sizeof(Conn));
    c->key = *key;
    this->slots[i] = c;
+   this->hashes[i] = hash;
    this->count++;
    *created = true;
    return c;
@@ -135,10 +149,11 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    this->count--;
    /* backward shift: move later members of the run into the hole */
    for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
-      size_t home = ConnKey_hash(&this->slots[j]->key) & mask;
+      size_t home = this->hashes[j] & mask;
       bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
       if (!between) {
          this->slots[i] = this->slots[j];
+         this->hashes[i] = this->hashes[j];
          this->slots[j] = NULL;
          i = j;
       }

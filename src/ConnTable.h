@@ -11,6 +11,8 @@
 
 typedef struct ConnTable_ {
    Conn** slots;
+   size_t* hashes;       /* hashes[i]: the hash of slots[i]'s key, so a probe
+                          * touches a row only when the hash matches */
    size_t cap;           /* power of two */
    size_t count;
    uint64_t lost;        /* events the backend knows it missed */

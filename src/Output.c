@@ -6,12 +6,21 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "XUtils.h"
 
 #define OUTPUT_CELL 64
+
+/* A text line: every cell padded to its width, plus separators. */
+static size_t Output_lineMax(const ColumnList* cl, const int* width) {
+   size_t n = 2;
+   for (int j = 0; j < cl->count; j++)
+      n += (size_t)(width[j] > OUTPUT_CELL ? width[j] : OUTPUT_CELL) + 1;
+   return n;
+}
 
 void Summary_add(Summary* this, const Conn* c) {
    if (c->state == CONN_CLOSED)
@@ -35,18 +44,28 @@ void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList*
    this->headerDone = false;
 }
 
-void Output_csvField(FILE* out, const char* s) {
-   if (!strpbrk(s, ",\"\r\n")) {
-      fputs(s, out);
-      return;
+/* Appends s to p as a CSV field, quoted when it holds a separator, a quote or
+ * a line break; p has room for 2 * strlen(s) + 2. Returns the new end. */
+static char* Output_csvAppend(char* p, const char* s, bool mayQuote) {
+   size_t len = strlen(s);
+   if (!mayQuote || !strpbrk(s, ",\"\r\n")) {
+      memcpy(p, s, len);
+      return p + len;
    }
-   fputc('"', out);
+   *p++ = '"';
    for (; *s; s++) {
       if (*s == '"')
-         fputc('"', out);
-      fputc(*s, out);
+         *p++ = '"';
+      *p++ = *s;
    }
-   fputc('"', out);
+   *p++ = '"';
+   return p;
+}
+
+void Output_csvField(FILE* out, const char* s) {
+   char buf[2 * OUTPUT_CELL + 2];
+   char* end = Output_csvAppend(buf, s, true);
+   fwrite(buf, 1, (size_t)(end - buf), out);
 }
 
 void Output_jsonString(FILE* out, const char* s) {
@@ -78,15 +97,34 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
 }
 
 static void Output_cell(const Column* col, const Conn* c, const RowContext* ctx, bool human, char* out) {
-   if (human && col->human)
+   if (human && col->human) {
       col->human(c, ctx, out, OUTPUT_CELL);
-   else if (!col->raw(c, ctx, out, OUTPUT_CELL))
-      snprintf(out, OUTPUT_CELL, "%s", human ? "-" : "");
+   } else if (!col->raw(c, ctx, out, OUTPUT_CELL)) {
+      out[0] = human ? '-' : '\0';
+      out[1] = '\0';
+   }
 }
 
-static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
-   const ColumnList* cl = &this->columns;
-   int width[64];
+/* Appends cell padded to width (numbers right-aligned); the last string
+ * column is not padded. */
+static char* Output_textAppend(char* p, const Column* col, const char* cell, int width, bool last) {
+   int len = (int)strlen(cell);
+   int pad = width > len && !(last && col->kind != COLUMN_NUMBER) ? width - len : 0;
+   if (col->kind == COLUMN_NUMBER) {
+      memset(p, ' ', (size_t)pad);
+      p += pad;
+   }
+   memcpy(p, cell, (size_t)len);
+   p += len;
+   if (col->kind != COLUMN_NUMBER) {
+      memset(p, ' ', (size_t)pad);
+      p += pad;
+   }
+   *p++ = last ? '\n' : ' ';
+   return p;
+}
+
+static void Output_textWidths(const ColumnList* cl, Conn** rows, size_t n, const RowContext* ctx, int* width) {
    char cell[OUTPUT_CELL];
    for (int j = 0; j < cl->count; j++) {
       const Column* col = &Column_table[cl->ids[j]];
@@ -97,28 +135,36 @@ static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, c
          width[j] = l > width[j] ? l : width[j];
       }
    }
+}
+
+static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
+   const ColumnList* cl = &this->columns;
+   int width[64];
+   char cell[OUTPUT_CELL];
+   Output_textWidths(cl, rows, n, ctx, width);
    Output_summaryText(this->out, s, ctx);
-   for (int j = 0; j < cl->count; j++) {
-      const Column* col = &Column_table[cl->ids[j]];
-      bool last = j == cl->count - 1;
-      fprintf(this->out, col->kind == COLUMN_NUMBER ? "%*s%s" : "%-*s%s", last && col->kind != COLUMN_NUMBER ? 0 : width[j],
-              col->title, last ? "\n" : " ");
-   }
+   char* line = xMalloc(Output_lineMax(cl, width));
+   char* p = line;
+   for (int j = 0; j < cl->count; j++)
+      p = Output_textAppend(p, &Column_table[cl->ids[j]], Column_table[cl->ids[j]].title, width[j], j == cl->count - 1);
+   fwrite(line, 1, (size_t)(p - line), this->out);
    for (size_t i = 0; i < n; i++) {
+      p = line;
       for (int j = 0; j < cl->count; j++) {
          const Column* col = &Column_table[cl->ids[j]];
-         bool last = j == cl->count - 1;
          Output_cell(col, rows[i], ctx, true, cell);
-         fprintf(this->out, col->kind == COLUMN_NUMBER ? "%*s%s" : "%-*s%s",
-                 last && col->kind != COLUMN_NUMBER ? 0 : width[j], cell, last ? "\n" : " ");
+         p = Output_textAppend(p, col, cell, width[j], j == cl->count - 1);
       }
+      fwrite(line, 1, (size_t)(p - line), this->out);
    }
+   free(line);
    fputc('\n', this->out);
 }
 
 static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ctx) {
    const ColumnList* cl = &this->columns;
    char cell[OUTPUT_CELL];
+   char line[64 * (2 * OUTPUT_CELL + 3)];
    if (!this->headerDone) {
       for (int j = 0; j < cl->count; j++)
          fprintf(this->out, "%s%s", j ? "," : "", Column_table[cl->ids[j]].key);
@@ -126,13 +172,16 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       this->headerDone = true;
    }
    for (size_t i = 0; i < n; i++) {
+      char* p = line;
       for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
          if (j)
-            fputc(',', this->out);
-         Output_cell(&Column_table[cl->ids[j]], rows[i], ctx, false, cell);
-         Output_csvField(this->out, cell);
+            *p++ = ',';
+         Output_cell(col, rows[i], ctx, false, cell);
+         p = Output_csvAppend(p, cell, col->kind != COLUMN_NUMBER);
       }
-      fputc('\n', this->out);
+      *p++ = '\n';
+      fwrite(line, 1, (size_t)(p - line), this->out);
    }
 }
 
@@ -168,7 +217,14 @@ static void Output_json(Output* this, Conn** rows, size_t n, const Summary* s, c
    fputs("]}\n", this->out);
 }
 
-int Output_interval(Output* this, Conn** rows, size_t n, const Summary* summary, const RowContext* ctx) {
+int Output_interval(Output* this, Conn** rows, size_t n, const Summary* summary, const RowContext* rowCtx) {
+   char wallText[32];
+   RowContext local = *rowCtx;
+   const RowContext* ctx = &local;
+   if (!local.wallText) {
+      snprintf(wallText, sizeof(wallText), "%.3f", local.wallNow);
+      local.wallText = wallText;
+   }
    switch (this->format) {
    case OUTPUT_TEXT:
       Output_text(this, rows, n, summary, ctx);

@@ -1,5 +1,6 @@
 /* ConnTable (insert, find, backward-shift removal under churn), column and
- * sort parsing, sorting, and the CSV/JSON writers' escaping. */
+ * sort parsing, sorting, the CSV/JSON writers' escaping, and the number
+ * formatting that stands in for printf (checked against printf). */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -9,6 +10,8 @@
 
 #include "Column.h"
 #include "ConnTable.h"
+#include "Format.h"
+#include "RadixSort.h"
 #include "Output.h"
 #include "check.h"
 
@@ -78,7 +81,8 @@ static void test_columns(void) {
    /* every column has the fields the output and the screen rely on */
    for (int i = 0; i < Column_count; i++) {
       const Column* c = &Column_table[i];
-      CHECK(c->key && c->title && c->description && c->raw && c->compare && c->width > 0);
+      CHECK(c->key && c->title && c->description && c->raw && c->width > 0);
+      CHECK((c->compare != NULL) != (c->sortKey != NULL));   /* one way to sort */
    }
 }
 
@@ -101,6 +105,33 @@ static void test_sort(void) {
    SortOrder_parse(&so, "+tx_bytes", &err);
    SortOrder_sort(&so, rows, 4);
    CHECK(rows[0] == &c[2] && rows[3] == &c[3]);
+   /* a string column compares rows; ties again by cookie */
+   static const char* const comms[4] = { "sshd", "curl", "sshd", "bash" };
+   for (int i = 0; i < 4; i++)
+      snprintf(c[i].comm, sizeof(c[i].comm), "%s", comms[i]);
+   SortOrder_parse(&so, "comm", &err);
+   SortOrder_sort(&so, rows, 4);
+   CHECK(rows[0] == &c[3] && rows[1] == &c[1] && rows[2] == &c[0] && rows[3] == &c[2]);
+   SortOrder_parse(&so, "-comm", &err);
+   SortOrder_sort(&so, rows, 4);
+   CHECK(rows[0] == &c[0] && rows[1] == &c[2] && rows[2] == &c[1] && rows[3] == &c[3]);
+   /* UDP flows of one socket tie on key and cookie: then the peer decides */
+   uint8_t peer[16] = { 10, 0, 0, 9 };
+   for (int i = 0; i < 4; i++) {
+      peer[3] = (uint8_t)(9 - i);
+      c[i].key = ConnKey_udp(77, 0, AF_INET, peer, 53);
+      c[i].txBytes = 5;
+      rows[i] = &c[i];
+   }
+   SortOrder_parse(&so, "tx_bytes", &err);
+   SortOrder_sort(&so, rows, 4);
+   CHECK(rows[0] == &c[3] && rows[1] == &c[2] && rows[2] == &c[1] && rows[3] == &c[0]);
+   /* age: the oldest first by default */
+   for (int i = 0; i < 4; i++)
+      c[i].startTime = 1000 + (i * 7) % 4;
+   SortOrder_parse(&so, "age_s", &err);
+   SortOrder_sort(&so, rows, 4);
+   CHECK(rows[0]->startTime == 1000 && rows[3]->startTime == 1003);
 }
 
 static char* test_capture(void (*write)(FILE*, const char*), const char* s) {
@@ -164,7 +195,78 @@ static void test_csv_row(void) {
    free(buf);
 }
 
+static int test_radixRef(const void* pa, const void* pb) {
+   const RadixItem* a = pa;
+   const RadixItem* b = pb;
+   if (a->major != b->major)
+      return a->major < b->major ? -1 : 1;
+   if (a->minor != b->minor)
+      return a->minor < b->minor ? -1 : 1;
+   return (uintptr_t)a->data < (uintptr_t)b->data ? -1 : (uintptr_t)a->data > (uintptr_t)b->data;
+}
+
+static void test_radix(void) {
+   enum { N = 5000 };
+   static RadixItem items[N], tmp[N], ref[N];
+   static const double some[] = { -1e300, -2.5, -0.0, 0.0, 1e-300, 0.5, 3.0, 1e15, 1e300 };
+   srand(7);
+   for (size_t i = 0; i < N; i++) {
+      double d = i % 3 ? (double)(rand() % 50) - 10 : some[rand() % 9];
+      /* data: the input position, so equal keys must keep it ascending */
+      items[i] = (RadixItem){ .major = RadixSort_doubleKey(d), .minor = (uint64_t)(rand() % 4) << (rand() % 60),
+                              .data = (void*)(uintptr_t)i };
+   }
+   memcpy(ref, items, sizeof(items));
+   qsort(ref, N, sizeof(RadixItem), test_radixRef);
+   RadixSort_sort(items, tmp, N);
+   CHECK(memcmp(items, ref, sizeof(items)) == 0);
+   /* the key map keeps the order of doubles, and -0 == 0 */
+   for (size_t i = 0; i + 1 < sizeof(some) / sizeof(some[0]); i++)
+      CHECK(RadixSort_doubleKey(some[i]) <= RadixSort_doubleKey(some[i + 1]));
+   CHECK(RadixSort_doubleKey(-0.0) == RadixSort_doubleKey(0.0));
+   CHECK(RadixSort_doubleKey(-2.5) < RadixSort_doubleKey(-1.0));
+}
+
+static void test_format(void) {
+   char got[32], want[32];
+   static const uint64_t ints[] = { 0, 7, 10, 99, 100, 4194321, 18446744073709551615ull };
+   for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+      snprintf(want, sizeof(want), "%llu", (unsigned long long)ints[i]);
+      CHECK(Format_u64(got, ints[i]) == (int)strlen(want));
+      CHECK_STR(got, want);
+   }
+   /* ties, carries into the integer part, and every decimals value */
+   static const double reals[] = { 0, 0.5, 1.5, 2.5, 0.25, 0.05, 0.95, 9.96, 99.95, 123456.789, 1e14 + 0.5,
+                                   1763842800.1234, 3.0 / 7, -1.5, 2e15 };
+   for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+      for (int d = 0; d <= 3; d++) {
+         snprintf(want, sizeof(want), "%.*f", d, reals[i]);
+         CHECK(Format_fixed(got, reals[i], d) == (int)strlen(want));
+         if (strcmp(got, want) != 0)
+            fprintf(stderr, "Format_fixed(%.17g, %d) = %s, printf says %s\n", reals[i], d, got, want);
+         CHECK_STR(got, want);
+      }
+   }
+   /* rates and ages as they come: quotients of integers */
+   int mismatches = 0;
+   srand(42);
+   for (int i = 0; i < 200000; i++) {
+      double v = (double)(rand() % 100000000) / (double)(1 + rand() % 2000);
+      int d = i % 4;
+      snprintf(want, sizeof(want), "%.*f", d, v);
+      Format_fixed(got, v, d);
+      mismatches += strcmp(got, want) != 0;
+   }
+   CHECK(mismatches == 0);
+   CHECK(Format_ipv4(got, (const uint8_t[]){ 192, 168, 0, 255 }) == 13);
+   CHECK_STR(got, "192.168.0.255");
+   Format_ipv4(got, (const uint8_t[]){ 0, 0, 0, 0 });
+   CHECK_STR(got, "0.0.0.0");
+}
+
 int main(void) {
+   test_format();
+   test_radix();
    test_table_churn();
    test_columns();
    test_sort();
