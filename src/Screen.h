@@ -58,6 +58,7 @@ typedef struct Screen_ {
    ConnHistory detailHistory;
    bool detailGone;
    Sparkline txTotal, rxTotal;
+   Sparkline txFrozen, rxFrozen;   /* the header's, while paused */
    int widths[64];            /* per shown column, only growing until reset */
    int menuCursor;            /* sort menu and setup */
    Resolver* resolver;
@@ -83,6 +84,8 @@ int Screen_tableHeight(const Screen* this);
 void Screen_cell(const Screen* this, int columnId, const Conn* c, char* out, size_t size);
 void Screen_formatRate(const Screen* this, double bytesPerSecond, char* out, size_t size);
 void Screen_resetWidths(Screen* this);
+/* s in exactly w columns (ASCII s): padded, or cut; middle: "head…tail". */
+char* Screen_fit(const char* s, int w, bool right, bool middle, const char* ellipsis, char* out, size_t size);
 
 /* ScreenKeys.c */
 void Screen_handleKey(Screen* this, int key);

@@ -116,21 +116,24 @@ static void Screen_fitWidths(Screen* this, int first, int count) {
    }
 }
 
-/* Prints s in exactly w columns at (y, x): padded, or cut (middle ellipsis). */
+char* Screen_fit(const char* s, int w, bool right, bool middle, const char* ellipsis, char* out, size_t size) {
+   int l = (int)strlen(s);
+   if (w <= 0)
+      out[0] = '\0';
+   else if (l <= w)
+      snprintf(out, size, right ? "%*s" : "%-*s", w, s);
+   else if (middle && w > 2)
+      snprintf(out, size, "%.*s%s%s", (w - 1) / 2, s, ellipsis, s + l - (w - 1 - (w - 1) / 2));
+   else
+      snprintf(out, size, "%.*s", w, s);
+   return out;
+}
+
+/* Prints s in exactly w columns at (y, x). */
 static void Screen_put(const Screen* this, int y, int x, const char* s, int w, bool right, bool middle) {
    char buf[SCREEN_CELL * 2];
-   int l = (int)strlen(s);
-   if (w <= 0 || x >= COLS)
-      return;
-   if (l <= w) {
-      snprintf(buf, sizeof(buf), right ? "%*s" : "%-*s", w, s);
-   } else if (middle && w > 2) {
-      int head = (w - 1) / 2, tail = w - 1 - head;
-      snprintf(buf, sizeof(buf), "%.*s%s%s", head, s, CRT_ellipsis(&this->crt), s + l - tail);
-   } else {
-      snprintf(buf, sizeof(buf), "%.*s", w, s);
-   }
-   mvaddstr(y, x, buf);
+   if (w > 0 && x < COLS)
+      mvaddstr(y, x, Screen_fit(s, w, right, middle, CRT_ellipsis(&this->crt), buf, sizeof(buf)));
 }
 
 static void Screen_drawTitles(Screen* this, int y) {
@@ -251,8 +254,8 @@ static void Screen_drawRate(Screen* this, int y, const char* label, double rate,
 static void Screen_drawTraffic(Screen* this) {
    const Summary* s = &this->summary;
    char buf[48];
-   Screen_drawRate(this, 2, "Send", s->txRate, &this->txTotal, CRT_GRAPH_TX);
-   Screen_drawRate(this, 3, "Receive", s->rxRate, &this->rxTotal, CRT_GRAPH_RX);
+   Screen_drawRate(this, 2, "Send", s->txRate, this->paused ? &this->txFrozen : &this->txTotal, CRT_GRAPH_TX);
+   Screen_drawRate(this, 3, "Receive", s->rxRate, this->paused ? &this->rxFrozen : &this->rxTotal, CRT_GRAPH_RX);
    move(4, 0);
    snprintf(buf, sizeof(buf), "%.0f/s", s->txPacketRate);
    Screen_pair(this, "Packets  tx ", buf, CRT_VALUE);
@@ -277,6 +280,17 @@ static void Screen_drawViewLine(Screen* this) {
       Screen_pair(this, "  filter ", this->filter, CRT_WARNING);
 }
 
+static void Screen_drawPanelKeys(Screen* this) {
+   static const char* const hints[] = {
+      [SCREEN_DETAIL] = "Esc/Enter/q back",
+      [SCREEN_SORT_MENU] = "Up/Down choose   Enter sort   Esc cancel",
+      [SCREEN_SETUP] = "Up/Down choose   Space show/hide   [ ] move   s save   Esc done",
+   };
+   attrset(this->crt.attr[CRT_KEY_TEXT]);
+   addnstr(this->message[0] ? this->message : hints[this->mode], COLS);
+   attrset(A_NORMAL);
+}
+
 static void Screen_drawFooter(Screen* this) {
    static const char* const keys[][2] = {
       { "q", "Quit" }, { "<>", "Sort" }, { "/", "Filter" }, { "p", "Pause" }, { "t", "Proto" },
@@ -288,6 +302,10 @@ static void Screen_drawFooter(Screen* this) {
       bool filter = this->prompt == SCREEN_PROMPT_FILTER;
       Screen_pair(this, filter ? "Filter: " : "Interval (s): ", filter ? this->filter : this->input, CRT_VALUE);
       addstr("_");
+      return;
+   }
+   if (this->mode != SCREEN_TABLE && this->mode != SCREEN_HELP) {
+      Screen_drawPanelKeys(this);
       return;
    }
    if (this->message[0]) {

@@ -105,6 +105,8 @@ void Screen_pause(Screen* this, bool pause) {
          }
       }
       this->nFrozen = m->nRows;
+      this->txFrozen = this->txTotal;
+      this->rxFrozen = this->rxTotal;
    } else {
       this->summary = m->summary;
       this->ctx = m->ctx;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "Resolver.h"
+#include "Screen.h"
 #include "Sparkline.h"
 #include "check.h"
 
@@ -68,7 +69,20 @@ static void test_resolver(void) {
    Resolver_free(r);
 }
 
+static void test_fit(void) {
+   char out[128];
+   const char* v6 = "2001:db8:85a3:1234:5678:8a2e:370:7334";   /* 37 characters */
+   CHECK_STR(Screen_fit(v6, 15, false, true, "~", out, sizeof(out)), "2001:db~70:7334");
+   CHECK(strlen(Screen_fit(v6, 15, false, true, "~", out, sizeof(out))) == 15);
+   CHECK_STR(Screen_fit(v6, 15, false, true, "…", out, sizeof(out)), "2001:db…70:7334");
+   CHECK_STR(Screen_fit(v6, 39, false, true, "~", out, sizeof(out)), "2001:db8:85a3:1234:5678:8a2e:370:7334  ");
+   CHECK_STR(Screen_fit("42", 5, true, false, "~", out, sizeof(out)), "   42");
+   CHECK_STR(Screen_fit("python3", 4, false, false, "~", out, sizeof(out)), "pyth");
+   CHECK_STR(Screen_fit("x", 0, false, false, "~", out, sizeof(out)), "");
+}
+
 int main(void) {
+   test_fit();
    test_sparkline();
    test_graph();
    test_resolver();
