@@ -3,7 +3,7 @@
 # network namespace of the test's own: the header and the generator's rows
 # (PID, ports) appear; > moves the sort to the next column and the rows
 # change order; / + text keeps only the matching rows and Esc clears it;
-# q, SIGTERM and a fatal signal (SIGSEGV delivered with kill: the same
+# q, Ctrl-C, SIGTERM and a fatal signal (SIGSEGV delivered with kill: the same
 # handler a real crash runs) each leave the terminal exactly as it was
 # (stty -g before and after, alternate screen off); SIGTERM still writes the
 # last interval to --log; NO_COLOR leaves no colour in the output; without a
@@ -36,7 +36,7 @@ UP=$(json_get "$TMP/udp" server_port); UPID=$(json_get "$TMP/udp" pid)
 run() {
    n=$1; envs=$2; shift 2
    cat > "$TMP/run$n.sh" <<SH
-cd "$TMP"; ulimit -c 0
+cd "$TMP"; ulimit -c 0; trap true INT   # as an interactive shell, Ctrl-C is for tcptop
 stty -g > "$TMP/before$n"
 env $envs "$TCPTOP" --cache-dir "$TMP/cache" $*
 echo "rc=\$?" > "$TMP/rc$n"
@@ -124,4 +124,8 @@ expect_grep "the log has the server row" "^[0-9.]+,tcp,127\.0\.0\.1,$SP,127\.0\.
 run 3 "LC_ALL=C.UTF-8"
 kill -SEGV "$(tcptop_pid 3)" || fail "no tcptop in session 3"
 check_restored 3 "SIGSEGV" 139
-pass "rows with PID and ports, > sort, / filter, q, SIGTERM (and --log) and SIGSEGV restore the terminal"
+# --- 4: Ctrl-C typed on the terminal (SIGINT from the tty) ------------------
+run 4 "LC_ALL=C.UTF-8"
+keys 4 C-c
+check_restored 4 "Ctrl-C" 0
+pass "rows with PID and ports, > sort, / filter, q, Ctrl-C, SIGTERM (and --log) and SIGSEGV restore the terminal"
