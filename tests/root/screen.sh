@@ -99,8 +99,29 @@ keys 1 '>'
 shot 1
 expect_grep "> moves the sort to RPORT" 'RPORT▲' "$TMP/shot1"
 expect_eq "first row by rport" "$(first)" "$HIGH"
+# the selection follows its connection: select the first row, invert the
+# order (it becomes the last), its details must still be that connection
+keys 1 Home I
+expect_eq "after I, first row by rport descending" "$(first)" "$LOW"
+keys 1 Enter
+wait_screen 1 '^Connection details' 5 || fail "Enter did not open the details"
+expect_grep "details of the selected connection" "^lport +$HIGH " "$TMP/shot1"
+expect_grep "details: pid" "^pid +$PID " "$TMP/shot1"
+expect_grep "details: rate graphs" '^send/s' "$TMP/shot1"
+keys 1 Escape
 keys 1 Escape
 wait_screen 1 "^udp +127\.0\.0\.1 +$UP " 5 || fail "Esc did not clear the filter"
+keys 1 t
+expect_grep "t: tcp only" ' proto tcp ' "$TMP/shot1"
+expect_no_grep "t: no udp row" '^udp ' "$TMP/shot1"
+keys 1 t
+expect_no_grep "t again: no tcp row" '^tcp ' "$TMP/shot1"
+keys 1 t p
+expect_grep "p: paused" 'PAUSED' "$TMP/shot1"
+T1=$(head -n 1 "$TMP/shot1")
+sleep 2.2; shot 1
+expect_eq "paused: the first line stays" "$(head -n 1 "$TMP/shot1")" "$T1"
+keys 1 p
 keys 1 q
 check_restored 1 "q" 0
 
