@@ -122,6 +122,12 @@ T1=$(head -n 1 "$TMP/shot1")
 sleep 2.2; shot 1
 expect_eq "paused: the first line stays" "$(head -n 1 "$TMP/shot1")" "$T1"
 keys 1 p
+# a resize redraws for the new size: the footer on the new last line
+tm resize-window -t s1 -x 100 -y 30
+sleep 0.5; shot 1
+expect_eq "after a resize: lines" "$(wc -l < "$TMP/shot1")" 30
+expect_grep "after a resize: the footer on line 30" '^qQuit' "$(tail -n 1 "$TMP/shot1" > "$TMP/last1"; echo "$TMP/last1")"
+expect_grep "after a resize: the titles" '^PROTO +LOCAL' "$TMP/shot1"
 keys 1 q
 check_restored 1 "q" 0
 
