@@ -32,6 +32,7 @@ typedef enum ScreenPrompt_ {
 } ScreenPrompt;
 
 #define SCREEN_FILTER_LEN 64
+#define SCREEN_KEY_ESC 27
 
 typedef struct Screen_ {
    Monitor* monitor;

@@ -13,7 +13,6 @@
 
 #include "XUtils.h"
 
-#define KEY_ESC 27
 #define SCREEN_GRAPH_ROWS 5
 
 static void Screen_copyDetail(Screen* this, const Conn* c) {
@@ -43,7 +42,7 @@ void Screen_updateDetail(Screen* this) {
 }
 
 void Screen_detailKey(Screen* this, int key) {
-   if (key == KEY_ESC || key == 'q' || key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_BACKSPACE)
+   if (key == SCREEN_KEY_ESC || key == 'q' || key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_BACKSPACE)
       this->mode = SCREEN_TABLE;
 }
 

@@ -11,7 +11,6 @@
 
 #include "XUtils.h"
 
-#define KEY_ESC 27
 #define KEY_CTRL(c) ((c) & 0x1f)
 
 /* Interval steps for + and -. */
@@ -57,7 +56,7 @@ static bool Screen_promptKey(Screen* this, int key) {
    bool filter = this->prompt == SCREEN_PROMPT_FILTER;
    char* text = filter ? this->filter : this->input;
    size_t len = strlen(text);
-   if (key == KEY_ESC) {
+   if (key == SCREEN_KEY_ESC) {
       if (filter)
          text[0] = '\0';
       this->prompt = SCREEN_PROMPT_NONE;
@@ -118,7 +117,7 @@ static bool Screen_viewKey(Screen* this, int key) {
    case '>': case '.':
       Screen_shiftSort(this, 1);
       return true;
-   case KEY_ESC:
+   case SCREEN_KEY_ESC:
       this->filter[0] = '\0';
       break;
    default:

@@ -11,7 +11,6 @@
 
 #include "XUtils.h"
 
-#define KEY_ESC 27
 
 static const char* const Screen_helpLines[] = {
    "tcptop keys",
@@ -80,7 +79,7 @@ void Screen_sortMenuKey(Screen* this, int key) {
       this->mode = SCREEN_TABLE;
       Screen_rebuild(this);
       break;
-   case KEY_ESC: case 'q': case KEY_F(6): this->mode = SCREEN_TABLE; break;
+   case SCREEN_KEY_ESC: case 'q': case KEY_F(6): this->mode = SCREEN_TABLE; break;
    default: break;
    }
 }
@@ -161,7 +160,7 @@ void Screen_setupKey(Screen* this, int key) {
    case '[': case '-': Screen_setupMove(this, -1); break;
    case ']': case '+': Screen_setupMove(this, 1); break;
    case 's': Screen_saveSetup(this); break;
-   case KEY_ESC: case 'q': case KEY_F(2): case KEY_F(10): case '\r': case '\n': case KEY_ENTER:
+   case SCREEN_KEY_ESC: case 'q': case KEY_F(2): case KEY_F(10): case '\r': case '\n': case KEY_ENTER:
       this->mode = SCREEN_TABLE;
       break;
    default: return;
