@@ -1,4 +1,5 @@
-/* The screen's pieces that need no terminal: sparklines (UTF-8 and ASCII,
+/* The screen's pieces that need no terminal: cell fitting (middle ellipsis),
+ * rate units (bytes, bits), sparklines (UTF-8 and ASCII,
  * scaling, the ring), the multi-row graph, and the resolver (numeric first,
  * never blocking; the name once the thread has it). */
 #include "config.h"
@@ -81,8 +82,26 @@ static void test_fit(void) {
    CHECK_STR(Screen_fit("x", 0, false, false, "~", out, sizeof(out)), "");
 }
 
+static void test_units(void) {
+   Settings settings;
+   Settings_init(&settings);
+   Monitor monitor = { .settings = &settings };
+   Screen screen = { .monitor = &monitor };
+   char out[32];
+   Screen_formatRate(&screen, 1536, out, sizeof(out));
+   CHECK_STR(out, "1.5K");                               /* bytes: units of 1024 */
+   settings.units = SETTINGS_UNITS_BITS;
+   Screen_formatRate(&screen, 1500, out, sizeof(out));
+   CHECK_STR(out, "12kb");                               /* bits: units of 1000 */
+   Screen_formatRate(&screen, 125000000, out, sizeof(out));
+   CHECK_STR(out, "1.0Gb");
+   Screen_formatRate(&screen, 100, out, sizeof(out));
+   CHECK_STR(out, "800b");
+}
+
 int main(void) {
    test_fit();
+   test_units();
    test_sparkline();
    test_graph();
    test_resolver();
