@@ -46,7 +46,6 @@ TARGET_PCT=1.0
 PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-screen-$$"
-SOCK="tcptop-bench-screen-$$"
 WORK=""
 NS_MADE=""
 HOLD_PID=""
@@ -64,14 +63,14 @@ die() {
 }
 
 tm() {
-   tmux -L "$SOCK" -f /dev/null "$@"
+   tmux -S "$WORK/tmux.sock" -f /dev/null "$@"
 }
 
 cleanup() {
    stop "$FG_PID" TERM || true
    stop "$TCPTOP_PID" INT || true
    stop "$TOP_PID" TERM || true
-   tm kill-server 2>/dev/null || true
+   [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
    stop "$HOLD_PID" TERM || true
    TCPTOP_PID=""; HOLD_PID=""; TOP_PID=""
    if [ -n "$NS_MADE" ]; then

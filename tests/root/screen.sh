@@ -13,8 +13,7 @@ need_root
 command -v tmux > /dev/null || fail "tmux is missing (apt-get install tmux)"
 make_netns
 
-SOCK="tcptop-screen-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
 cleanup_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap cleanup_tmux EXIT
 
