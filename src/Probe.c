@@ -151,6 +151,7 @@ const char* Probe_statusName(ProbeStatus status) {
    case PROBE_VERIFIER_REJECTED: return "verifier rejected";
    case PROBE_HOOK_UNAVAILABLE: return "hook unavailable";
    case PROBE_LOAD_ERROR: return "load error";
+   case PROBE_DISABLED: return "disabled";
    }
    return "?";
 }
@@ -165,6 +166,32 @@ bool Probe_failed(const Probe* this) {
    return this->status >= PROBE_BAD_METADATA;
 }
 
+ProbeSetting* ProbeSetting_find(const Probe* this, const char* name) {
+   for (int i = 0; i < this->nSettings; i++) {
+      if (strcmp(this->settings[i].name, name) == 0)
+         return &this->settings[i];
+   }
+   return NULL;
+}
+
+void Probe_addSetting(Probe* this, const ProbeSetting* setting) {
+   this->settings = xRealloc(this->settings, sizeof(ProbeSetting) * (size_t)(this->nSettings + 1));
+   ProbeSetting* s = &this->settings[this->nSettings++];
+   *s = *setting;
+   s->name = xStrdup(setting->name);
+   s->help = setting->help ? xStrdup(setting->help) : NULL;
+}
+
+char* Probe_settingNames(const Probe* this) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; i < this->nSettings; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", this->settings[i].name);
+   if (!this->nSettings)
+      Buf_appendStr(&b, "(none)");
+   return Buf_cstr(&b);
+}
+
 static void Probe_free(Probe* this) {
    free(this->name);
    free(this->path);
@@ -172,6 +199,11 @@ static void Probe_free(Probe* this) {
    Buf_done(&this->source);
    free(this->message);
    free(this->object);
+   for (int i = 0; i < this->nSettings; i++) {
+      free(this->settings[i].name);
+      free(this->settings[i].help);
+   }
+   free(this->settings);
    free(this);
 }
 
@@ -220,6 +252,14 @@ Probe* ProbeSet_find(const ProbeSet* this, const char* name) {
          return this->probes[i];
    }
    return NULL;
+}
+
+char* ProbeSet_names(const ProbeSet* this) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; i < this->count; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", this->probes[i]->name);
+   return Buf_cstr(&b);
 }
 
 static void ProbeSet_put(ProbeSet* this, Probe* probe) {
