@@ -156,7 +156,8 @@ static char* ConfigParse_read(char* str, int num, void* stream) {
    while (*text == ' ' || *text == '\t')
       text++;
    size_t len = strlen(text);
-   if (len + 2 >= (size_t)num) {
+   size_t content = len - (len && text[len - 1] == '\n');
+   if (content + 3 > (size_t)num) {
       ConfigParse_fail(this, "line longer than %d characters", num - 3);
       return NULL;
    }
