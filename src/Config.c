@@ -141,8 +141,9 @@ static void ConfigParse_section(ConfigParse* this, const char* line) {
 /*
  * inih's reader: one whole line at a time, so lineNo is the line the handler
  * is called for. Leading blanks are dropped (no continuation lines), section
- * names are checked here (inih calls the handler only for keys), and a line
- * longer than inih's buffer is an error instead of being split.
+ * names are checked here (inih calls the handler only for keys), comments
+ * may be of any length, and another line longer than inih's buffer is an
+ * error instead of being split.
  */
 static char* ConfigParse_read(char* str, int num, void* stream) {
    ConfigParse* this = stream;
@@ -155,6 +156,8 @@ static char* ConfigParse_read(char* str, int num, void* stream) {
    char* text = this->line;
    while (*text == ' ' || *text == '\t')
       text++;
+   if (text[0] == '#' || text[0] == ';')
+      text = "#\n";   /* a comment of any length */
    size_t len = strlen(text);
    size_t content = len - (len && text[len - 1] == '\n');
    if (content + 3 > (size_t)num) {
@@ -348,6 +351,23 @@ char* Config_userPath(void) {
    return xAsprintf("%s/.config/tcptop/%s", home, CONFIG_FILE_NAME);
 }
 
+/* "# text" wrapped at 78 columns. */
+static void Config_comment(FILE* out, const char* text) {
+   const char* p = text;
+   while (*p) {
+      size_t n = strlen(p);
+      if (n > 76) {
+         n = 76;
+         while (n > 20 && p[n] != ' ')
+            n--;
+      }
+      fprintf(out, "# %.*s\n", (int)n, p);
+      p += n;
+      while (*p == ' ')
+         p++;
+   }
+}
+
 static void Config_dumpValue(FILE* out, const Settings* settings, const ConfigKey* k) {
    const OptionEntry* o = ConfigKey_option(k);
    Buf value;
@@ -364,7 +384,8 @@ static void Config_dumpValue(FILE* out, const Settings* settings, const ConfigKe
          Buf_printf(&value, "%s%s", i ? "," : "", Column_table[list.ids[i]].key);
    }
    const char* text = Buf_cstr(&value);
-   fprintf(out, "# %s\n%s =%s%s\n", k->help, k->name, text[0] ? " " : "", text);
+   Config_comment(out, k->help);
+   fprintf(out, "%s =%s%s\n", k->name, text[0] ? " " : "", text);
    Buf_done(&value);
 }
 
@@ -375,12 +396,14 @@ static void Config_dumpProbe(FILE* out, const Settings* settings, const Probe* p
       if (!o->setting && strcmp(o->probe, p->name) == 0)
          on = o->value != 0;
    }
-   fprintf(out, "# %s\n%s = %s\n", p->meta.description ? p->meta.description : "(no description)", p->name,
-           on ? "on" : "off");
+   Config_comment(out, p->meta.description ? p->meta.description : "(no description)");
+   fprintf(out, "%s = %s\n", p->name, on ? "on" : "off");
    for (int i = 0; i < p->nSettings; i++) {
       const ProbeSetting* s = &p->settings[i];
-      fprintf(out, "# %s%s(%s %d-bit integer; the probe's default is %lld)\n", s->help ? s->help : "",
-              s->help ? " " : "", s->isSigned ? "signed" : "unsigned", s->size * 8, s->defaultValue);
+      char* help = xAsprintf("%s%s(%s %d-bit integer; the probe's default is %lld)", s->help ? s->help : "",
+                             s->help ? " " : "", s->isSigned ? "signed" : "unsigned", s->size * 8, s->defaultValue);
+      Config_comment(out, help);
+      free(help);
       fprintf(out, "%s.%s = %lld\n", p->name, s->name, s->value);
    }
    /* configured settings of a probe that was not compiled: kept as given */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides";
+static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting";
 
 static void ProbeMeta_splitList(const char* value, char*** items, int* n) {
    char* copy = xStrdup(value);
@@ -53,6 +53,10 @@ static int ProbeMeta_setKey(ProbeMeta* meta, const char* key, const char* value,
       ProbeMeta_splitList(value, &meta->hooks, &meta->nHooks);
    else if (strcmp(key, "provides") == 0)
       ProbeMeta_splitList(value, &meta->provides, &meta->nProvides);
+   else if (strcmp(key, "setting") == 0) {
+      meta->settings = xRealloc(meta->settings, sizeof(char*) * (size_t)(meta->nSettings + 1));
+      meta->settings[meta->nSettings++] = xStrdup(value);
+   }
    else if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0) {
       *err = xAsprintf("line %d: @%s given twice", lineNo, key);
       return -1;
@@ -127,6 +131,7 @@ void ProbeMeta_done(ProbeMeta* meta) {
    free(meta->description);
    ProbeMeta_freeList(meta->hooks, meta->nHooks);
    ProbeMeta_freeList(meta->provides, meta->nProvides);
+   ProbeMeta_freeList(meta->settings, meta->nSettings);
    memset(meta, 0, sizeof(*meta));
 }
 
@@ -180,6 +185,12 @@ void Probe_addSetting(Probe* this, const ProbeSetting* setting) {
    *s = *setting;
    s->name = xStrdup(setting->name);
    s->help = setting->help ? xStrdup(setting->help) : NULL;
+   size_t n = strlen(s->name);
+   for (int i = 0; i < this->meta.nSettings && !s->help; i++) {
+      const char* m = this->meta.settings[i];
+      if (strncmp(m, s->name, n) == 0 && (m[n] == ' ' || m[n] == '\t'))
+         s->help = xStrdup(m + n + strspn(m + n, " \t"));
+   }
 }
 
 char* Probe_settingNames(const Probe* this) {

@@ -55,6 +55,8 @@ typedef struct ProbeMeta_ {
    int nHooks;
    char** provides;
    int nProvides;
+   char** settings;     /* "@setting <name> <help>": help for a load-time setting */
+   int nSettings;
 } ProbeMeta;
 
 typedef struct Probe_ {
