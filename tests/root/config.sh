@@ -76,7 +76,19 @@ rm -f "$USERCONF"
 run -c "$TMP/none.conf" --dump-config > "$TMP/out" 2> "$TMP/err"; rc=$?
 expect_eq "missing -c exit" "$rc" 2
 expect_eq "missing -c message" "$(cat "$TMP/err")" "tcptop: cannot read the config file $TMP/none.conf: No such file or directory"
-run --dump-config > /dev/null 2>&1 || fail "a missing user file must be fine"
+run --dump-config > "$TMP/default" 2>&1 || fail "a missing user file must be fine"
+
+# etc/tcptop.conf shows every key; as shipped (all commented out) and with
+# every key uncommented, it gives the defaults
+EXAMPLE="$top_srcdir/etc/tcptop.conf"
+for key in $(sed -n 's/^\([a-z_.]*\) =.*/\1/p' "$TMP/default"); do
+   grep -q "^#$key =" "$EXAMPLE" || fail "etc/tcptop.conf lacks '#$key ='"
+done
+run -c "$EXAMPLE" --dump-config > "$TMP/ex1" 2>&1 || { cat "$TMP/ex1"; fail "etc/tcptop.conf does not load"; }
+cmp -s "$TMP/ex1" "$TMP/default" || fail "etc/tcptop.conf as shipped changes the defaults"
+sed 's/^#\([a-z_.]* =\)/\1/' "$EXAMPLE" > "$TMP/uncommented.conf"
+run -c "$TMP/uncommented.conf" --dump-config > "$TMP/ex2" 2>&1 || { cat "$TMP/ex2"; fail "etc/tcptop.conf uncommented does not load"; }
+cmp -s "$TMP/ex2" "$TMP/default" || { diff "$TMP/default" "$TMP/ex2"; fail "etc/tcptop.conf's values are not the defaults"; }
 
 [ "$(id -u)" = 0 ] || { pass "dump, round trip, order and errors (not root: probe loading skipped)"; exit 0; }
 command -v bpftool > /dev/null || skip "bpftool is needed to see which programs tcptop loaded"
