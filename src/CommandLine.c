@@ -4,34 +4,13 @@
 #include "config.h"
 #include "CommandLine.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "Option.h"
 #include "XUtils.h"
-
-typedef enum OptionType_ {
-   OPT_FLAG,          /* bool */
-   OPT_STRING,        /* char* */
-   OPT_STRING_LIST,   /* char** at offset, int count at countOffset */
-   OPT_INT,           /* int in [min, max] */
-   OPT_DOUBLE,        /* double in [min, max] */
-   OPT_CHOICE,        /* int: index in choices */
-} OptionType;
-
-typedef struct OptionEntry_ {
-   const char* name;
-   char shortName;
-   OptionType type;
-   const char* argName;
-   size_t offset;
-   size_t countOffset;
-   double min, max;
-   const char* const* choices;   /* NULL-terminated */
-   const char* help;
-} OptionEntry;
 
 static const char* const CommandLine_formats[] = { "text", "csv", "json", NULL };
 static const char* const CommandLine_protos[] = { "all", "tcp", "udp", NULL };
@@ -52,6 +31,10 @@ static const OptionEntry CommandLine_options[] = {
      .help = "keep compiled probes in DIR (default /var/cache/tcptop as root)" },
    { .name = "no-cache", .type = OPT_FLAG, .offset = OFF(noCache),
      .help = "compile every probe, neither reading nor writing the cache" },
+   { .name = "config", .shortName = 'c', .type = OPT_STRING, .argName = "FILE", .offset = OFF(configFile),
+     .help = "also read FILE (after /etc and ~/.config tcptop.conf; flags still win)" },
+   { .name = "dump-config", .type = OPT_FLAG, .offset = OFF(dumpConfig),
+     .help = "print the effective configuration as a tcptop.conf and exit" },
    { .name = "batch", .shortName = 'b', .type = OPT_FLAG, .offset = OFF(batch),
      .help = "batch mode: print the table every interval instead of the screen" },
    { .name = "delay", .shortName = 'd', .type = OPT_DOUBLE, .argName = "SECONDS", .offset = OFF(interval),
@@ -89,6 +72,13 @@ void Settings_done(Settings* this) {
    free(this->columns);
    free(this->sort);
    free(this->logFile);
+   free(this->configFile);
+   for (int i = 0; i < this->nProbeOptions; i++) {
+      free(this->probeOptions[i].probe);
+      free(this->probeOptions[i].setting);
+      free(this->probeOptions[i].where);
+   }
+   free(this->probeOptions);
    for (int i = 0; i < this->nProbeDirs; i++)
       free(this->probeDirs[i]);
    free(this->probeDirs);
@@ -106,78 +96,26 @@ void CommandLine_usage(FILE* out) {
       fprintf(out, "  %-28s %s\n", o->shortName ? left : left + 1, o->help);
    }
    fprintf(out, "\nProbes: built-in ones, then %s/tcptop/probes.d, then each --probe-dir.\n"
-                "See tcptop(8).\n", SYSCONFDIR);
+                "Config: %s/tcptop/tcptop.conf, then ~/.config/tcptop/tcptop.conf\n"
+                "($XDG_CONFIG_HOME), then -c FILE; options on the command line win.\n"
+                "See tcptop(8).\n", SYSCONFDIR, SYSCONFDIR);
 }
 
-static char* CommandLine_choiceList(const char* const* choices) {
-   Buf b;
-   Buf_init(&b);
-   for (int i = 0; choices[i]; i++)
-      Buf_printf(&b, "%s%s", i ? ", " : "", choices[i]);
-   return Buf_cstr(&b);
-}
-
-/* Checks a number or choice argument; 0, or -1 after one error line. */
-static int CommandLine_value(const OptionEntry* o, const char* arg, double* number, int* choice) {
-   if (o->type == OPT_CHOICE) {
-      for (int i = 0; o->choices[i]; i++) {
-         if (strcmp(arg, o->choices[i]) == 0) {
-            *choice = i;
-            return 0;
-         }
-      }
-      char* list = CommandLine_choiceList(o->choices);
-      XUtils_error("invalid value '%s' for --%s: valid values are %s", arg, o->name, list);
-      free(list);
-      return -1;
+const OptionEntry* CommandLine_option(const char* name) {
+   for (size_t i = 0; i < ARRAY_SIZE(CommandLine_options); i++) {
+      if (strcmp(CommandLine_options[i].name, name) == 0)
+         return &CommandLine_options[i];
    }
-   char* end = NULL;
-   errno = 0;
-   double v = o->type == OPT_INT ? (double)strtoll(arg, &end, 10) : strtod(arg, &end);
-   if (errno || end == arg || *end || v != v || v < o->min || v > o->max) {
-      if (o->type == OPT_INT)
-         XUtils_error("invalid value '%s' for --%s: must be a whole number from %.0f to %.0f", arg, o->name, o->min, o->max);
-      else
-         XUtils_error("invalid value '%s' for --%s: must be a number from %g to %g", arg, o->name, o->min, o->max);
-      return -1;
-   }
-   *number = v;
-   return 0;
+   return NULL;
 }
 
 static int CommandLine_store(Settings* s, const OptionEntry* o, const char* arg) {
-   char* base = (char*)s + o->offset;
-   double number = 0;
-   int choice = 0;
-   if ((o->type == OPT_INT || o->type == OPT_DOUBLE || o->type == OPT_CHOICE) &&
-       CommandLine_value(o, arg, &number, &choice) < 0)
-      return -1;
-   switch (o->type) {
-   case OPT_INT:
-      *(int*)base = (int)number;
-      break;
-   case OPT_DOUBLE:
-      *(double*)base = number;
-      break;
-   case OPT_CHOICE:
-      *(int*)base = choice;
-      break;
-   case OPT_FLAG:
-      *(bool*)base = true;
-      break;
-   case OPT_STRING:
-      free(*(char**)base);
-      *(char**)base = xStrdup(arg);
-      break;
-   case OPT_STRING_LIST: {
-      char*** list = (char***)base;
-      int* count = (int*)((char*)s + o->countOffset);
-      *list = xRealloc(*list, sizeof(char*) * (size_t)(*count + 1));
-      (*list)[(*count)++] = xStrdup(arg);
-      break;
-   }
-   }
-   return 0;
+   char* why = NULL;
+   if (Option_store(s, o, arg, &why) == 0)
+      return 0;
+   XUtils_error("invalid value '%s' for --%s: %s", arg, o->name, why);
+   free(why);
+   return -1;
 }
 
 int CommandLine_parse(Settings* settings, int argc, char** argv) {

@@ -8,11 +8,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "Option.h"
+
+/*
+ * A [probes] line of the config: "<probe> = on|off" (setting NULL) or
+ * "<probe>.<setting> = <integer>", checked against the probes found.
+ */
+typedef struct ProbeOption_ {
+   char* probe;
+   char* setting;       /* NULL: enable (value 1) or disable (0) the probe */
+   long long value;
+   char* where;         /* "FILE:LINE", for messages */
+} ProbeOption;
+
 typedef struct Settings_ {
    bool help;
    bool version;
    bool listProbes;
    bool noCache;
+   bool dumpConfig;     /* --dump-config */
+   char* configFile;    /* -c, --config: read after the system and user files */
    char* cacheDir;
    char** probeDirs;    /* --probe-dir, in order given */
    int nProbeDirs;
@@ -28,6 +43,9 @@ typedef struct Settings_ {
    /* display (the screen; set from the config's [display]) */
    int units;           /* SETTINGS_UNITS_*: rates in bytes or bits per second */
    int colour;          /* SETTINGS_COLOUR_*; NO_COLOR in the environment means never */
+   /* probes (the config's [probes]; last line wins) */
+   ProbeOption* probeOptions;
+   int nProbeOptions;
    /* filters */
    int pid;             /* 0 = any */
    int port;            /* 0 = any */
@@ -46,5 +64,7 @@ void Settings_done(Settings* this);
 /* Returns 0, or -1 after printing one error line (the caller exits 2). */
 int CommandLine_parse(Settings* settings, int argc, char** argv);
 void CommandLine_usage(FILE* out);
+/* The entry of a long option, for the config keys that share it; or NULL. */
+const OptionEntry* CommandLine_option(const char* name);
 
 #endif

@@ -15,11 +15,24 @@
 typedef struct Platform_ Platform;
 
 /*
- * Compiles the probe set and, when `load`, loads it (and attaches when
- * `attach`). Each probe gets its status; one failing probe never stops the
- * others. Returns NULL with *err set only when nothing can work at all.
+ * Compiles the probe set (probes not failed or disabled). Each probe gets its
+ * status; one failing probe never stops the others. Returns NULL with *err
+ * set only when nothing can work at all.
  */
-Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err);
+Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err);
+
+/*
+ * Loads every compiled probe, with its settings' values (Probe.settings
+ * marked configured), and attaches it when `attach`.
+ */
+void Platform_load(Platform* this, ProbeSet* set, bool attach);
+
+/*
+ * Fills a compiled probe's settings (Probe.settings: the `const volatile`
+ * integers it declares) once. A probe whose object cannot be read gets a
+ * failed status.
+ */
+void Platform_probeSettings(Probe* probe);
 void Platform_free(Platform* this);
 
 /* Checks that the attached probes can feed the table; NULL or why not. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides";
+static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting";
 
 static void ProbeMeta_splitList(const char* value, char*** items, int* n) {
    char* copy = xStrdup(value);
@@ -53,6 +53,10 @@ static int ProbeMeta_setKey(ProbeMeta* meta, const char* key, const char* value,
       ProbeMeta_splitList(value, &meta->hooks, &meta->nHooks);
    else if (strcmp(key, "provides") == 0)
       ProbeMeta_splitList(value, &meta->provides, &meta->nProvides);
+   else if (strcmp(key, "setting") == 0) {
+      meta->settings = xRealloc(meta->settings, sizeof(char*) * (size_t)(meta->nSettings + 1));
+      meta->settings[meta->nSettings++] = xStrdup(value);
+   }
    else if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0) {
       *err = xAsprintf("line %d: @%s given twice", lineNo, key);
       return -1;
@@ -127,6 +131,7 @@ void ProbeMeta_done(ProbeMeta* meta) {
    free(meta->description);
    ProbeMeta_freeList(meta->hooks, meta->nHooks);
    ProbeMeta_freeList(meta->provides, meta->nProvides);
+   ProbeMeta_freeList(meta->settings, meta->nSettings);
    memset(meta, 0, sizeof(*meta));
 }
 
@@ -151,6 +156,7 @@ const char* Probe_statusName(ProbeStatus status) {
    case PROBE_VERIFIER_REJECTED: return "verifier rejected";
    case PROBE_HOOK_UNAVAILABLE: return "hook unavailable";
    case PROBE_LOAD_ERROR: return "load error";
+   case PROBE_DISABLED: return "disabled";
    }
    return "?";
 }
@@ -165,6 +171,38 @@ bool Probe_failed(const Probe* this) {
    return this->status >= PROBE_BAD_METADATA;
 }
 
+ProbeSetting* ProbeSetting_find(const Probe* this, const char* name) {
+   for (int i = 0; i < this->nSettings; i++) {
+      if (strcmp(this->settings[i].name, name) == 0)
+         return &this->settings[i];
+   }
+   return NULL;
+}
+
+void Probe_addSetting(Probe* this, const ProbeSetting* setting) {
+   this->settings = xRealloc(this->settings, sizeof(ProbeSetting) * (size_t)(this->nSettings + 1));
+   ProbeSetting* s = &this->settings[this->nSettings++];
+   *s = *setting;
+   s->name = xStrdup(setting->name);
+   s->help = setting->help ? xStrdup(setting->help) : NULL;
+   size_t n = strlen(s->name);
+   for (int i = 0; i < this->meta.nSettings && !s->help; i++) {
+      const char* m = this->meta.settings[i];
+      if (strncmp(m, s->name, n) == 0 && (m[n] == ' ' || m[n] == '\t'))
+         s->help = xStrdup(m + n + strspn(m + n, " \t"));
+   }
+}
+
+char* Probe_settingNames(const Probe* this) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; i < this->nSettings; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", this->settings[i].name);
+   if (!this->nSettings)
+      Buf_appendStr(&b, "(none)");
+   return Buf_cstr(&b);
+}
+
 static void Probe_free(Probe* this) {
    free(this->name);
    free(this->path);
@@ -172,6 +210,11 @@ static void Probe_free(Probe* this) {
    Buf_done(&this->source);
    free(this->message);
    free(this->object);
+   for (int i = 0; i < this->nSettings; i++) {
+      free(this->settings[i].name);
+      free(this->settings[i].help);
+   }
+   free(this->settings);
    free(this);
 }
 
@@ -220,6 +263,14 @@ Probe* ProbeSet_find(const ProbeSet* this, const char* name) {
          return this->probes[i];
    }
    return NULL;
+}
+
+char* ProbeSet_names(const ProbeSet* this) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; i < this->count; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", this->probes[i]->name);
+   return Buf_cstr(&b);
 }
 
 static void ProbeSet_put(ProbeSet* this, Probe* probe) {

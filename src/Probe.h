@@ -29,7 +29,24 @@ typedef enum ProbeStatus_ {
    PROBE_VERIFIER_REJECTED,
    PROBE_HOOK_UNAVAILABLE,
    PROBE_LOAD_ERROR,
+   PROBE_DISABLED,         /* "<probe> = off" in the config: neither compiled nor loaded */
 } ProbeStatus;
+
+/*
+ * A load-time setting a compiled probe declares: a global
+ * `const volatile <integer type> <name> = <default>;` (in .rodata), written
+ * by tcptop before the probe is loaded, from "<probe>.<name> = <value>" in
+ * the config's [probes].
+ */
+typedef struct ProbeSetting_ {
+   char* name;
+   char* help;          /* NULL */
+   int size;            /* bytes: 1, 2, 4 or 8 */
+   bool isSigned;
+   long long defaultValue;
+   long long value;     /* the default, or the configured value */
+   bool configured;
+} ProbeSetting;
 
 typedef struct ProbeMeta_ {
    char* name;          /* optional @name; must match the file name */
@@ -38,6 +55,8 @@ typedef struct ProbeMeta_ {
    int nHooks;
    char** provides;
    int nProvides;
+   char** settings;     /* "@setting <name> <help>": help for a load-time setting */
+   int nSettings;
 } ProbeMeta;
 
 typedef struct Probe_ {
@@ -51,6 +70,9 @@ typedef struct Probe_ {
    char* object;        /* compiled BPF ELF */
    size_t objectLen;
    bool fromCache;
+   ProbeSetting* settings;   /* filled on demand (Platform_probeSettings) */
+   int nSettings;
+   bool settingsRead;
 } Probe;
 
 typedef struct ProbeSet_ {
@@ -68,6 +90,11 @@ void Probe_setStatus(Probe* this, ProbeStatus status, const char* message);
 /* Status that stops the probe from going further (compile, load). */
 bool Probe_failed(const Probe* this);
 
+ProbeSetting* ProbeSetting_find(const Probe* this, const char* name);
+void Probe_addSetting(Probe* this, const ProbeSetting* setting);
+/* "a, b" or "(none)" */
+char* Probe_settingNames(const Probe* this);
+
 void ProbeSet_init(ProbeSet* this);
 void ProbeSet_done(ProbeSet* this);
 /*
@@ -77,5 +104,7 @@ void ProbeSet_done(ProbeSet* this);
  */
 int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional, char** err);
 Probe* ProbeSet_find(const ProbeSet* this, const char* name);
+/* "a, b, c": the probes' names, for messages. */
+char* ProbeSet_names(const ProbeSet* this);
 
 #endif

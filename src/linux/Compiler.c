@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,6 +117,7 @@ typedef struct ChildCtx_ {
    ClangBuild_File files[COMPILER_MAX_FILES];
    size_t nFiles;
    char* paths[COMPILER_MAX_FILES];
+   int jobs;              /* compiles at once */
 } ChildCtx;
 
 static int Child_writeAll(int fd, const void* data, size_t len) {
@@ -216,25 +218,112 @@ static int Child_compileProbe(ChildCtx* c, const Probe* p, const Buf* trimmed, C
  * a process-wide cache of CO-RE relocation globals (BPFAbstractMemberAccess's
  * GEPGlobals) that dangles once the first module is freed, so a second
  * module touching the same field (say __sk_buff.len) crashes the compiler.
+ * The forks run side by side, up to `jobs` at once, each writing its result
+ * to a pipe of its own; this child passes the results on whole.
  */
-static void Child_compileIsolated(ChildCtx* c, const Probe* p, const Buf* trimmed, uint32_t index, int fd) {
-   pid_t pid = fork();
-   if (pid == 0) {
+typedef struct Grandchild_ {
+   pid_t pid;
+   int fd;              /* read end, -1 once at EOF */
+   uint32_t index;      /* the probe */
+   Buf result;          /* what it wrote */
+} Grandchild;
+
+static void Grandchild_start(Grandchild* g, ChildCtx* c, const Probe* p, const Buf* trimmed) {
+   int pfd[2];
+   g->fd = -1;
+   g->pid = -1;
+   if (pipe(pfd) < 0)
+      return;
+   g->pid = fork();
+   if (g->pid == 0) {
+      close(pfd[0]);
       ClangBuild_Output out = {0};
       int rc = Child_compileProbe(c, p, trimmed, &out);
-      Child_send(fd, index, rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen, out.diagnostics);
+      Child_send(pfd[1], g->index, rc == 0 ? RESULT_OK : RESULT_ERROR, out.object, out.objectLen, out.diagnostics);
       _exit(0);
    }
+   close(pfd[1]);
+   if (g->pid < 0)
+      close(pfd[0]);
+   else
+      g->fd = pfd[0];
+}
+
+/* Reads what g has written; false at EOF. */
+static bool Grandchild_read(Grandchild* g) {
+   Buf_reserve(&g->result, 65536);
+   ssize_t r = read(g->fd, g->result.data + g->result.len, g->result.cap - g->result.len);
+   if (r < 0 && errno == EINTR)
+      return true;
+   if (r <= 0)
+      return false;
+   g->result.len += (size_t)r;
+   return true;
+}
+
+/* Waits for g and passes its result on, or why it has none. */
+static void Grandchild_finish(Grandchild* g, int fd) {
    int status = 0;
-   while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+   while (g->pid > 0 && waitpid(g->pid, &status, 0) < 0 && errno == EINTR)
       continue;
-   if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      char* why = pid < 0 ? xAsprintf("cannot start the probe compiler: %s", strerror(errno))
+   bool ok = g->pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && g->result.len >= sizeof(ResultHeader);
+   if (ok) {
+      if (Child_writeAll(fd, g->result.data, g->result.len) < 0)
+         _exit(3);
+   } else {
+      char* why = g->pid < 0 ? xAsprintf("cannot start the probe compiler: %s", strerror(errno))
                   : WIFSIGNALED(status) ? xAsprintf("the probe compiler crashed (signal %d) while compiling this probe",
                                                     WTERMSIG(status))
                                         : xStrdup("the probe compiler failed while compiling this probe");
-      Child_send(fd, index, RESULT_ERROR, NULL, 0, why);
+      Child_send(fd, g->index, RESULT_ERROR, NULL, 0, why);
       free(why);
+   }
+   Buf_done(&g->result);
+}
+
+/* Collects from the running forks until one ends; returns its slot. */
+static int Grandchild_waitAny(Grandchild* g, int n) {
+   struct pollfd pfds[COMPILER_MAX_JOBS];
+   int slot[COMPILER_MAX_JOBS], m = 0;
+   for (int i = 0; i < n; i++) {
+      if (g[i].fd >= 0) {
+         pfds[m] = (struct pollfd){ .fd = g[i].fd, .events = POLLIN };
+         slot[m++] = i;
+      } else {
+         return i;   /* never started: done at once */
+      }
+   }
+   for (;;) {
+      if (poll(pfds, (nfds_t)m, -1) < 0 && errno != EINTR)
+         return slot[0];
+      for (int k = 0; k < m; k++) {
+         if (pfds[k].revents && !Grandchild_read(&g[slot[k]])) {
+            close(g[slot[k]].fd);
+            g[slot[k]].fd = -1;
+            return slot[k];
+         }
+      }
+   }
+}
+
+static void Child_compileAll(ChildCtx* c, ProbeSet* set, const int* todo, const Buf* trimmed, int n, int fd) {
+   Grandchild running[COMPILER_MAX_JOBS];
+   memset(running, 0, sizeof(running));
+   int jobs = c->jobs < COMPILER_MAX_JOBS ? c->jobs : COMPILER_MAX_JOBS;
+   int next = 0, active = 0;
+   while (next < n || active > 0) {
+      if (next < n && active < jobs) {
+         Grandchild* g = &running[active++];
+         memset(g, 0, sizeof(*g));
+         Buf_init(&g->result);
+         g->index = (uint32_t)todo[next];
+         Grandchild_start(g, c, set->probes[todo[next]], &trimmed[next]);
+         next++;
+         continue;
+      }
+      int done = Grandchild_waitAny(running, active);
+      Grandchild_finish(&running[done], fd);
+      running[done] = running[--active];
    }
 }
 
@@ -261,8 +350,8 @@ static void* Child_loadModule(void* arg) {
    return NULL;
 }
 
-static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* todo, int n, int fd) {
-   ChildCtx c = { .cfg = cfg, .api = api };
+static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* todo, int n, int jobs, int fd) {
+   ChildCtx c = { .cfg = cfg, .api = api, .jobs = jobs };
    Buf_init(&c.fullHeader);
    ModuleLoad m = { .path = cfg->modulePath };
    pthread_t loader;
@@ -280,12 +369,10 @@ static void Child_run(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, 
       pthread_join(loader, NULL);
    c.compile = m.compile;
    char* problem = m.problem ? m.problem : btfProblem;
-   for (int i = 0; i < n; i++) {
-      if (problem)
-         Child_send(fd, (uint32_t)todo[i], RESULT_ERROR, NULL, 0, problem);
-      else
-         Child_compileIsolated(&c, set->probes[todo[i]], &trimmed[i], (uint32_t)todo[i], fd);
-   }
+   for (int i = 0; i < n && problem; i++)
+      Child_send(fd, (uint32_t)todo[i], RESULT_ERROR, NULL, 0, problem);
+   if (!problem)
+      Child_compileAll(&c, set, todo, trimmed, n, fd);
    close(fd);   /* EOF for the parent now, not after the address space is torn down */
    _exit(0);
 }
@@ -362,37 +449,36 @@ static int Compiler_jobs(const CompilerConfig* cfg, int misses) {
    return jobs < misses ? jobs : misses;
 }
 
-/* Splits the misses round-robin over the children and waits for them all. */
-static void Compiler_spawn(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, const int* misses, int n) {
+static const ProbeSet* Compiler_sortSet;
+
+static int Compiler_cmpSize(const void* a, const void* b) {
+   size_t x = Compiler_sortSet->probes[*(const int*)a]->source.len;
+   size_t y = Compiler_sortSet->probes[*(const int*)b]->source.len;
+   return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* One compiler child (clang is loaded once), which compiles the misses
+ * side by side, the largest sources (the longest compiles) first; waits for
+ * all of them. */
+static void Compiler_spawn(const CompilerConfig* cfg, const Buf* api, ProbeSet* set, int* misses, int n) {
+   Compiler_sortSet = set;
+   qsort(misses, (size_t)n, sizeof(int), Compiler_cmpSize);
+   Compiler_sortSet = NULL;
    int jobs = Compiler_jobs(cfg, n);
-   int fds[COMPILER_MAX_JOBS];
-   pid_t pids[COMPILER_MAX_JOBS];
-   int* part[COMPILER_MAX_JOBS] = {0};
-   int partLen[COMPILER_MAX_JOBS] = {0};
-   for (int j = 0; j < jobs; j++)
-      part[j] = xCalloc((size_t)n, sizeof(int));
-   for (int i = 0; i < n; i++)
-      part[i % jobs][partLen[i % jobs]++] = misses[i];
+   int pfd[2];
+   pid_t pid = -1;
    fflush(NULL);
-   for (int j = 0; j < jobs; j++) {
-      int pfd[2];
-      pids[j] = -1;
-      if (pipe(pfd) < 0)
-         continue;
-      pids[j] = fork();
-      if (pids[j] == 0) {
+   if (pipe(pfd) == 0) {
+      pid = fork();
+      if (pid == 0) {
          close(pfd[0]);
-         Child_run(cfg, api, set, part[j], partLen[j], pfd[1]);
+         Child_run(cfg, api, set, misses, n, jobs, pfd[1]);
       }
       close(pfd[1]);
-      fds[j] = pfd[0];
-      if (pids[j] < 0)
+      if (pid < 0)
          close(pfd[0]);
    }
-   for (int j = 0; j < jobs; j++) {
-      Compiler_collect(set, pids[j] > 0 ? fds[j] : -1, pids[j], part[j], partLen[j]);
-      free(part[j]);
-   }
+   Compiler_collect(set, pid > 0 ? pfd[0] : -1, pid, misses, n);
 }
 
 int Compiler_compileAll(const CompilerConfig* cfg, ProbeSet* set, char** err) {

@@ -20,6 +20,7 @@
 #include <linux/magic.h>
 
 #include "XUtils.h"
+#include "linux/ProbeSettings.h"
 
 /*
  * libbpf's print callback has no context pointer, so its messages go to this
@@ -302,6 +303,8 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
    char* why = Loader_unsupportedType(obj);
    ProbeStatus failure = PROBE_HOOK_UNAVAILABLE;
    int err = 0;
+   if (!why && (why = ProbeSettings_apply(obj, p)))
+      failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
       failure = PROBE_LOAD_ERROR;
    if (!why && (err = bpf_object__load(obj)) < 0) {

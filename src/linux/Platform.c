@@ -14,6 +14,7 @@
 #include "linux/Compiler.h"
 #include "linux/KernelTypes.h"
 #include "linux/Loader.h"
+#include "linux/ProbeSettings.h"
 #include "linux/Sampler.h"
 
 struct Platform_ {
@@ -26,7 +27,7 @@ struct Platform_ {
    const ProbeSet* set;
 };
 
-Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach, char** err) {
+Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
    Platform* this = xCalloc(1, sizeof(*this));
    this->set = set;
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
@@ -43,12 +44,26 @@ Platform* Platform_setup(const Settings* settings, const Paths* paths, ProbeSet*
       Platform_free(this);
       return NULL;
    }
-   if (load) {
+   return this;
+}
+
+void Platform_load(Platform* this, ProbeSet* set, bool attach) {
+   if (!this->loaderUsed) {
       Loader_init(&this->loader);
       this->loaderUsed = true;
-      Loader_loadAll(&this->loader, set, attach);
    }
-   return this;
+   Loader_loadAll(&this->loader, set, attach);
+}
+
+void Platform_probeSettings(Probe* probe) {
+   if (probe->settingsRead || probe->status != PROBE_COMPILED)
+      return;
+   probe->settingsRead = true;
+   char* why = ProbeSettings_read(probe);
+   if (why) {
+      Probe_setStatus(probe, PROBE_LOAD_ERROR, why);
+      free(why);
+   }
 }
 
 void Platform_free(Platform* this) {

@@ -9,6 +9,8 @@
   traffic.py udploop FAMILY SIZE PERIOD SECONDS
                                            one datagram of SIZE bytes each way
                                            every PERIOD seconds, for SECONDS
+  traffic.py chunks FAMILY COUNT SIZE HOLD COUNT sends of SIZE bytes each, on
+                                           one connection (one sendmsg each)
   traffic.py many COUNT NBYTES             COUNT connections, each sending NBYTES,
                                            opened and closed as fast as possible
   traffic.py longlived A B TRIGGER HOLD    A bytes each way, then waits for the
@@ -62,6 +64,28 @@ def tcp(fam_name, nbytes, hold):
     cli.sendall(b"x" * nbytes)
     t.join()
     report(sent=nbytes, received=got[0], server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    time.sleep(hold)
+    cli.close()
+    peer.close()
+    srv.close()
+
+
+def chunks(fam_name, count, size, hold):
+    fam, host = family(fam_name)
+    srv, cli, peer = pair(fam, host)
+    got = [0]
+    t = threading.Thread(target=lambda: got.__setitem__(0, recv_exact(peer, count * size)))
+    t.start()
+    chunk = b"k" * size
+    calls = 0
+    for _ in range(count):
+        sent = 0
+        while sent < size:
+            sent += cli.send(chunk[sent:])
+            calls += 1
+    t.join()
+    report(sent=count * size, received=got[0], calls=calls, server_port=srv.getsockname()[1],
+           client_port=cli.getsockname()[1])
     time.sleep(hold)
     cli.close()
     peer.close()
@@ -141,6 +165,8 @@ if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "tcp":
         tcp(args[0], int(args[1]), float(args[2]))
+    elif mode == "chunks":
+        chunks(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif mode == "udp":
         udp(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif mode == "udploop":

@@ -1,0 +1,80 @@
+/*
+ * ProbeConfig.c: [probes] checked against the probe set.
+ */
+#include "config.h"
+#include "ProbeConfig.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "Platform.h"
+#include "XUtils.h"
+
+int ProbeConfig_select(const Settings* settings, ProbeSet* set, char** err) {
+   for (int i = 0; i < settings->nProbeOptions; i++) {
+      const ProbeOption* o = &settings->probeOptions[i];
+      Probe* p = ProbeSet_find(set, o->probe);
+      if (!p) {
+         char* names = ProbeSet_names(set);
+         *err = xAsprintf("%s: unknown probe '%s' in [probes]; probes found: %s", o->where, o->probe, names);
+         free(names);
+         return -1;
+      }
+      if (!o->setting && o->value == 0) {
+         char* msg = xAsprintf("disabled by the config (%s)", o->where);
+         Probe_setStatus(p, PROBE_DISABLED, msg);
+         free(msg);
+      }
+   }
+   return 0;
+}
+
+/* The range of a setting's type. */
+static void ProbeConfig_range(const ProbeSetting* s, long long* min, unsigned long long* max) {
+   int bits = s->size * 8;
+   if (s->isSigned) {
+      *max = bits == 64 ? (unsigned long long)INT64_MAX : (1ULL << (bits - 1)) - 1;
+      *min = -(long long)*max - 1;
+   } else {
+      *min = 0;
+      *max = bits == 64 ? (unsigned long long)INT64_MAX : (1ULL << bits) - 1;
+   }
+}
+
+static int ProbeConfig_one(const ProbeOption* o, Probe* p, char** err) {
+   ProbeSetting* s = ProbeSetting_find(p, o->setting);
+   if (!s) {
+      char* names = Probe_settingNames(p);
+      *err = xAsprintf("%s: probe %s has no setting '%s'; its settings: %s", o->where, p->name, o->setting, names);
+      free(names);
+      return -1;
+   }
+   long long min;
+   unsigned long long max;
+   ProbeConfig_range(s, &min, &max);
+   if (o->value < min || (o->value > 0 && (unsigned long long)o->value > max)) {
+      *err = xAsprintf("%s: invalid value '%lld' for %s.%s in [probes]: must be a whole number from %lld to %llu",
+                       o->where, o->value, p->name, s->name, min, max);
+      return -1;
+   }
+   s->value = o->value;
+   s->configured = true;
+   return 0;
+}
+
+int ProbeConfig_settings(const Settings* settings, ProbeSet* set, bool all, char** err) {
+   for (int i = 0; all && i < set->count; i++)
+      Platform_probeSettings(set->probes[i]);
+   for (int i = 0; i < settings->nProbeOptions; i++) {
+      const ProbeOption* o = &settings->probeOptions[i];
+      Probe* p = ProbeSet_find(set, o->probe);
+      if (!o->setting || !p)
+         continue;
+      Platform_probeSettings(p);
+      if (p->status != PROBE_COMPILED)
+         continue;   /* disabled, or failed: nothing to check it against */
+      if (ProbeConfig_one(o, p, err) < 0)
+         return -1;
+   }
+   return 0;
+}

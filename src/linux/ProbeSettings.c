@@ -1,0 +1,128 @@
+/*
+ * linux/ProbeSettings.c: .rodata variables through the object's BTF.
+ */
+#include "config.h"
+#include "linux/ProbeSettings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "XUtils.h"
+
+/* Called for each global integer variable of .rodata, with its bytes. */
+typedef void (*ProbeSettings_visit)(void* ctx, const char* name, bool isSigned, void* data, int size);
+
+/* Walks `data`, a copy of .rodata's initial value (`size` bytes). */
+static void ProbeSettings_walk(struct bpf_object* obj, char* data, size_t size, ProbeSettings_visit visit, void* ctx) {
+   struct btf* btf = bpf_object__btf(obj);
+   int id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+   if (id < 0)
+      return;   /* no .rodata: no settings */
+   const struct btf_type* sec = btf__type_by_id(btf, (__u32)id);
+   const struct btf_var_secinfo* vs = btf_var_secinfos(sec);
+   for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+      const struct btf_type* var = btf__type_by_id(btf, vs->type);
+      if (!var || !btf_is_var(var) || btf_var(var)->linkage != BTF_VAR_GLOBAL_ALLOCATED)
+         continue;
+      int tid = btf__resolve_type(btf, var->type);
+      const struct btf_type* t = tid > 0 ? btf__type_by_id(btf, (__u32)tid) : NULL;
+      bool sized = vs->size == 1 || vs->size == 2 || vs->size == 4 || vs->size == 8;
+      if (!t || !btf_is_int(t) || !sized || (size_t)vs->offset + vs->size > size)
+         continue;
+      visit(ctx, btf__name_by_offset(btf, var->name_off), btf_int_encoding(t) & BTF_INT_SIGNED,
+            data + vs->offset, (int)vs->size);
+   }
+}
+
+/* A copy of .rodata's initial value, or NULL (no .rodata). */
+static char* ProbeSettings_rodata(struct bpf_object* obj, struct bpf_map** map, size_t* size) {
+   *map = bpf_object__find_map_by_name(obj, ".rodata");
+   const void* data = *map ? bpf_map__initial_value(*map, size) : NULL;
+   if (!data)
+      return NULL;
+   char* copy = xMalloc(*size);
+   memcpy(copy, data, *size);
+   return copy;
+}
+
+static long long ProbeSettings_get(const void* data, int size, bool isSigned) {
+   switch (size) {
+   case 1: return isSigned ? (long long)*(const int8_t*)data : (long long)*(const uint8_t*)data;
+   case 2: return isSigned ? (long long)*(const int16_t*)data : (long long)*(const uint16_t*)data;
+   case 4: return isSigned ? (long long)*(const int32_t*)data : (long long)*(const uint32_t*)data;
+   default: return *(const long long*)data;
+   }
+}
+
+static void ProbeSettings_collect(void* ctx, const char* name, bool isSigned, void* data, int size) {
+   Probe* probe = ctx;
+   long long v = ProbeSettings_get(data, size, isSigned);
+   ProbeSetting s = { .name = (char*)name, .size = size, .isSigned = isSigned, .defaultValue = v, .value = v };
+   Probe_addSetting(probe, &s);
+}
+
+static int ProbeSettings_quiet(enum libbpf_print_level level, const char* fmt, va_list args) {
+   (void)level; (void)fmt; (void)args;
+   return 0;
+}
+
+char* ProbeSettings_read(Probe* probe) {
+   libbpf_print_fn_t old = libbpf_set_print(ProbeSettings_quiet);
+   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = probe->name);
+   struct bpf_object* obj = bpf_object__open_mem(probe->object, probe->objectLen, &opts);
+   int err = errno;
+   libbpf_set_print(old);
+   if (!obj)
+      return xAsprintf("libbpf cannot open the compiled object: %s", strerror(err));
+   struct bpf_map* map;
+   size_t size = 0;
+   char* data = ProbeSettings_rodata(obj, &map, &size);
+   if (data)
+      ProbeSettings_walk(obj, data, size, ProbeSettings_collect, probe);
+   free(data);
+   bpf_object__close(obj);
+   return NULL;
+}
+
+typedef struct ProbeSettings_Apply_ {
+   const Probe* probe;
+   int written;
+} ProbeSettings_Apply;
+
+static void ProbeSettings_write(void* ctx, const char* name, bool isSigned, void* data, int size) {
+   ProbeSettings_Apply* a = ctx;
+   (void)isSigned;
+   const ProbeSetting* s = ProbeSetting_find(a->probe, name);
+   if (!s || !s->configured)
+      return;
+   switch (size) {
+   case 1: *(uint8_t*)data = (uint8_t)s->value; break;
+   case 2: *(uint16_t*)data = (uint16_t)s->value; break;
+   case 4: *(uint32_t*)data = (uint32_t)s->value; break;
+   default: *(uint64_t*)data = (uint64_t)s->value; break;
+   }
+   a->written++;
+}
+
+char* ProbeSettings_apply(struct bpf_object* obj, const Probe* probe) {
+   int wanted = 0;
+   for (int i = 0; i < probe->nSettings; i++)
+      wanted += probe->settings[i].configured;
+   if (!wanted)
+      return NULL;
+   ProbeSettings_Apply a = { probe, 0 };
+   struct bpf_map* map;
+   size_t size = 0;
+   char* data = ProbeSettings_rodata(obj, &map, &size);
+   if (data)
+      ProbeSettings_walk(obj, data, size, ProbeSettings_write, &a);
+   int err = a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
+   free(data);
+   if (a.written != wanted)
+      return xAsprintf("could not find %d of the probe's configured settings in its .rodata", wanted - a.written);
+   return err ? xAsprintf("cannot set the probe's settings in its .rodata: %s", strerror(err)) : NULL;
+}
