@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "Config.h"
 #include "XUtils.h"
 
 
@@ -179,16 +180,17 @@ static char* Screen_columnSpec(const Screen* this, char* sort, size_t sortSize) 
    return Buf_cstr(&b);
 }
 
-/*
- * s in the setup panel. The INI config (src/Config.c) is not in this
- * build: this is the one place to call
- *    Config_saveDisplay(Config_userPath(), columns, sort, &err)
- * once it is; until then it says it did not save.
- */
+/* s in the setup panel: [display] columns= and sort= into the user's config. */
 void Screen_saveSetup(Screen* this) {
    char sort[48];
    char* columns = Screen_columnSpec(this, sort, sizeof(sort));
-   snprintf(this->message, sizeof(this->message), "not saved: this build has no config file support yet "
-            "(use --columns %.60s --sort %s)", columns, sort);
+   char* path = Config_userPath();
+   char* err = NULL;
+   if (Config_saveDisplay(path, columns, sort, &err) == 0)
+      snprintf(this->message, sizeof(this->message), "saved columns and sort %s to %s", sort, path);
+   else
+      snprintf(this->message, sizeof(this->message), "not saved: %s", err ? err : path);
+   free(err);
+   free(path);
    free(columns);
 }

@@ -6,8 +6,10 @@
 # q, Ctrl-C, SIGTERM and a fatal signal (SIGSEGV delivered with kill: the same
 # handler a real crash runs) each leave the terminal exactly as it was
 # (stty -g before and after, alternate screen off); SIGTERM still writes the
-# last interval to --log; NO_COLOR leaves no colour in the output; without a
-# terminal, one error line and exit 2.
+# last interval to --log; NO_COLOR leaves no colour in the output; F2's
+# column choice is applied at once and saved (s) to the user's config, which
+# the next start reads (with units = bits); without a terminal, one error
+# line and exit 2.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 command -v tmux > /dev/null || fail "tmux is missing (apt-get install tmux)"
@@ -37,7 +39,7 @@ run() {
    cat > "$TMP/run$n.sh" <<SH
 cd "$TMP"; ulimit -c 0; trap true INT   # as an interactive shell, Ctrl-C is for tcptop
 stty -g > "$TMP/before$n"
-env $envs "$TCPTOP" --cache-dir "$TMP/cache" $*
+env XDG_CONFIG_HOME="$TMP/noconf" $envs "$TCPTOP" --cache-dir "$TMP/cache" $*
 echo "rc=\$?" > "$TMP/rc$n"
 stty -g > "$TMP/after$n"
 echo "exited"
@@ -154,4 +156,24 @@ check_restored 3 "SIGSEGV" 139
 run 4 "LC_ALL=C.UTF-8"
 keys 4 C-c
 check_restored 4 "Ctrl-C" 0
-pass "rows with PID and ports, > sort, / filter, q, Ctrl-C, SIGTERM (and --log) and SIGSEGV restore the terminal"
+# --- 5: F2 setup saved to the user's config, read back by the next start ----
+run 5 "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$TMP/xdg"
+keys 5 F2
+expect_grep "F2: the setup panel" '^ \[x\] proto ' "$TMP/shot5"
+keys 5 Space
+keys 5 s
+expect_grep "s: saved" "saved columns and sort -rate to $TMP/xdg/tcptop/tcptop.conf" "$TMP/shot5"
+keys 5 Escape
+expect_grep "F2 applied at once: no PROTO column" '^LOCAL +LPORT +REMOTE' "$TMP/shot5"
+keys 5 q
+check_restored 5 "q after F2" 0
+expect_grep "saved columns" '^columns = laddr,lport,raddr,rport,pid,comm,state,tx_bytes,rx_bytes,tx_rate,rx_rate,rtt_us,retrans,age_s$' "$TMP/xdg/tcptop/tcptop.conf"
+expect_grep "saved sort" '^sort = -rate$' "$TMP/xdg/tcptop/tcptop.conf"
+echo "units = bits" >> "$TMP/xdg/tcptop/tcptop.conf"
+run 6 "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$TMP/xdg"
+expect_grep "the saved columns at start" '^LOCAL +LPORT +REMOTE' "$TMP/shot6"
+expect_grep "units = bits: the header in bits" '^Send +[0-9.]+[kMG]?b/s' "$TMP/shot6"
+keys 6 q
+check_restored 6 "q" 0
+
+pass "F2 saves the columns, rows with PID and ports, > sort, / filter, q, Ctrl-C, SIGTERM (and --log) and SIGSEGV restore the terminal"
