@@ -106,7 +106,7 @@ void Screen_drawDetail(Screen* this) {
    attrset(A_NORMAL);
    int y = Screen_detailFields(this, 2);
    y = Screen_detailExtra(this, y + 1);
-   mvprintw(y + 1, 0, "rates over the last %d intervals of %.2g s (newest at the right):", SPARKLINE_LEN,
+   mvprintw(y + 1, 0, "rates over the last %d intervals of %g s (newest at the right):", SPARKLINE_LEN,
             this->monitor->interval);
    y = Screen_detailGraph(this, y + 2, "send/s", &this->detailHistory.tx, CRT_GRAPH_TX);
    Screen_detailGraph(this, y + 1, "receive/s", &this->detailHistory.rx, CRT_GRAPH_RX);

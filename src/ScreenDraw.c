@@ -203,7 +203,7 @@ static void Screen_drawTitleLine(Screen* this) {
    move(0, 0);
    attrset(this->crt.attr[CRT_TITLE]);
    printw("tcptop %s - %s", PACKAGE_VERSION, ts);
-   snprintf(buf, sizeof(buf), "%.2gs", this->monitor->interval);
+   snprintf(buf, sizeof(buf), "%gs", this->monitor->interval);
    Screen_pair(this, "  interval ", buf, CRT_VALUE);
    snprintf(buf, sizeof(buf), "%d loaded", this->probesOk);
    Screen_pair(this, "  probes ", buf, CRT_VALUE);

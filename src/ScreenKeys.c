@@ -22,7 +22,7 @@ void Screen_setInterval(Screen* this, double seconds) {
    if (seconds > 3600)
       seconds = 3600;
    this->monitor->interval = seconds;
-   snprintf(this->message, sizeof(this->message), "interval %.2g s", seconds);
+   snprintf(this->message, sizeof(this->message), "interval %g s", seconds);
 }
 
 static void Screen_stepInterval(Screen* this, int direction) {
