@@ -154,6 +154,14 @@ kill -SEGV "$(tcptop_pid 3)" || fail "no tcptop in session 3"
 check_restored 3 "SIGSEGV" 139
 # --- 4: Ctrl-C typed on the terminal (SIGINT from the tty) ------------------
 run 4 "LC_ALL=C.UTF-8"
+keys 4 +
+expect_grep "+: a longer interval" ' interval 2s ' "$TMP/shot4"
+keys 4 d 0 . 5 Enter
+expect_grep "d 0.5: that interval" ' interval 0\.5s ' "$TMP/shot4"
+keys 4 h
+expect_grep "h: help" '^tcptop keys$' "$TMP/shot4"
+keys 4 x
+expect_grep "any key leaves the help" 'probes [0-9]+ loaded' "$TMP/shot4"
 keys 4 C-c
 check_restored 4 "Ctrl-C" 0
 # --- 5: F2 setup saved to the user's config, read back by the next start ----
