@@ -25,8 +25,14 @@ expect_eq "exit without a terminal" "$rc" 2
 expect_eq "stdout without a terminal" "$(wc -c < "$TMP/out")" 0
 expect_grep "message without a terminal" "^tcptop: the screen needs a terminal .*use -b" "$TMP/err"
 
-in_netns python3 "$TRAFFIC" tcp 4 123457 120 > "$TMP/tcp" & BG_PIDS="$BG_PIDS $!"
-in_netns python3 "$TRAFFIC" udploop 4 100 0.2 120 > "$TMP/udp" & BG_PIDS="$BG_PIDS $!"
+# The generators run as "scrntraffic" (a symlink to python: the name is the
+# process's comm), so that / can pick them out of whatever else the machine
+# (other tests in parallel) has open: the probes see every namespace. Not
+# through in_netns (a function: & would fork a subshell, and $! would not be
+# the generator that cleanup kills).
+ln -s "$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')" "$TMP/scrntraffic"
+ip netns exec "$NETNS" "$TMP/scrntraffic" "$TRAFFIC" tcp 4 123457 120 > "$TMP/tcp" & BG_PIDS="$BG_PIDS $!"
+ip netns exec "$NETNS" "$TMP/scrntraffic" "$TRAFFIC" udploop 4 100 0.2 120 > "$TMP/udp" & BG_PIDS="$BG_PIDS $!"
 wait_for_line pid "$TMP/tcp" 10 || fail "tcp generator did not start"
 wait_for_line pid "$TMP/udp" 10 || fail "udp generator did not start"
 PID=$(json_get "$TMP/tcp" pid); SP=$(json_get "$TMP/tcp" server_port); CP=$(json_get "$TMP/tcp" client_port)
@@ -75,8 +81,9 @@ check_restored() {   # N WHAT RC
 
 # --- 1: header, rows, sort, filter, q --------------------------------------
 run 1 "LC_ALL=C.UTF-8" --sort lport
-wait_screen 1 "^tcp +127\.0\.0\.1 +$CP +127\.0\.0\.1 +$SP +$PID +python3 +ESTABLISHED" 10 || fail "no client row with pid $PID"
-expect_grep "server row" "^tcp +127\.0\.0\.1 +$SP +127\.0\.0\.1 +$CP +$PID +python3 +ESTABLISHED +0 +121K" "$TMP/shot1"
+keys 1 / scrntraffic Enter
+wait_screen 1 "^tcp +127\.0\.0\.1 +$CP +127\.0\.0\.1 +$SP +$PID +scrntraffic +ESTABLISHED" 10 || fail "no client row with pid $PID"
+expect_grep "server row" "^tcp +127\.0\.0\.1 +$SP +127\.0\.0\.1 +$CP +$PID +scrntraffic +ESTABLISHED +0 +121K" "$TMP/shot1"
 expect_grep "client bytes" " $CP +127\.0\.0\.1 +$SP .* 121K +0 " "$TMP/shot1"
 expect_grep "header: connections" '^TCP [0-9]+ ESTABLISHED [0-9]+' "$TMP/shot1"
 expect_grep "header: send rate" '^Send +[0-9.]+[KMG]?B/s' "$TMP/shot1"
@@ -84,12 +91,16 @@ expect_grep "header: lost events" 'lost events [0-9]+' "$TMP/shot1"
 expect_grep "sort arrow on LPORT" 'LPORT▲' "$TMP/shot1"
 tm capture-pane -p -e -t s1 > "$TMP/esc1"
 expect_grep "colours by default" '\[(3|4)[0-7]m|\[(38|48);' "$TMP/esc1"
-wait_screen 1 "^udp +127\.0\.0\.1 +$UP +127\.0\.0\.1 +[0-9]+ +$UPID +python3 +ACTIVE" 5 || fail "no udp row"
+wait_screen 1 "^udp +127\.0\.0\.1 +$UP +127\.0\.0\.1 +[0-9]+ +$UPID +scrntraffic +ACTIVE" 5 || fail "no udp row"
+wait_screen 1 "^Showing 4 of " 5 || fail "/scrntraffic: not exactly the generators' 4 rows"
 
+keys 1 Escape
+expect_no_grep "Esc clears the filter" '^Showing .* filter ' "$TMP/shot1"
 keys 1 / "$SP"
-wait_screen 1 "Showing 2 of" 5 || fail "/$SP did not leave 2 rows"
-expect_no_grep "filtered: no udp row" "^udp " "$TMP/shot1"
-expect_eq "filtered rows" "$(grep -Ec "^tcp .* ($SP|$CP) " "$TMP/shot1")" 2
+wait_screen 1 " filter $SP\$" 5 || fail "no filter $SP"
+rows() { sed '$d' "$TMP/shot1" | awk 'p && NF { print } /^PROTO|^LOCAL/ { p = 1 }'; }   # the table, without the footer
+expect_eq "filtered rows: ours" "$(rows | grep -Ec "^tcp .* ($SP +127\.0\.0\.1 +$CP|$CP +127\.0\.0\.1 +$SP) ")" 2
+expect_no_grep "filtered rows: all have the port" "^[^ ].*" "$(rows | grep -v " $SP " > "$TMP/other1"; echo "$TMP/other1")"
 keys 1 Enter
 first() { shot 1; grep -E '^tcp ' "$TMP/shot1" | head -n 1 | awk '{ print $3 }'; }
 LOW=$SP HIGH=$CP; [ "$SP" -lt "$CP" ] || { LOW=$CP; HIGH=$SP; }
@@ -111,7 +122,9 @@ expect_grep "details: pid" "^pid +$PID " "$TMP/shot1"
 expect_grep "details: rate graphs" '^send/s' "$TMP/shot1"
 keys 1 Escape
 keys 1 Escape
-wait_screen 1 "^udp +127\.0\.0\.1 +$UP " 5 || fail "Esc did not clear the filter"
+expect_no_grep "Esc cleared the filter" '^Showing .* filter ' "$TMP/shot1"
+keys 1 / scrntraffic Enter
+wait_screen 1 "^udp +127\.0\.0\.1 +$UP " 5 || fail "/scrntraffic: no udp row"
 keys 1 t
 expect_grep "t: tcp only" ' proto tcp ' "$TMP/shot1"
 expect_no_grep "t: no udp row" '^udp ' "$TMP/shot1"
@@ -162,6 +175,9 @@ keys 4 h
 expect_grep "h: help" '^tcptop keys$' "$TMP/shot4"
 keys 4 x
 expect_grep "any key leaves the help" 'probes [0-9]+ loaded' "$TMP/shot4"
+keys 4 / scrntraffic Enter n
+wait_screen 4 "^tcp +localhost +$SP +localhost +$CP +$PID " 10 || fail "n: no host names (127.0.0.1 is localhost in /etc/hosts)"
+expect_grep "n: names on" ' names on ' "$TMP/shot4"
 keys 4 C-c
 check_restored 4 "Ctrl-C" 0
 # --- 5: F2 setup saved to the user's config, read back by the next start ----
