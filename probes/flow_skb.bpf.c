@@ -12,23 +12,23 @@
  * because only the packet says which peer an unconnected socket talks to.
  */
 
+/* A datagram's headers; the flow key (peer) is filled in place, so the
+ * lookup needs no copy. */
 struct flow_hdrs {
+   struct tcptop_flow_key key;   /* cookie, raddr, rport, family */
    __u8 laddr[16];
-   __u8 raddr[16];
    __u16 lport;
-   __u16 rport;
-   __u16 family;
    __u32 payload;
 };
 
 /* The addresses of an IP header, in this socket's direction. */
 static __always_inline void flow_addrs(struct flow_hdrs* h, int egress, const void* saddr, const void* daddr, int len) {
    if (len == 4) {
-      __builtin_memcpy(egress ? h->laddr : h->raddr, saddr, 4);
-      __builtin_memcpy(egress ? h->raddr : h->laddr, daddr, 4);
+      __builtin_memcpy(egress ? h->laddr : h->key.raddr, saddr, 4);
+      __builtin_memcpy(egress ? h->key.raddr : h->laddr, daddr, 4);
    } else {
-      __builtin_memcpy(egress ? h->laddr : h->raddr, saddr, 16);
-      __builtin_memcpy(egress ? h->raddr : h->laddr, daddr, 16);
+      __builtin_memcpy(egress ? h->laddr : h->key.raddr, saddr, 16);
+      __builtin_memcpy(egress ? h->key.raddr : h->laddr, daddr, 16);
    }
 }
 
@@ -38,7 +38,7 @@ static __always_inline void flow_addrs(struct flow_hdrs* h, int egress, const vo
 static __always_inline __u32 flow_ip_direct(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
    void* data = (void*)(long)skb->data;
    void* end = (void*)(long)skb->data_end;
-   if (h->family == AF_INET) {
+   if (h->key.family == AF_INET) {
       struct iphdr* ip = data;
       if ((void*)(ip + 1) > end || ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x1fff)))
          return 0;
@@ -54,7 +54,7 @@ static __always_inline __u32 flow_ip_direct(struct __sk_buff* skb, int egress, s
 
 /* The same through bpf_skb_load_bytes, for headers outside the linear data. */
 static __always_inline __u32 flow_ip_copy(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
-   if (h->family == AF_INET) {
+   if (h->key.family == AF_INET) {
       struct iphdr ip;
       if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_UDP ||
           (ip.frag_off & bpf_htons(0x1fff)))
@@ -73,9 +73,9 @@ static __always_inline __u32 flow_ip_copy(struct __sk_buff* skb, int egress, str
  * (a later fragment, an IPv6 extension header). */
 static __always_inline int flow_parse(struct __sk_buff* skb, int egress, struct flow_hdrs* h) {
    if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IP))
-      h->family = AF_INET;
+      h->key.family = AF_INET;
    else if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6))
-      h->family = AF_INET6;
+      h->key.family = AF_INET6;
    else
       return 0;
    void* data = (void*)(long)skb->data;
@@ -92,19 +92,20 @@ static __always_inline int flow_parse(struct __sk_buff* skb, int egress, struct 
    if (skb->len < hlen + sizeof(uh))
       return 0;
    h->lport = bpf_ntohs(egress ? uh.source : uh.dest);
-   h->rport = bpf_ntohs(egress ? uh.dest : uh.source);
+   h->key.rport = bpf_ntohs(egress ? uh.dest : uh.source);
    h->payload = skb->len - hlen - sizeof(uh);
    return 1;
 }
 
-static __always_inline struct tcptop_conn* flow_udp_record(struct tcptop_flow_key* k, struct flow_hdrs* h, int egress) {
+static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, int egress) {
+   struct tcptop_flow_key* k = &h->key;
    struct tcptop_conn n = {};
    n.start_ns = bpf_ktime_get_ns();
-   n.family = h->family;
+   n.family = h->key.family;
    n.lport = h->lport;
-   n.rport = h->rport;
+   n.rport = h->key.rport;
    __builtin_memcpy(n.laddr, h->laddr, 16);
-   __builtin_memcpy(n.raddr, h->raddr, 16);
+   __builtin_memcpy(n.raddr, h->key.raddr, 16);
    /* UDP sends run in the sending process; receives in softirq. */
    if (egress)
       tcptop_set_owner(&n.pid, &n.uid, n.comm);
@@ -124,14 +125,10 @@ static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
    struct flow_hdrs h = {};
    if (!flow_parse(skb, egress, &h))
       return;
-   struct tcptop_flow_key k = {};
-   k.cookie = bpf_get_socket_cookie(skb);
-   __builtin_memcpy(k.raddr, h.raddr, 16);
-   k.rport = h.rport;
-   k.family = h.family;
-   struct tcptop_conn* c = bpf_map_lookup_elem(&udp_flows, &k);
+   h.key.cookie = bpf_get_socket_cookie(skb);
+   struct tcptop_conn* c = bpf_map_lookup_elem(&udp_flows, &h.key);
    if (!c)
-      c = flow_udp_record(&k, &h, egress);
+      c = flow_udp_record(&h, egress);
    if (!c)
       return;
    __u32 segs = skb->gso_segs > 1 ? skb->gso_segs : 1;
