@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "Output.h"
+#include "ProbeHealth.h"
 #include "XUtils.h"
 
 static volatile sig_atomic_t Monitor_stop;
@@ -36,6 +37,7 @@ typedef struct Monitor_ {
    FILE* logFile;
    double lastSample;     /* monotonic */
    int printed;
+   ProbeHealth health;    /* --probe-stats: per-probe rates in the text header */
 } Monitor;
 
 static double Monitor_clock(clockid_t id) {
@@ -127,6 +129,9 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
    Conn** all = ConnTable_rows(&this->table, &n);
    size_t k = 0;
    Summary summary = { .interval = this->settings->interval, .lost = Platform_lost(this->platform) + this->table.vanished };
+   char* health = NULL;
+   if (this->settings->probeStats && Platform_probes(this->platform))
+      summary.health = health = ProbeHealth_lines(&this->health, Platform_probes(this->platform), this->platform, monoNow);
    for (size_t i = 0; i < n; i++) {
       if (Monitor_matches(this->settings, all[i])) {
          all[k++] = all[i];
@@ -153,6 +158,7 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
       if (rc) {
          XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
          free(all);
+         free(health);
          return rc;
       }
    } else {
@@ -163,6 +169,7 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
    for (size_t i = 0; i < k; i++)
       all[i]->shown = true;
    free(all);
+   free(health);
    this->printed++;
    return rc;
 }
@@ -241,6 +248,7 @@ int Monitor_run(const Settings* settings, Platform* platform) {
    Output_init(&m.out, stdout, (OutputFormat)settings->format, &columns);
    Output_init(&m.log, m.logFile, OUTPUT_CSV, &all);
    ConnTable_init(&m.table);
+   ProbeHealth_init(&m.health);
    Monitor_signals();
    Platform_seed(platform, &m.table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
    int rc = Monitor_sampleAndEmit(&m) < 0 ? 1 : 0;
@@ -253,5 +261,6 @@ int Monitor_run(const Settings* settings, Platform* platform) {
       rc = 1;
    }
    ConnTable_done(&m.table);
+   ProbeHealth_done(&m.health);
    return rc;
 }

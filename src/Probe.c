@@ -203,6 +203,33 @@ char* Probe_settingNames(const Probe* this) {
    return Buf_cstr(&b);
 }
 
+void Probe_addMetric(Probe* this, const ProbeMetric* metric) {
+   this->metrics = xRealloc(this->metrics, sizeof(ProbeMetric) * (size_t)(this->nMetrics + 1));
+   ProbeMetric* m = &this->metrics[this->nMetrics++];
+   *m = *metric;
+   m->key = xStrdup(metric->key);
+   m->title = xStrdup(metric->title);
+   m->unit = xStrdup(metric->unit);
+}
+
+const char* ProbeMetric_aggName(ProbeMetricAgg agg) {
+   switch (agg) {
+   case PROBE_METRIC_SUM: return "sum";
+   case PROBE_METRIC_MAX: return "max";
+   case PROBE_METRIC_LAST: return "last";
+   }
+   return "?";
+}
+
+static void Probe_freeMetrics(Probe* this) {
+   for (int i = 0; i < this->nMetrics; i++) {
+      free(this->metrics[i].key);
+      free(this->metrics[i].title);
+      free(this->metrics[i].unit);
+   }
+   free(this->metrics);
+}
+
 static void Probe_free(Probe* this) {
    free(this->name);
    free(this->path);
@@ -215,6 +242,8 @@ static void Probe_free(Probe* this) {
       free(this->settings[i].help);
    }
    free(this->settings);
+   Probe_freeMetrics(this);
+   free(this->attached);
    free(this);
 }
 
@@ -327,4 +356,18 @@ int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional
    }
    free(files);
    return 0;
+}
+
+Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err) {
+   const char* slash = strrchr(path, '/');
+   const char* file = slash ? slash + 1 : path;
+   if (!ProbeSet_validName(file)) {
+      *err = xAsprintf("%s: a probe file is named NAME%s (letters, digits, _ and -)", path, PROBE_SUFFIX);
+      return NULL;
+   }
+   char* dir = slash ? xStrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xStrdup(".");
+   Probe* probe = Probe_new(dir, file, PROBE_USER);
+   free(dir);
+   ProbeSet_put(this, probe);
+   return probe;
 }

@@ -48,6 +48,25 @@ typedef struct ProbeSetting_ {
    bool configured;
 } ProbeSetting;
 
+/* How a metric's updates combine (the values of tcptop.h's tcptop_metric_agg). */
+typedef enum ProbeMetricAgg_ {
+   PROBE_METRIC_SUM = 1,
+   PROBE_METRIC_MAX = 2,
+   PROBE_METRIC_LAST = 3,
+} ProbeMetricAgg;
+
+/*
+ * A per-connection metric a compiled probe declares (TCPTOP_METRIC in the
+ * probe API): a column of its own once the probe is loaded.
+ */
+typedef struct ProbeMetric_ {
+   char* key;
+   char* title;
+   char* unit;
+   ProbeMetricAgg agg;
+   int slot;            /* index in Conn.metrics; -1 until assigned */
+} ProbeMetric;
+
 typedef struct ProbeMeta_ {
    char* name;          /* optional @name; must match the file name */
    char* description;
@@ -72,7 +91,10 @@ typedef struct Probe_ {
    bool fromCache;
    ProbeSetting* settings;   /* filled on demand (Platform_probeSettings) */
    int nSettings;
+   ProbeMetric* metrics;     /* filled with the settings */
+   int nMetrics;
    bool settingsRead;
+   char* attached;      /* "tracepoint sock/inet_sock_set_state, ...": what it attached to */
 } Probe;
 
 typedef struct ProbeSet_ {
@@ -95,6 +117,9 @@ void Probe_addSetting(Probe* this, const ProbeSetting* setting);
 /* "a, b" or "(none)" */
 char* Probe_settingNames(const Probe* this);
 
+void Probe_addMetric(Probe* this, const ProbeMetric* metric);
+const char* ProbeMetric_aggName(ProbeMetricAgg agg);
+
 void ProbeSet_init(ProbeSet* this);
 void ProbeSet_done(ProbeSet* this);
 /*
@@ -103,6 +128,9 @@ void ProbeSet_done(ProbeSet* this);
  * *err naming the directory and the problem.
  */
 int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional, char** err);
+/* Adds one probe file (--check-probe), overriding by name. Returns it, or
+ * NULL with *err when the file name is not a probe's. */
+Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err);
 Probe* ProbeSet_find(const ProbeSet* this, const char* name);
 /* "a, b, c": the probes' names, for messages. */
 char* ProbeSet_names(const ProbeSet* this);

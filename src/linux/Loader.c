@@ -206,9 +206,18 @@ static const char* Loader_ensureTracefs(Loader* this) {
    return this->tracefsProblem;
 }
 
+/* "tracepoint/sock/x, sockops": the hooks a probe's programs attached to. */
+static void Loader_noteAttached(Probe* p, struct bpf_program* prog) {
+   char* old = p->attached;
+   p->attached = xAsprintf("%s%s%s", old ? old : "", old ? ", " : "", bpf_program__section_name(prog));
+   free(old);
+}
+
 /* Returns PROBE_OK, or the failure status with *why set. */
 static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
    struct bpf_program* prog;
+   free(lp->probe->attached);
+   lp->probe->attached = NULL;
    bpf_object__for_each_program(prog, lp->obj) {
       if (!bpf_program__autoload(prog))
          continue;
@@ -235,6 +244,7 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
       }
       if (lp->nLinks < LOADER_MAX_LINKS)
          lp->links[lp->nLinks++] = link;
+      Loader_noteAttached(lp->probe, prog);
    }
    return PROBE_OK;
 }
@@ -349,4 +359,24 @@ int Loader_attachedCount(const Loader* this) {
    for (int i = 0; i < this->count; i++)
       n += this->loaded[i].nLinks > 0;
    return n;
+}
+
+bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
+   *count = *ns = 0;
+   for (int i = 0; i < this->count; i++) {
+      if (this->loaded[i].probe != probe)
+         continue;
+      struct bpf_program* prog;
+      bpf_object__for_each_program(prog, this->loaded[i].obj) {
+         struct bpf_prog_info info;
+         __u32 len = sizeof(info);
+         memset(&info, 0, sizeof(info));
+         if (bpf_program__fd(prog) >= 0 && bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0) {
+            *count += info.run_cnt;
+            *ns += info.run_time_ns;
+         }
+      }
+      return true;
+   }
+   return false;
 }
