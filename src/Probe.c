@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting";
 
@@ -156,6 +158,7 @@ const char* Probe_statusName(ProbeStatus status) {
    case PROBE_VERIFIER_REJECTED: return "verifier rejected";
    case PROBE_HOOK_UNAVAILABLE: return "hook unavailable";
    case PROBE_LOAD_ERROR: return "load error";
+   case PROBE_INSECURE: return "refused";
    case PROBE_DISABLED: return "disabled";
    }
    return "?";
@@ -247,12 +250,16 @@ static void Probe_free(Probe* this) {
    free(this);
 }
 
-static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin) {
+static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin, const char* refused) {
    Probe* this = xCalloc(1, sizeof(*this));
    this->name = xStrndup(file, strlen(file) - strlen(PROBE_SUFFIX));
    this->path = xAsprintf("%s/%s", dir, file);
    this->origin = origin;
    Buf_init(&this->source);
+   if (refused) {
+      Probe_setStatus(this, PROBE_INSECURE, refused);
+      return this;
+   }
    int err = XUtils_readFile(this->path, &this->source);
    if (err) {
       char* msg = xAsprintf("cannot read %s: %s", this->path, strerror(err));
@@ -277,13 +284,30 @@ static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin) {
 void ProbeSet_init(ProbeSet* this) {
    this->probes = NULL;
    this->count = 0;
+   this->trustedUid = geteuid();
 }
 
 void ProbeSet_done(ProbeSet* this) {
    for (int i = 0; i < this->count; i++)
       Probe_free(this->probes[i]);
    free(this->probes);
-   ProbeSet_init(this);
+   this->probes = NULL;
+   this->count = 0;
+}
+
+char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir) {
+   struct stat st;
+   if (stat(path, &st) < 0)
+      return NULL;   /* reported when it is read */
+   const char* what = isDir ? "probe directory" : "probe file";
+   if (st.st_uid != 0 && st.st_uid != this->trustedUid)
+      return xAsprintf("%s %s is owned by uid %u, not root: root would load its code into the kernel; "
+                       "chown root it", what, path, (unsigned)st.st_uid);
+   if (st.st_mode & (S_IWGRP | S_IWOTH))
+      return xAsprintf("%s %s is writable by %s (mode %04o): root would load its code into the kernel; "
+                       "chmod go-w it", what, path, st.st_mode & S_IWOTH ? "anyone" : "its group",
+                       (unsigned)(st.st_mode & 07777));
+   return NULL;
 }
 
 Probe* ProbeSet_find(const ProbeSet* this, const char* name) {
@@ -350,10 +374,16 @@ int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional
    }
    closedir(d);
    qsort(files, n, sizeof(char*), ProbeSet_compareNames);
+   char* dirRefused = ProbeSet_insecure(this, dir, true);
    for (size_t i = 0; i < n; i++) {
-      ProbeSet_put(this, Probe_new(dir, files[i], builtin ? PROBE_BUILTIN : PROBE_USER));
+      char* path = xAsprintf("%s/%s", dir, files[i]);
+      char* refused = dirRefused ? xStrdup(dirRefused) : ProbeSet_insecure(this, path, false);
+      ProbeSet_put(this, Probe_new(dir, files[i], builtin ? PROBE_BUILTIN : PROBE_USER, refused));
+      free(refused);
+      free(path);
       free(files[i]);
    }
+   free(dirRefused);
    free(files);
    return 0;
 }
@@ -366,7 +396,11 @@ Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err) {
       return NULL;
    }
    char* dir = slash ? xStrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xStrdup(".");
-   Probe* probe = Probe_new(dir, file, PROBE_USER);
+   char* refused = ProbeSet_insecure(this, dir, true);
+   if (!refused)
+      refused = ProbeSet_insecure(this, path, false);
+   Probe* probe = Probe_new(dir, file, PROBE_USER, refused);
+   free(refused);
    free(dir);
    ProbeSet_put(this, probe);
    return probe;

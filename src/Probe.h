@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "XUtils.h"
 
@@ -29,6 +30,7 @@ typedef enum ProbeStatus_ {
    PROBE_VERIFIER_REJECTED,
    PROBE_HOOK_UNAVAILABLE,
    PROBE_LOAD_ERROR,
+   PROBE_INSECURE,         /* file or directory not owned by root, or writable by others: refused */
    PROBE_DISABLED,         /* "<probe> = off" in the config: neither compiled nor loaded */
 } ProbeStatus;
 
@@ -100,6 +102,10 @@ typedef struct Probe_ {
 typedef struct ProbeSet_ {
    Probe** probes;
    int count;
+   /* Probe files and directories must belong to root or this user (root
+    * itself, unless the caller says tcptop only compiles) and be writable
+    * by their owner only: root loads them into the kernel. */
+   uid_t trustedUid;
 } ProbeSet;
 
 /* Parses the leading comment's @key lines. Returns 0, or -1 with *err set. */
@@ -120,8 +126,13 @@ char* Probe_settingNames(const Probe* this);
 void Probe_addMetric(Probe* this, const ProbeMetric* metric);
 const char* ProbeMetric_aggName(ProbeMetricAgg agg);
 
+/* trustedUid: the effective user (root: root only). */
 void ProbeSet_init(ProbeSet* this);
+/* Frees the probes; trustedUid is kept. */
 void ProbeSet_done(ProbeSet* this);
+/* NULL, or why code in this file or directory must not be loaded: not owned
+ * by root (or trusted), or writable by group or others. */
+char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir);
 /*
  * Adds the probes of one directory; later directories override earlier ones
  * by name. A missing optional directory is skipped. Returns 0, or -1 with

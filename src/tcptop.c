@@ -171,6 +171,8 @@ int main(int argc, char** argv) {
    Paths_init(&paths);
    ProbeSet set;
    ProbeSet_init(&set);
+   if (Privilege_canLoad())
+      set.trustedUid = 0;   /* what it finds goes into the kernel: root's files only */
    char* err = NULL;
    int rc = tcptop_checkColumns(&settings, &paths, &set);
    if (rc) {
