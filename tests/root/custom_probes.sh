@@ -38,7 +38,7 @@ python3 - "$TMP/out" <<'PY' || fail "rows are not sorted by sends (descending) w
 import csv, sys
 prev = {}
 for r in csv.DictReader(open(sys.argv[1])):
-    v = int(r["sends"]) if r["sends"] else -1
+    v = int(r["sends"] or 0)   # UDP rows: empty, sorted as 0
     if r["time"] in prev and v > prev[r["time"]]:
         sys.exit(1)
     prev[r["time"]] = v
