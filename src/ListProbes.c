@@ -60,6 +60,8 @@ static void ListProbes_extras(FILE* out, const Probe* p) {
    bool declared = p->attached && ListProbes_sameList(p->attached, hooks);
    if (p->status == PROBE_OK && p->attached && !declared)   /* a variant, or hooks not declared */
       fprintf(out, "    attached: %s\n", p->attached);
+   if (p->variant)
+      fprintf(out, "    variant skipped: %s\n", p->variant);
 }
 
 static void ListProbes_settings(FILE* out, const Probe* p) {
@@ -80,6 +82,8 @@ int ListProbes_check(FILE* out, const Probe* p, bool loadChecked) {
       return 1;
    if (p->attached)
       fprintf(out, "attached: %s (detached again)\n", p->attached);
+   if (p->variant)
+      fprintf(out, "variant skipped: %s\n", p->variant);
    fprintf(out, "columns:%s\n", p->nMetrics ? "" : " (none)");
    for (int i = 0; i < p->nMetrics; i++) {
       const ProbeMetric* m = &p->metrics[i];

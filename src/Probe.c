@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting";
+static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting, @variants";
 
 static void ProbeMeta_splitList(const char* value, char*** items, int* n) {
    char* copy = xStrdup(value);
@@ -55,6 +55,10 @@ static int ProbeMeta_setKey(ProbeMeta* meta, const char* key, const char* value,
       ProbeMeta_splitList(value, &meta->hooks, &meta->nHooks);
    else if (strcmp(key, "provides") == 0)
       ProbeMeta_splitList(value, &meta->provides, &meta->nProvides);
+   else if (strcmp(key, "variants") == 0) {
+      meta->variants = xRealloc(meta->variants, sizeof(char*) * (size_t)(meta->nVariants + 1));
+      meta->variants[meta->nVariants++] = xStrdup(value);
+   }
    else if (strcmp(key, "setting") == 0) {
       meta->settings = xRealloc(meta->settings, sizeof(char*) * (size_t)(meta->nSettings + 1));
       meta->settings[meta->nSettings++] = xStrdup(value);
@@ -134,6 +138,7 @@ void ProbeMeta_done(ProbeMeta* meta) {
    ProbeMeta_freeList(meta->hooks, meta->nHooks);
    ProbeMeta_freeList(meta->provides, meta->nProvides);
    ProbeMeta_freeList(meta->settings, meta->nSettings);
+   ProbeMeta_freeList(meta->variants, meta->nVariants);
    memset(meta, 0, sizeof(*meta));
 }
 
@@ -247,6 +252,7 @@ static void Probe_free(Probe* this) {
    free(this->settings);
    Probe_freeMetrics(this);
    free(this->attached);
+   free(this->variant);
    free(this);
 }
 

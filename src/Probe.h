@@ -78,6 +78,9 @@ typedef struct ProbeMeta_ {
    int nProvides;
    char** settings;     /* "@setting <name> <help>": help for a load-time setting */
    int nSettings;
+   char** variants;     /* "@variants a, b": programs (function names), one per
+                         * line a group of alternatives, best first */
+   int nVariants;
 } ProbeMeta;
 
 typedef struct Probe_ {
@@ -96,7 +99,8 @@ typedef struct Probe_ {
    ProbeMetric* metrics;     /* filled with the settings */
    int nMetrics;
    bool settingsRead;
-   char* attached;      /* "tracepoint sock/inet_sock_set_state, ...": what it attached to */
+   char* attached;      /* "tracepoint/sock/inet_sock_set_state, ...": what it attached to */
+   char* variant;       /* "fexit/x skipped: why": the variants passed over, or NULL */
 } Probe;
 
 typedef struct ProbeSet_ {

@@ -45,6 +45,8 @@ static void ProbeHealth_line(ProbeHealth* this, Buf* b, const Probe* p, int i, c
       const char* nl = strchr(p->message, '\n');
       Buf_printf(b, ": %.*s", nl ? (int)(nl - p->message) : (int)strlen(p->message), p->message);
    }
+   if (p->variant && p->status == PROBE_OK)
+      Buf_printf(b, " (variant skipped: %s)", p->variant);
    Buf_appendStr(b, "\n");
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // @name        tcp_retrans
 // @description Bytes and segments each TCP connection sent again (retransmissions), as columns
-// @hooks       tracepoint/tcp/tcp_retransmit_skb
+// @hooks       fexit/tcp_retransmit_skb, tracepoint/tcp/tcp_retransmit_skb
+// @variants    retx_fexit, tcp_retrans
 // @provides    retx_bytes, retx_segs
 #include "tcptop.bpf.h"
 
@@ -15,6 +16,23 @@
  */
 TCPTOP_METRIC(retx_bytes, "RTXBYTES", "bytes", SUM);
 TCPTOP_METRIC(retx_segs, "RTXSEGS", "segments", SUM);
+
+/*
+ * Two variants of one program (@variants: best first). tcptop loads the
+ * first; where this kernel cannot attach it (no BTF tracing programs: fexit
+ * unavailable) it loads the next instead, and --list-probes says which it
+ * skipped and why. fexit sees the return value, so only retransmissions
+ * that were sent count; the tracepoint fires only for those anyway.
+ */
+SEC("fexit/tcp_retransmit_skb")
+int BPF_PROG(retx_fexit, struct sock* sk, struct sk_buff* skb, int segs, int ret) {
+   if (ret)
+      return 0;
+   __u64 cookie = tcptop_sk_cookie(sk);
+   tcptop_metric_add(cookie, retx_bytes, BPF_CORE_READ(skb, len));
+   tcptop_metric_add(cookie, retx_segs, 1);
+   return 0;
+}
 
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int tcp_retrans(struct trace_event_raw_tcp_retransmit_skb* ctx) {

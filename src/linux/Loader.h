@@ -13,6 +13,7 @@
 #define LOADER_MAX_LINKS 32
 #define LOADER_LOG_SIZE (1 << 20)
 #define LOADER_LOG_TAIL 12
+#define LOADER_MAX_VARIANT_GROUPS 4   /* @variants lines per probe */
 
 struct bpf_object;
 struct bpf_link;

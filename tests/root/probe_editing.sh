@@ -83,4 +83,18 @@ chown root "$PD"
 chown nobody "$PD/sends.bpf.c"
 "$TCPTOP" $C --list-probes --probe-dir "$PD" > "$TMP/out" 2> "$TMP/err"; rc=$?
 expect_grep "nobody's file: reason" "^    probe file $PD/sends.bpf.c is owned by uid 65534, not root" "$TMP/out"
-pass "--check-probe good and bad, recompiled after an edit, override, metric clash, insecure files refused"
+# Variants: tcp_retrans prefers fexit and falls back to the tracepoint.
+cp "$top_srcdir"/probes/examples/*.bpf.c "$PD/"
+"$TCPTOP" $C --list-probes --probe-dir "$PD" > "$TMP/out" 2> "$TMP/err"; rc=$?
+cat "$TMP/out"
+expect_grep "variants: the probe runs" '^tcp_retrans +user +ok ' "$TMP/out"
+expect_grep "example tcp_window runs" '^tcp_window +user +ok ' "$TMP/out"
+if grep -q '^    variant skipped: ' "$TMP/out"; then
+   expect_grep "variants: the fallback attached" '^    attached: tracepoint/tcp/tcp_retransmit_skb$' "$TMP/out"
+   expect_grep "variants: why fexit was skipped" '^    variant skipped: fexit/tcp_retransmit_skb: BTF tracing programs \(fentry/fexit/LSM\) are not available on this kernel$' "$TMP/out"
+else
+   expect_grep "variants: fexit attached" '^    attached: fexit/tcp_retransmit_skb$' "$TMP/out"
+fi
+rm "$PD"/tcp_retrans.bpf.c "$PD"/tcp_window.bpf.c
+
+pass "variants, --check-probe good and bad, recompiled after an edit, override, metric clash, insecure files refused"
