@@ -404,11 +404,15 @@ void ColumnList_all(ColumnList* this) {
       this->ids[this->count++] = i;
 }
 
+/* The default choice, then every probe's metric: a probe dropped in
+ * probes.d shows its columns without --columns. */
 void ColumnList_default(ColumnList* this) {
    char* err = NULL;
    ColumnList_parse(this, "proto,laddr,lport,raddr,rport,pid,comm,state,tx_bytes,rx_bytes,tx_rate,rx_rate,"
                           "rtt_us,retrans,age_s", &err);
    free(err);
+   for (int i = COLUMN_BUILTIN_COUNT; i < Column_count && this->count < (int)ARRAY_SIZE(this->ids); i++)
+      this->ids[this->count++] = i;
 }
 
 int SortOrder_parse(SortOrder* this, const char* spec, char** err) {

@@ -70,6 +70,7 @@ typedef struct ColumnList_ {
 /* Parses "proto,laddr,..."; -1 with *err ("unknown column 'x': valid: ..."). */
 int ColumnList_parse(ColumnList* this, const char* spec, char** err);
 void ColumnList_all(ColumnList* this);
+/* The built-in default columns, then the probes' metric columns. */
 void ColumnList_default(ColumnList* this);
 
 typedef struct SortOrder_ {

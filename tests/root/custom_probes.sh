@@ -52,6 +52,9 @@ python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); c=d["co
 "$TCPTOP" -b -n 1 --cache-dir "$TMP/cache" --probe-dir "$PD" --columns lport,sends,max_send \
    > "$TMP/text" 2> "$TMP/terr" || { cat "$TMP/terr"; fail "text run failed"; }
 expect_grep "text title" '^LPORT +SENDS +MAXSEND$' "$TMP/text"
+# Without --columns: the default columns, then the probe's.
+"$TCPTOP" -b -n 1 --cache-dir "$TMP/cache" --probe-dir "$PD" > "$TMP/text" 2> "$TMP/terr" || { cat "$TMP/terr"; fail "default run failed"; }
+expect_grep "default columns end with the probe's" ' AGE +SENDS +MAXSEND +LASTSEND$' "$TMP/text"
 
 # Unknown even with the probe: still one usage error, exit 2.
 "$TCPTOP" -b -n 1 --cache-dir "$TMP/cache" --probe-dir "$PD" --columns lport,nosuch > "$TMP/o" 2> "$TMP/e"; rc=$?
