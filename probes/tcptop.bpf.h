@@ -141,6 +141,64 @@ static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct t
 }
 
 /*
+ * Per-connection metrics: one declaration and one call.
+ *
+ *   TCPTOP_METRIC(zero_windows, "ZWIN", "events", SUM);
+ *   ...
+ *   tcptop_metric_add(cookie, zero_windows, 1);
+ *
+ * declares a column (key zero_windows in --columns, --sort, CSV and JSON;
+ * title ZWIN; unit "events", or "bytes" for 1.2M-style figures) whose value
+ * for each TCP connection combines the updates with SUM (atomic add), MAX
+ * (the largest) or LAST (the last value). The key is at most 23 characters,
+ * the title and unit 11. Updates go to the connection's record in tcp_conns
+ * (by socket cookie), so tcptop reads them with the other counters and a
+ * closed connection's final values travel in its close event. Connections
+ * tcptop does not track (not yet opened, or UDP) are ignored.
+ */
+#define TCPTOP_METRIC(name, title_, unit_, agg_)                                         \
+   _Static_assert(sizeof(#name) <= TCPTOP_METRIC_KEY_LEN, "TCPTOP_METRIC key too long");   \
+   _Static_assert(sizeof(title_) <= TCPTOP_METRIC_TITLE_LEN, "TCPTOP_METRIC title too long"); \
+   _Static_assert(sizeof(unit_) <= TCPTOP_METRIC_UNIT_LEN, "TCPTOP_METRIC unit too long");  \
+   const volatile struct tcptop_metric tcptop_metric_##name = {                          \
+      .slot = TCPTOP_METRIC_UNSET, .agg = TCPTOP_AGG_##agg_, .key = #name, .title = title_, .unit = unit_ }
+
+/* Adds (SUM), offers (MAX) or stores (LAST) value for the connection. */
+#define tcptop_metric_add(cookie, name, value) \
+   tcptop_metric_update((cookie), &tcptop_metric_##name, (__u64)(value))
+
+/* The socket cookie of a struct sock* (tracepoints give the socket's
+ * address); 0 when the socket never had one (never tracked). */
+#define tcptop_sk_cookie(sk) ((__u64)BPF_CORE_READ((struct sock*)(sk), __sk_common.skc_cookie.counter))
+
+/* MAX: a value raced by another CPU is retried a few times, then dropped. */
+#define TCPTOP_METRIC_MAX_TRIES 4
+
+static __always_inline void tcptop_metric_max(__u64* v, __u64 value) {
+   for (int i = 0; i < TCPTOP_METRIC_MAX_TRIES; i++) {
+      __u64 old = *(volatile __u64*)v;
+      if (value <= old || __sync_val_compare_and_swap(v, old, value) == old)
+         return;
+   }
+}
+
+static __always_inline void tcptop_metric_update(__u64 cookie, const volatile struct tcptop_metric* m, __u64 value) {
+   __u32 slot = m->slot;   /* constant: .rodata is frozen before the verifier runs */
+   if (slot >= TCPTOP_MAX_METRICS)
+      return;   /* not given a column (tcptop has no slot left for it) */
+   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
+   if (!c)
+      return;
+   __u64* v = &c->metrics[slot];
+   if (m->agg == TCPTOP_AGG_SUM)
+      __sync_fetch_and_add(v, value);
+   else if (m->agg == TCPTOP_AGG_MAX)
+      tcptop_metric_max(v, value);
+   else
+      *(volatile __u64*)v = value;
+}
+
+/*
  * A TCP connection's final record: sent to tcptop, then forgotten. Called by
  * whichever of "reached TCP_CLOSE" and "released by its process" happens
  * second, so the application's last reads are counted.

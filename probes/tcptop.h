@@ -20,6 +20,34 @@
 #define TCPTOP_MAX_UDP 32768
 #endif
 
+/* Per-connection metrics that probes declare (TCPTOP_METRIC): slots in
+ * every record, whichever probes are loaded. */
+#define TCPTOP_MAX_METRICS 16
+#define TCPTOP_METRIC_UNSET 0xffffffffu
+#define TCPTOP_METRIC_KEY_LEN 24
+#define TCPTOP_METRIC_TITLE_LEN 12
+#define TCPTOP_METRIC_UNIT_LEN 12
+
+/* How a metric's updates combine, in the kernel. */
+enum tcptop_metric_agg {
+   TCPTOP_AGG_SUM = 1,    /* atomic add */
+   TCPTOP_AGG_MAX = 2,    /* the largest value (compare-and-swap) */
+   TCPTOP_AGG_LAST = 3,   /* the last value stored */
+};
+
+/*
+ * A metric's declaration, a global of the probe's .rodata named
+ * tcptop_metric_<key>: tcptop reads it from the compiled object (through its
+ * BTF) and writes `slot` before the load, like a load-time setting.
+ */
+struct tcptop_metric {
+   __u32 slot;                              /* index in tcptop_conn.metrics */
+   __u32 agg;                               /* enum tcptop_metric_agg */
+   char key[TCPTOP_METRIC_KEY_LEN];         /* column key: --columns, CSV, JSON */
+   char title[TCPTOP_METRIC_TITLE_LEN];     /* column title */
+   char unit[TCPTOP_METRIC_UNIT_LEN];       /* "bytes" is shown as 1.2M */
+};
+
 enum tcptop_event_type {
    TCPTOP_EV_TCP_OPEN = 1,    /* connection established (or connect() started) */
    TCPTOP_EV_TCP_CLOSE = 2,   /* final record: closed and released by its process */
@@ -75,6 +103,8 @@ struct tcptop_conn {
     * 64 bytes away from the fields above, so the two CPUs do not pull one
     * cache line back and forth on every packet */
    __u64 rx_packets;     /* TCP: segs_in; UDP: datagrams */
+   /* probe metrics by slot (TCP; zero for UDP flows) */
+   __u64 metrics[TCPTOP_MAX_METRICS];
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >=
                __builtin_offsetof(struct tcptop_conn, lport) + 64,

@@ -234,7 +234,45 @@ static double key_rtt(const Conn* c) { return c->rttUs; }
 static double key_retrans(const Conn* c) { return c->retrans; }
 static double key_age(const Conn* c) { return -c->startTime; }
 
-const Column Column_table[] = {
+/* --- probe metrics: one formatter set per slot --- */
+
+static bool Column_metricBytes[CONN_METRICS];   /* unit "bytes": human units in text */
+
+#define METRIC_SLOT(i)                                                                     \
+   static bool raw_metric##i(const Conn* c, const RowContext* x, char* o, size_t n) {      \
+      (void)x;                                                                             \
+      (void)n;                                                                             \
+      if (c->key.proto != 6)                                                               \
+         return false;                                                                     \
+      Format_u64(o, c->metrics[i]);                                                        \
+      return true;                                                                         \
+   }                                                                                       \
+   static void human_metric##i(const Conn* c, const RowContext* x, char* o, size_t n) {    \
+      if (c->key.proto != 6)                                                               \
+         Column_copy("-", o, n);                                                           \
+      else if (Column_metricBytes[i])                                                      \
+         Column_humanBytes((double)c->metrics[i], o, n);                                   \
+      else                                                                                 \
+         raw_metric##i(c, x, o, n);                                                        \
+   }                                                                                       \
+   static double key_metric##i(const Conn* c) { return (double)c->metrics[i]; }
+METRIC_SLOT(0) METRIC_SLOT(1) METRIC_SLOT(2) METRIC_SLOT(3) METRIC_SLOT(4) METRIC_SLOT(5) METRIC_SLOT(6)
+METRIC_SLOT(7) METRIC_SLOT(8) METRIC_SLOT(9) METRIC_SLOT(10) METRIC_SLOT(11) METRIC_SLOT(12) METRIC_SLOT(13)
+METRIC_SLOT(14) METRIC_SLOT(15)
+_Static_assert(CONN_METRICS == 16, "one METRIC_SLOT per Conn.metrics slot");
+
+#define METRIC_FNS(i) { raw_metric##i, human_metric##i, key_metric##i }
+static const struct {
+   bool (*raw)(const Conn*, const RowContext*, char*, size_t);
+   void (*human)(const Conn*, const RowContext*, char*, size_t);
+   double (*sortKey)(const Conn*);
+} Column_metricFns[CONN_METRICS] = {
+   METRIC_FNS(0), METRIC_FNS(1), METRIC_FNS(2), METRIC_FNS(3), METRIC_FNS(4), METRIC_FNS(5),
+   METRIC_FNS(6), METRIC_FNS(7), METRIC_FNS(8), METRIC_FNS(9), METRIC_FNS(10), METRIC_FNS(11),
+   METRIC_FNS(12), METRIC_FNS(13), METRIC_FNS(14), METRIC_FNS(15),
+};
+
+Column Column_table[COLUMN_MAX] = {
    { .key = "time", .title = "TIME", .width = 8, .kind = COLUMN_NUMBER, .raw = raw_time, .human = human_time,
      .sortKey = key_time, .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
    { .key = "proto", .title = "PROTO", .width = 5, .kind = COLUMN_STRING, .raw = raw_proto,
@@ -284,7 +322,41 @@ const Column Column_table[] = {
      .raw = raw_age, .human = human_age, .sortKey = key_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
 };
-const int Column_count = (int)ARRAY_SIZE(Column_table);
+int Column_count = COLUMN_BUILTIN_COUNT;
+
+bool Column_isBuiltin(const char* key) {
+   int id = Column_find(key);
+   return id >= 0 && !Column_table[id].probe;
+}
+
+int Column_addMetric(const char* key, const char* title, const char* unit, const char* agg, int slot,
+                     const char* probe) {
+   if (Column_count >= COLUMN_MAX || slot < 0 || slot >= CONN_METRICS || Column_find(key) >= 0)
+      return -1;
+   Column* c = &Column_table[Column_count];
+   *c = (Column){
+      .key = xStrdup(key), .title = xStrdup(title[0] ? title : key), .width = 6, .kind = COLUMN_NUMBER,
+      .descending = true, .raw = Column_metricFns[slot].raw, .human = Column_metricFns[slot].human,
+      .sortKey = Column_metricFns[slot].sortKey, .probe = xStrdup(probe),
+      .description = xAsprintf("%s, %s of the updates over the connection's life (probe %s; TCP only)",
+                               unit[0] ? unit : "value", agg, probe),
+   };
+   Column_metricBytes[slot] = strcmp(unit, "bytes") == 0;
+   return Column_count++;
+}
+
+void Column_clearMetrics(void) {
+   for (int i = COLUMN_BUILTIN_COUNT; i < Column_count; i++) {
+      Column* c = &Column_table[i];
+      free((char*)c->key);
+      free((char*)c->title);
+      free((char*)c->description);
+      free((char*)c->probe);
+      memset(c, 0, sizeof(*c));
+   }
+   memset(Column_metricBytes, 0, sizeof(Column_metricBytes));
+   Column_count = COLUMN_BUILTIN_COUNT;
+}
 
 int Column_find(const char* key) {
    for (int i = 0; i < Column_count; i++) {
@@ -332,11 +404,15 @@ void ColumnList_all(ColumnList* this) {
       this->ids[this->count++] = i;
 }
 
+/* The default choice, then every probe's metric: a probe dropped in
+ * probes.d shows its columns without --columns. */
 void ColumnList_default(ColumnList* this) {
    char* err = NULL;
    ColumnList_parse(this, "proto,laddr,lport,raddr,rport,pid,comm,state,tx_bytes,rx_bytes,tx_rate,rx_rate,"
                           "rtt_us,retrans,age_s", &err);
    free(err);
+   for (int i = COLUMN_BUILTIN_COUNT; i < Column_count && this->count < (int)ARRAY_SIZE(this->ids); i++)
+      this->ids[this->count++] = i;
 }
 
 int SortOrder_parse(SortOrder* this, const char* spec, char** err) {

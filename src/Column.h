@@ -36,13 +36,28 @@ typedef struct Column_ {
    /* How rows sort: numeric columns give a key, the others compare. */
    double (*sortKey)(const Conn* c);
    int (*compare)(const Conn* a, const Conn* b);
+   const char* probe;  /* a probe's metric: the probe that declares it; NULL: built-in */
 } Column;
 
-extern const Column Column_table[];
-extern const int Column_count;
+/* The built-in columns, then the probes' metrics (Column_addMetric). */
+#define COLUMN_BUILTIN_COUNT 20
+#define COLUMN_MAX (COLUMN_BUILTIN_COUNT + CONN_METRICS)
+extern Column Column_table[COLUMN_MAX];
+extern int Column_count;
 
 /* Index in Column_table, or -1. */
 int Column_find(const char* key);
+/* Is key a built-in column's? */
+bool Column_isBuiltin(const char* key);
+/*
+ * Appends the column of a probe metric kept in Conn.metrics[slot]; a unit of
+ * "bytes" is shown in human units in text. Returns its index, or -1 (table
+ * full, bad slot, or the key taken).
+ */
+int Column_addMetric(const char* key, const char* title, const char* unit, const char* agg, int slot,
+                     const char* probe);
+/* Drops the metric columns (tests, and a new probe set). */
+void Column_clearMetrics(void);
 /* "time, proto, ..." for messages and --help. */
 char* Column_keyList(void);
 
@@ -55,6 +70,7 @@ typedef struct ColumnList_ {
 /* Parses "proto,laddr,..."; -1 with *err ("unknown column 'x': valid: ..."). */
 int ColumnList_parse(ColumnList* this, const char* spec, char** err);
 void ColumnList_all(ColumnList* this);
+/* The built-in default columns, then the probes' metric columns. */
 void ColumnList_default(ColumnList* this);
 
 typedef struct SortOrder_ {

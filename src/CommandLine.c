@@ -24,6 +24,10 @@ static const OptionEntry CommandLine_options[] = {
      .help = "show the version and exit" },
    { .name = "list-probes", .type = OPT_FLAG, .offset = OFF(listProbes),
      .help = "list the probes, where they come from, and their status on this kernel" },
+   { .name = "check-probe", .type = OPT_STRING, .argName = "FILE", .offset = OFF(checkProbe),
+     .help = "compile, load and unload the probe FILE, print its metrics and settings; exit 0 if good, 1 if not" },
+   { .name = "probe-stats", .type = OPT_FLAG, .offset = OFF(probeStats),
+     .help = "measure each probe's events per second and cost (kernel BPF statistics, while tcptop runs)" },
    { .name = "probe-dir", .type = OPT_STRING_LIST, .argName = "DIR", .offset = OFF(probeDirs),
      .countOffset = OFF(nProbeDirs),
      .help = "also load the probes in DIR (repeatable; later ones override by name)" },
@@ -73,6 +77,7 @@ void Settings_done(Settings* this) {
    free(this->sort);
    free(this->logFile);
    free(this->configFile);
+   free(this->checkProbe);
    for (int i = 0; i < this->nProbeOptions; i++) {
       free(this->probeOptions[i].probe);
       free(this->probeOptions[i].setting);

@@ -27,6 +27,8 @@ typedef struct Settings_ {
    bool listProbes;
    bool noCache;
    bool dumpConfig;     /* --dump-config */
+   char* checkProbe;    /* --check-probe FILE */
+   bool probeStats;     /* --probe-stats: kernel BPF run-time statistics */
    char* configFile;    /* -c, --config: read after the system and user files */
    char* cacheDir;
    char** probeDirs;    /* --probe-dir, in order given */

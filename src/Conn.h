@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define CONN_COMM_LEN 16
+#define CONN_METRICS 16     /* probe metrics per row (TCPTOP_MAX_METRICS) */
 
 /* TCP states are the kernel's (1..12); the rest are tcptop's. */
 typedef enum ConnState_ {
@@ -49,6 +50,7 @@ typedef struct Conn_ {
    uint64_t txPackets, rxPackets;
    uint32_t rttUs;
    uint32_t retrans;
+   uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
    double startTime;       /* wall clock, seconds */
    /* the previous sample, for rates */
    uint64_t prevTxBytes, prevRxBytes;

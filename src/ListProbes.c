@@ -4,7 +4,14 @@
 #include "config.h"
 #include "ListProbes.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "ProbeHealth.h"
+#include "ProbeMetrics.h"
+#include "XUtils.h"
 
 static void ListProbes_hooks(const Probe* p, char* out, size_t size) {
    out[0] = '\0';
@@ -26,6 +33,90 @@ static void ListProbes_details(FILE* out, const char* text) {
    }
 }
 
+/* "a, b" and "a,b" are the same list. */
+static bool ListProbes_sameList(const char* a, const char* b) {
+   for (;; a++, b++) {
+      while (*a == ' ')
+         a++;
+      while (*b == ' ')
+         b++;
+      if (*a != *b)
+         return false;
+      if (!*a)
+         return true;
+   }
+}
+
+/* Metrics (columns) and the hooks attached, indented under the probe. */
+static void ListProbes_extras(FILE* out, const Probe* p) {
+   if (Probe_failed(p) || p->status == PROBE_DISABLED)
+      return;
+   char* metrics = ProbeMetrics_describe(p);
+   if (metrics)
+      fprintf(out, "    columns: %s\n", metrics);
+   free(metrics);
+   char hooks[512];
+   ListProbes_hooks(p, hooks, sizeof(hooks));
+   bool declared = p->attached && ListProbes_sameList(p->attached, hooks);
+   if (p->status == PROBE_OK && p->attached && !declared)   /* a variant, or hooks not declared */
+      fprintf(out, "    attached: %s\n", p->attached);
+   if (p->variant)
+      fprintf(out, "    variant skipped: %s\n", p->variant);
+}
+
+static void ListProbes_settings(FILE* out, const Probe* p) {
+   fprintf(out, "settings:%s\n", p->nSettings ? "" : " (none)");
+   for (int i = 0; i < p->nSettings; i++) {
+      const ProbeSetting* s = &p->settings[i];
+      fprintf(out, "  %s.%s = %lld (default %lld, %s%d-bit)%s%s\n", p->name, s->name, s->value, s->defaultValue,
+              s->isSigned ? "signed " : "", s->size * 8, s->help ? ": " : "", s->help ? s->help : "");
+   }
+}
+
+int ListProbes_check(FILE* out, const Probe* p, bool loadChecked) {
+   bool good = p->status == PROBE_OK || (!loadChecked && p->status == PROBE_COMPILED);
+   fprintf(out, "%s: %s%s\n", p->path, good ? "good: " : "", Probe_statusName(p->status));
+   if (p->message && !good)
+      ListProbes_details(out, p->message);
+   if (Probe_failed(p))
+      return 1;
+   if (p->attached)
+      fprintf(out, "attached: %s (detached again)\n", p->attached);
+   if (p->variant)
+      fprintf(out, "variant skipped: %s\n", p->variant);
+   fprintf(out, "columns:%s\n", p->nMetrics ? "" : " (none)");
+   for (int i = 0; i < p->nMetrics; i++) {
+      const ProbeMetric* m = &p->metrics[i];
+      fprintf(out, "  %s: title %s, unit %s, %s\n", m->key, m->title, m->unit[0] ? m->unit : "-",
+              ProbeMetric_aggName(m->agg));
+   }
+   ListProbes_settings(out, p);
+   if (!loadChecked)
+      fprintf(out, "note: only compiled; loading into the kernel needs root: sudo tcptop --check-probe %s\n", p->path);
+   return good ? 0 : 1;
+}
+
+char* ListProbes_measure(Platform* platform, int seconds) {
+   char* why = Platform_enableStats(platform);
+   if (why) {
+      char* line = xAsprintf("%s\n", why);
+      free(why);
+      return line;
+   }
+   ProbeHealth h;
+   ProbeHealth_init(&h);
+   struct timespec t0, t1;
+   clock_gettime(CLOCK_MONOTONIC, &t0);
+   free(ProbeHealth_lines(&h, Platform_probes(platform), platform, (double)t0.tv_sec + (double)t0.tv_nsec / 1e9));
+   struct timespec wait = { .tv_sec = seconds };
+   while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+      ;
+   clock_gettime(CLOCK_MONOTONIC, &t1);
+   char* lines = ProbeHealth_lines(&h, Platform_probes(platform), platform, (double)t1.tv_sec + (double)t1.tv_nsec / 1e9);
+   ProbeHealth_done(&h);
+   return lines;
+}
+
 void ListProbes_print(FILE* out, const ProbeSet* set, bool loadChecked) {
    int nameW = 4, hookW = 5;
    char hooks[512];
@@ -43,6 +134,7 @@ void ListProbes_print(FILE* out, const ProbeSet* set, bool loadChecked) {
               Probe_statusName(p->status), hookW, hooks, p->meta.description ? p->meta.description : "-");
       if (p->message && (Probe_failed(p) || p->status == PROBE_PENDING))
          ListProbes_details(out, p->message);
+      ListProbes_extras(out, p);
    }
    if (set->count == 0)
       fprintf(out, "(no probes found)\n");

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ProbeHealth.h"
 #include "XUtils.h"
 
 static volatile sig_atomic_t Monitor_stop;
@@ -117,12 +118,23 @@ static void Monitor_update(Monitor* this, double now) {
    free(gone);
 }
 
+/* --probe-stats: each probe's events/s and ns/event, for the text header. */
+static void Monitor_health(Monitor* this) {
+   free(this->healthText);
+   this->healthText = NULL;
+   const ProbeSet* set = Platform_probes(this->platform);
+   if (this->settings->probeStats && set)
+      this->healthText = ProbeHealth_lines(&this->health, set, this->platform, this->lastSample);
+   this->summary.health = this->healthText;
+}
+
 /* Keeps the rows the command line asks for, and sums them. */
 static void Monitor_filter(Monitor* this) {
    free(this->rows);
    this->rows = ConnTable_rows(&this->table, &this->nRows);
    this->summary = (Summary){ .interval = this->interval,
                               .lost = Platform_lost(this->platform) + this->table.vanished };
+   Monitor_health(this);
    size_t k = 0;
    for (size_t i = 0; i < this->nRows; i++) {
       Conn* c = this->rows[i];
@@ -245,6 +257,7 @@ int Monitor_init(Monitor* this, const Settings* settings, Platform* platform) {
    ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
    ConnTable_init(&this->table);
+   ProbeHealth_init(&this->health);
    Monitor_signals();
    Platform_seed(platform, &this->table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
    return 0;
@@ -258,6 +271,9 @@ int Monitor_done(Monitor* this, int rc) {
    this->logFile = NULL;
    free(this->rows);
    this->rows = NULL;
+   free(this->healthText);
+   this->healthText = NULL;
    ConnTable_done(&this->table);
+   ProbeHealth_done(&this->health);
    return rc;
 }

@@ -15,6 +15,7 @@
 #include "Column.h"
 #include "Output.h"
 #include "Platform.h"
+#include "ProbeHealth.h"
 
 /* Closed connections stay visible this long (and are printed at least once). */
 #define MONITOR_CLOSED_LINGER 5.0
@@ -36,6 +37,8 @@ typedef struct Monitor_ {
    size_t nRows;
    Summary summary;
    RowContext ctx;
+   ProbeHealth health;      /* --probe-stats: per-probe rates since the last sample */
+   char* healthText;        /* its lines for this sample, or NULL */
 } Monitor;
 
 /* Validates --columns and --sort; 0, or -1 with *err. */

@@ -92,8 +92,11 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
                 "closed %d\n", ts, s->interval, s->tcp, s->byState[CONN_ESTABLISHED],
            s->tcp - s->byState[CONN_ESTABLISHED], s->udp, s->byState[CONN_UDP_ACTIVE],
            s->byState[CONN_UDP_IDLE], s->closed);
-   fprintf(out, "Traffic: tx %sB/s, rx %sB/s, packets tx %.0f/s, rx %.0f/s, lost events %llu\n\n", tx, rx,
+   fprintf(out, "Traffic: tx %sB/s, rx %sB/s, packets tx %.0f/s, rx %.0f/s, lost events %llu\n", tx, rx,
            s->txPacketRate, s->rxPacketRate, (unsigned long long)s->lost);
+   if (s->health)
+      fputs(s->health, out);
+   fputc('\n', out);
 }
 
 static void Output_cell(const Column* col, const Conn* c, const RowContext* ctx, bool human, char* out) {

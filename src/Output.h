@@ -26,6 +26,7 @@ typedef struct Summary_ {
    double txRate, rxRate;       /* bytes per second, all rows */
    double txPacketRate, rxPacketRate;
    uint64_t lost;               /* events the probes could not deliver */
+   const char* health;          /* text: probe health lines (--probe-stats), or NULL */
 } Summary;
 
 void Summary_add(Summary* this, const Conn* c);

@@ -35,6 +35,18 @@ void Platform_load(Platform* this, ProbeSet* set, bool attach);
 void Platform_probeSettings(Probe* probe);
 void Platform_free(Platform* this);
 
+/*
+ * Turns on the kernel's BPF run-time statistics (BPF_ENABLE_STATS: off again
+ * when the platform is freed, or tcptop dies). NULL, or why not.
+ */
+char* Platform_enableStats(Platform* this);
+/* The probe set given to Platform_load (NULL before). */
+const ProbeSet* Platform_probes(const Platform* this);
+bool Platform_statsEnabled(const Platform* this);
+/* A loaded probe's program runs and the nanoseconds they took, since it was
+ * loaded (counted only while the statistics are on). false: not loaded. */
+bool Platform_probeRunStats(const Platform* this, const Probe* probe, uint64_t* count, uint64_t* ns);
+
 /* Checks that the attached probes can feed the table; NULL or why not. */
 char* Platform_readyProblem(Platform* this);
 

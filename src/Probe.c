@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting";
+static const char* const ProbeMeta_keys = "@name, @description, @hooks, @provides, @setting, @variants";
 
 static void ProbeMeta_splitList(const char* value, char*** items, int* n) {
    char* copy = xStrdup(value);
@@ -53,6 +55,10 @@ static int ProbeMeta_setKey(ProbeMeta* meta, const char* key, const char* value,
       ProbeMeta_splitList(value, &meta->hooks, &meta->nHooks);
    else if (strcmp(key, "provides") == 0)
       ProbeMeta_splitList(value, &meta->provides, &meta->nProvides);
+   else if (strcmp(key, "variants") == 0) {
+      meta->variants = xRealloc(meta->variants, sizeof(char*) * (size_t)(meta->nVariants + 1));
+      meta->variants[meta->nVariants++] = xStrdup(value);
+   }
    else if (strcmp(key, "setting") == 0) {
       meta->settings = xRealloc(meta->settings, sizeof(char*) * (size_t)(meta->nSettings + 1));
       meta->settings[meta->nSettings++] = xStrdup(value);
@@ -132,6 +138,7 @@ void ProbeMeta_done(ProbeMeta* meta) {
    ProbeMeta_freeList(meta->hooks, meta->nHooks);
    ProbeMeta_freeList(meta->provides, meta->nProvides);
    ProbeMeta_freeList(meta->settings, meta->nSettings);
+   ProbeMeta_freeList(meta->variants, meta->nVariants);
    memset(meta, 0, sizeof(*meta));
 }
 
@@ -156,6 +163,7 @@ const char* Probe_statusName(ProbeStatus status) {
    case PROBE_VERIFIER_REJECTED: return "verifier rejected";
    case PROBE_HOOK_UNAVAILABLE: return "hook unavailable";
    case PROBE_LOAD_ERROR: return "load error";
+   case PROBE_INSECURE: return "refused";
    case PROBE_DISABLED: return "disabled";
    }
    return "?";
@@ -203,6 +211,33 @@ char* Probe_settingNames(const Probe* this) {
    return Buf_cstr(&b);
 }
 
+void Probe_addMetric(Probe* this, const ProbeMetric* metric) {
+   this->metrics = xRealloc(this->metrics, sizeof(ProbeMetric) * (size_t)(this->nMetrics + 1));
+   ProbeMetric* m = &this->metrics[this->nMetrics++];
+   *m = *metric;
+   m->key = xStrdup(metric->key);
+   m->title = xStrdup(metric->title);
+   m->unit = xStrdup(metric->unit);
+}
+
+const char* ProbeMetric_aggName(ProbeMetricAgg agg) {
+   switch (agg) {
+   case PROBE_METRIC_SUM: return "sum";
+   case PROBE_METRIC_MAX: return "max";
+   case PROBE_METRIC_LAST: return "last";
+   }
+   return "?";
+}
+
+static void Probe_freeMetrics(Probe* this) {
+   for (int i = 0; i < this->nMetrics; i++) {
+      free(this->metrics[i].key);
+      free(this->metrics[i].title);
+      free(this->metrics[i].unit);
+   }
+   free(this->metrics);
+}
+
 static void Probe_free(Probe* this) {
    free(this->name);
    free(this->path);
@@ -215,15 +250,22 @@ static void Probe_free(Probe* this) {
       free(this->settings[i].help);
    }
    free(this->settings);
+   Probe_freeMetrics(this);
+   free(this->attached);
+   free(this->variant);
    free(this);
 }
 
-static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin) {
+static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin, const char* refused) {
    Probe* this = xCalloc(1, sizeof(*this));
    this->name = xStrndup(file, strlen(file) - strlen(PROBE_SUFFIX));
    this->path = xAsprintf("%s/%s", dir, file);
    this->origin = origin;
    Buf_init(&this->source);
+   if (refused) {
+      Probe_setStatus(this, PROBE_INSECURE, refused);
+      return this;
+   }
    int err = XUtils_readFile(this->path, &this->source);
    if (err) {
       char* msg = xAsprintf("cannot read %s: %s", this->path, strerror(err));
@@ -248,13 +290,30 @@ static Probe* Probe_new(const char* dir, const char* file, ProbeOrigin origin) {
 void ProbeSet_init(ProbeSet* this) {
    this->probes = NULL;
    this->count = 0;
+   this->trustedUid = geteuid();
 }
 
 void ProbeSet_done(ProbeSet* this) {
    for (int i = 0; i < this->count; i++)
       Probe_free(this->probes[i]);
    free(this->probes);
-   ProbeSet_init(this);
+   this->probes = NULL;
+   this->count = 0;
+}
+
+char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir) {
+   struct stat st;
+   if (stat(path, &st) < 0)
+      return NULL;   /* reported when it is read */
+   const char* what = isDir ? "probe directory" : "probe file";
+   if (st.st_uid != 0 && st.st_uid != this->trustedUid)
+      return xAsprintf("%s %s is owned by uid %u, not root: root would load its code into the kernel; "
+                       "chown root it", what, path, (unsigned)st.st_uid);
+   if (st.st_mode & (S_IWGRP | S_IWOTH))
+      return xAsprintf("%s %s is writable by %s (mode %04o): root would load its code into the kernel; "
+                       "chmod go-w it", what, path, st.st_mode & S_IWOTH ? "anyone" : "its group",
+                       (unsigned)(st.st_mode & 07777));
+   return NULL;
 }
 
 Probe* ProbeSet_find(const ProbeSet* this, const char* name) {
@@ -321,10 +380,34 @@ int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional
    }
    closedir(d);
    qsort(files, n, sizeof(char*), ProbeSet_compareNames);
+   char* dirRefused = ProbeSet_insecure(this, dir, true);
    for (size_t i = 0; i < n; i++) {
-      ProbeSet_put(this, Probe_new(dir, files[i], builtin ? PROBE_BUILTIN : PROBE_USER));
+      char* path = xAsprintf("%s/%s", dir, files[i]);
+      char* refused = dirRefused ? xStrdup(dirRefused) : ProbeSet_insecure(this, path, false);
+      ProbeSet_put(this, Probe_new(dir, files[i], builtin ? PROBE_BUILTIN : PROBE_USER, refused));
+      free(refused);
+      free(path);
       free(files[i]);
    }
+   free(dirRefused);
    free(files);
    return 0;
+}
+
+Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err) {
+   const char* slash = strrchr(path, '/');
+   const char* file = slash ? slash + 1 : path;
+   if (!ProbeSet_validName(file)) {
+      *err = xAsprintf("%s: a probe file is named NAME%s (letters, digits, _ and -)", path, PROBE_SUFFIX);
+      return NULL;
+   }
+   char* dir = slash ? xStrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xStrdup(".");
+   char* refused = ProbeSet_insecure(this, dir, true);
+   if (!refused)
+      refused = ProbeSet_insecure(this, path, false);
+   Probe* probe = Probe_new(dir, file, PROBE_USER, refused);
+   free(refused);
+   free(dir);
+   ProbeSet_put(this, probe);
+   return probe;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "XUtils.h"
 
@@ -29,6 +30,7 @@ typedef enum ProbeStatus_ {
    PROBE_VERIFIER_REJECTED,
    PROBE_HOOK_UNAVAILABLE,
    PROBE_LOAD_ERROR,
+   PROBE_INSECURE,         /* file or directory not owned by root, or writable by others: refused */
    PROBE_DISABLED,         /* "<probe> = off" in the config: neither compiled nor loaded */
 } ProbeStatus;
 
@@ -48,6 +50,25 @@ typedef struct ProbeSetting_ {
    bool configured;
 } ProbeSetting;
 
+/* How a metric's updates combine (the values of tcptop.h's tcptop_metric_agg). */
+typedef enum ProbeMetricAgg_ {
+   PROBE_METRIC_SUM = 1,
+   PROBE_METRIC_MAX = 2,
+   PROBE_METRIC_LAST = 3,
+} ProbeMetricAgg;
+
+/*
+ * A per-connection metric a compiled probe declares (TCPTOP_METRIC in the
+ * probe API): a column of its own once the probe is loaded.
+ */
+typedef struct ProbeMetric_ {
+   char* key;
+   char* title;
+   char* unit;
+   ProbeMetricAgg agg;
+   int slot;            /* index in Conn.metrics; -1 until assigned */
+} ProbeMetric;
+
 typedef struct ProbeMeta_ {
    char* name;          /* optional @name; must match the file name */
    char* description;
@@ -57,6 +78,9 @@ typedef struct ProbeMeta_ {
    int nProvides;
    char** settings;     /* "@setting <name> <help>": help for a load-time setting */
    int nSettings;
+   char** variants;     /* "@variants a, b": programs (function names), one per
+                         * line a group of alternatives, best first */
+   int nVariants;
 } ProbeMeta;
 
 typedef struct Probe_ {
@@ -72,12 +96,20 @@ typedef struct Probe_ {
    bool fromCache;
    ProbeSetting* settings;   /* filled on demand (Platform_probeSettings) */
    int nSettings;
+   ProbeMetric* metrics;     /* filled with the settings */
+   int nMetrics;
    bool settingsRead;
+   char* attached;      /* "tracepoint/sock/inet_sock_set_state, ...": what it attached to */
+   char* variant;       /* "fexit/x skipped: why": the variants passed over, or NULL */
 } Probe;
 
 typedef struct ProbeSet_ {
    Probe** probes;
    int count;
+   /* Probe files and directories must belong to root or this user (root
+    * itself, unless the caller says tcptop only compiles) and be writable
+    * by their owner only: root loads them into the kernel. */
+   uid_t trustedUid;
 } ProbeSet;
 
 /* Parses the leading comment's @key lines. Returns 0, or -1 with *err set. */
@@ -95,14 +127,25 @@ void Probe_addSetting(Probe* this, const ProbeSetting* setting);
 /* "a, b" or "(none)" */
 char* Probe_settingNames(const Probe* this);
 
+void Probe_addMetric(Probe* this, const ProbeMetric* metric);
+const char* ProbeMetric_aggName(ProbeMetricAgg agg);
+
+/* trustedUid: the effective user (root: root only). */
 void ProbeSet_init(ProbeSet* this);
+/* Frees the probes; trustedUid is kept. */
 void ProbeSet_done(ProbeSet* this);
+/* NULL, or why code in this file or directory must not be loaded: not owned
+ * by root (or trusted), or writable by group or others. */
+char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir);
 /*
  * Adds the probes of one directory; later directories override earlier ones
  * by name. A missing optional directory is skipped. Returns 0, or -1 with
  * *err naming the directory and the problem.
  */
 int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional, char** err);
+/* Adds one probe file (--check-probe), overriding by name. Returns it, or
+ * NULL with *err when the file name is not a probe's. */
+Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err);
 Probe* ProbeSet_find(const ProbeSet* this, const char* name);
 /* "a, b, c": the probes' names, for messages. */
 char* ProbeSet_names(const ProbeSet* this);

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "Batch.h"
@@ -28,7 +29,8 @@ static Platform* tcptop_setup(const Settings* settings, const Paths* paths, Prob
    char* err = NULL;
    Platform* platform = Platform_compile(settings, paths, set, &err);
    *rc = 1;
-   if (platform && ProbeConfig_settings(settings, set, settings->dumpConfig, &err) < 0) {
+   /* every compiled probe's settings and metrics, for listings and slots */
+   if (platform && ProbeConfig_settings(settings, set, true, &err) < 0) {
       Platform_free(platform);
       platform = NULL;
       *rc = 2;
@@ -60,7 +62,13 @@ static int tcptop_listProbes(const Settings* settings, const Paths* paths, Probe
    Platform* platform = tcptop_setup(settings, paths, set, privileged, privileged, &rc);
    if (!platform)
       return rc;
+   char* health = NULL;
+   if (privileged && settings->probeStats)
+      health = ListProbes_measure(platform, LISTPROBES_MEASURE_SECONDS);
    ListProbes_print(stdout, set, privileged);
+   if (health)
+      printf("\nProbe health over %d s:\n%s", LISTPROBES_MEASURE_SECONDS, health);
+   free(health);
    Platform_free(platform);
    return 0;
 }
@@ -73,6 +81,30 @@ static int tcptop_view(const Settings* settings, Platform* platform) {
       return rc;
    rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
    return Monitor_done(&monitor, rc);
+}
+
+/* --check-probe FILE: that probe alone (the others found are disabled, so
+ * the config's [probes] still applies to it). */
+static int tcptop_checkProbe(const Settings* settings, const Paths* paths, ProbeSet* set) {
+   char* err = NULL;
+   Probe* probe = ProbeSet_addFile(set, settings->checkProbe, &err);
+   if (!probe) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   for (int i = 0; i < set->count; i++) {
+      if (set->probes[i] != probe && !Probe_failed(set->probes[i]))
+         Probe_setStatus(set->probes[i], PROBE_DISABLED, "not checked");
+   }
+   bool privileged = Privilege_canLoad();
+   int rc;
+   Platform* platform = tcptop_setup(settings, paths, set, privileged, privileged, &rc);
+   if (!platform)
+      return rc;
+   rc = ListProbes_check(stdout, probe, privileged);
+   Platform_free(platform);
+   return rc;
 }
 
 static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
@@ -95,11 +127,42 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
       XUtils_error("no probe could be attached: see 'tcptop --list-probes'");
    else if ((why = Platform_readyProblem(platform)))
       XUtils_error("%s", why);
+   else if (settings->probeStats && (why = Platform_enableStats(platform)))
+      XUtils_error("--probe-stats: %s", why);
    else
       rc = tcptop_view(settings, platform);
    free(why);
    Platform_free(platform);
    return rc;
+}
+
+/*
+ * --columns and --sort checked before anything is compiled, except that a
+ * key the built-in columns lack may be a probe's metric, known only once the
+ * probes are loaded: when a probe declares metrics, Monitor_run checks again
+ * then. Returns 0, or the exit status after one error line.
+ */
+static int tcptop_checkColumns(const Settings* settings, const Paths* paths, ProbeSet* set) {
+   ColumnList columns;
+   SortOrder sort;
+   char* bad = NULL;
+   if (Monitor_checkSettings(settings, &columns, &sort, &bad) == 0)
+      return 0;
+   char* err = NULL;
+   if (ProbeDiscovery_run(settings, paths, set, &err) < 0) {
+      free(err);
+      ProbeSet_done(set);   /* reported again, in order, by the caller's discovery */
+   }
+   for (int i = 0; i < set->count; i++) {
+      const Buf* src = &set->probes[i]->source;
+      if (src->data && strstr(src->data, "TCPTOP_METRIC(")) {
+         free(bad);
+         return 0;
+      }
+   }
+   XUtils_error("%s", bad);
+   free(bad);
+   return 2;
 }
 
 int main(int argc, char** argv) {
@@ -117,36 +180,36 @@ int main(int argc, char** argv) {
       printf("tcptop %s\n%s\n", PACKAGE_VERSION, Platform_versions());
       return 0;
    }
-   ColumnList columns;
-   SortOrder sort;
-   char* bad = NULL;
-   if (Monitor_checkSettings(&settings, &columns, &sort, &bad) < 0) {
-      XUtils_error("%s", bad);
-      free(bad);
-      Settings_done(&settings);
-      return 2;
-   }
-   if (!settings.listProbes && !settings.dumpConfig && !Privilege_canLoad()) {
-      char* msg = Privilege_message();
-      XUtils_error("%s", msg);
-      free(msg);
-      return 1;
-   }
-   if (!settings.listProbes && !settings.dumpConfig && !settings.batch && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
-      XUtils_error("the screen needs a terminal on standard input and output; use -b for batch output (tcptop -b)");
-      Settings_done(&settings);
-      return 2;
-   }
    Paths paths;
    Paths_init(&paths);
    ProbeSet set;
    ProbeSet_init(&set);
+   if (Privilege_canLoad())
+      set.trustedUid = 0;   /* what it finds goes into the kernel: root's files only */
    char* err = NULL;
-   int rc;
-   if (ProbeDiscovery_run(&settings, &paths, &set, &err) < 0 || ProbeConfig_select(&settings, &set, &err) < 0) {
+   int rc = tcptop_checkColumns(&settings, &paths, &set);
+   if (rc) {
+      ProbeSet_done(&set);
+      Paths_done(&paths);
+      Settings_done(&settings);
+      return rc;
+   }
+   bool compileOnly = settings.listProbes || settings.dumpConfig || settings.checkProbe;
+   if (!compileOnly && !Privilege_canLoad()) {
+      char* msg = Privilege_message();
+      XUtils_error("%s", msg);
+      free(msg);
+      rc = 1;
+   } else if (!compileOnly && !settings.batch && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
+      XUtils_error("the screen needs a terminal on standard input and output; use -b for batch output (tcptop -b)");
+      rc = 2;
+   } else if ((!set.count && ProbeDiscovery_run(&settings, &paths, &set, &err) < 0) ||
+              ProbeConfig_select(&settings, &set, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
       rc = 2;
+   } else if (settings.checkProbe) {
+      rc = tcptop_checkProbe(&settings, &paths, &set);
    } else if (settings.dumpConfig) {
       rc = tcptop_dumpConfig(&settings, &paths, &set);
    } else {

@@ -206,9 +206,18 @@ static const char* Loader_ensureTracefs(Loader* this) {
    return this->tracefsProblem;
 }
 
+/* "tracepoint/sock/x, sockops": the hooks a probe's programs attached to. */
+static void Loader_noteAttached(Probe* p, struct bpf_program* prog) {
+   char* old = p->attached;
+   p->attached = xAsprintf("%s%s%s", old ? old : "", old ? ", " : "", bpf_program__section_name(prog));
+   free(old);
+}
+
 /* Returns PROBE_OK, or the failure status with *why set. */
 static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
    struct bpf_program* prog;
+   free(lp->probe->attached);
+   lp->probe->attached = NULL;
    bpf_object__for_each_program(prog, lp->obj) {
       if (!bpf_program__autoload(prog))
          continue;
@@ -235,6 +244,7 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
       }
       if (lp->nLinks < LOADER_MAX_LINKS)
          lp->links[lp->nLinks++] = link;
+      Loader_noteAttached(lp->probe, prog);
    }
    return PROBE_OK;
 }
@@ -283,7 +293,72 @@ static int Loader_selfBtf(const Probe* p, char* path, size_t size) {
    return fd;
 }
 
-static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
+/* Each @variants group: only its program at pick[g] is loaded. NULL, or why
+ * the groups do not name this probe's programs. */
+static char* Loader_pickVariants(struct bpf_object* obj, const Probe* p, const int* pick, int* picked) {
+   for (int g = 0; g < p->meta.nVariants && g < LOADER_MAX_VARIANT_GROUPS; g++) {
+      char* copy = xStrdup(p->meta.variants[g]);
+      char* save = NULL;
+      int i = 0;
+      picked[g] = 0;
+      for (char* name = strtok_r(copy, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save), i++) {
+         struct bpf_program* prog = bpf_object__find_program_by_name(obj, name);
+         if (!prog) {
+            char* why = xAsprintf("@variants names %s, which is no program of this probe", name);
+            free(copy);
+            return why;
+         }
+         bpf_program__set_autoload(prog, i == pick[g]);
+      }
+      picked[g] = i;   /* the group's size */
+      free(copy);
+   }
+   return NULL;
+}
+
+/* The section of the program a group picked, e.g. "fexit/tcp_retransmit_skb". */
+static const char* Loader_pickedSection(struct bpf_object* obj, const Probe* p, int g, int pick) {
+   char* copy = xStrdup(p->meta.variants[g]);
+   char* save = NULL;
+   const char* section = NULL;
+   int i = 0;
+   for (char* name = strtok_r(copy, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save), i++) {
+      struct bpf_program* prog = i == pick ? bpf_object__find_program_by_name(obj, name) : NULL;
+      if (prog)
+         section = bpf_program__section_name(prog);
+   }
+   free(copy);
+   return section;
+}
+
+/*
+ * After a hook-unavailable failure: the group whose picked program the
+ * reason names moves to its next program; *skipped gets "<section> skipped:
+ * <why>". -1: no variant left to try.
+ */
+static int Loader_nextVariant(struct bpf_object* obj, const Probe* p, int* pick, const int* sizes, const char* why,
+                              Buf* skipped) {
+   for (int g = 0; g < p->meta.nVariants && g < LOADER_MAX_VARIANT_GROUPS; g++) {
+      const char* section = Loader_pickedSection(obj, p, g, pick[g]);
+      if (!section || !strstr(why, section) || pick[g] + 1 >= sizes[g])
+         continue;
+      const char* nl = strchr(why, '\n');
+      Buf_printf(skipped, "%s%.*s", skipped->len ? "; " : "", nl ? (int)(nl - why) : (int)strlen(why), why);
+      pick[g]++;
+      return g;
+   }
+   return -1;
+}
+
+typedef struct LoaderTry_ {
+   int pick[LOADER_MAX_VARIANT_GROUPS];
+   int sizes[LOADER_MAX_VARIANT_GROUPS];
+   Buf skipped;
+   bool retry;          /* a variant is left: try again */
+} LoaderTry;
+
+/* One attempt with the variants of t->pick. Returns NULL (loaded: *lp), or why. */
+static char* Loader_try(Loader* this, Probe* p, bool attach, LoaderTry* t, LoadedProbe* lp, ProbeStatus* failure) {
    this->log[0] = '\0';
    Loader_libbpfLog.len = 0;
    char btfPath[64];
@@ -292,36 +367,55 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
                .kernel_log_buf = this->log, .kernel_log_size = LOADER_LOG_SIZE,
                .btf_custom_path = btfFd >= 0 ? btfPath : NULL);
    struct bpf_object* obj = bpf_object__open_mem(p->object, p->objectLen, &opts);
+   *failure = PROBE_LOAD_ERROR;
    if (!obj) {
       if (btfFd >= 0)
          close(btfFd);
-      char* msg = xAsprintf("libbpf cannot open the compiled object: %s", strerror(errno));
-      Probe_setStatus(p, PROBE_LOAD_ERROR, msg);
-      free(msg);
-      return;
+      return xAsprintf("libbpf cannot open the compiled object: %s", strerror(errno));
    }
-   char* why = Loader_unsupportedType(obj);
-   ProbeStatus failure = PROBE_HOOK_UNAVAILABLE;
-   int err = 0;
+   char* why = Loader_pickVariants(obj, p, t->pick, t->sizes);
+   if (!why && !(why = Loader_unsupportedType(obj)))
+      *failure = PROBE_HOOK_UNAVAILABLE;
    if (!why && (why = ProbeSettings_apply(obj, p)))
-      failure = PROBE_LOAD_ERROR;
+      *failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
-      failure = PROBE_LOAD_ERROR;
-   if (!why && (err = bpf_object__load(obj)) < 0) {
-      why = Loader_loadFailure(this, obj, -err, &failure);
-   }
+      *failure = PROBE_LOAD_ERROR;
+   int err = 0;
+   if (!why && (err = bpf_object__load(obj)) < 0)
+      why = Loader_loadFailure(this, obj, -err, failure);
    if (btfFd >= 0)
       close(btfFd);   /* libbpf reads the custom BTF during load */
-   LoadedProbe lp = { .probe = p, .obj = obj };
+   *lp = (LoadedProbe){ .probe = p, .obj = obj };
    if (!why && attach)
-      failure = Loader_attach(this, &lp, &why);
+      *failure = Loader_attach(this, lp, &why);
    if (why) {
-      LoadedProbe_destroy(&lp);
+      t->retry = *failure == PROBE_HOOK_UNAVAILABLE &&
+                 Loader_nextVariant(obj, p, t->pick, t->sizes, why, &t->skipped) >= 0;
+      LoadedProbe_destroy(lp);
+   }
+   return why;
+}
+
+static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
+   LoaderTry t = { .retry = true };
+   Buf_init(&t.skipped);
+   LoadedProbe lp;
+   ProbeStatus failure = PROBE_LOAD_ERROR;
+   char* why = NULL;
+   while (t.retry) {
+      free(why);
+      t.retry = false;
+      why = Loader_try(this, p, attach, &t, &lp, &failure);
+   }
+   free(p->variant);
+   p->variant = t.skipped.len ? xStrdup(Buf_cstr(&t.skipped)) : NULL;
+   Buf_done(&t.skipped);
+   if (why) {
       Probe_setStatus(p, failure, why);
       free(why);
       return;
    }
-   Loader_registerShared(this, obj);
+   Loader_registerShared(this, lp.obj);
    Probe_setStatus(p, attach ? PROBE_OK : PROBE_LOADED, NULL);
    this->loaded = xRealloc(this->loaded, sizeof(LoadedProbe) * (size_t)(this->count + 1));
    this->loaded[this->count++] = lp;
@@ -349,4 +443,24 @@ int Loader_attachedCount(const Loader* this) {
    for (int i = 0; i < this->count; i++)
       n += this->loaded[i].nLinks > 0;
    return n;
+}
+
+bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
+   *count = *ns = 0;
+   for (int i = 0; i < this->count; i++) {
+      if (this->loaded[i].probe != probe)
+         continue;
+      struct bpf_program* prog;
+      bpf_object__for_each_program(prog, this->loaded[i].obj) {
+         struct bpf_prog_info info;
+         __u32 len = sizeof(info);
+         memset(&info, 0, sizeof(info));
+         if (bpf_program__fd(prog) >= 0 && bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0) {
+            *count += info.run_cnt;
+            *ns += info.run_time_ns;
+         }
+      }
+      return true;
+   }
+   return false;
 }

@@ -6,12 +6,14 @@
 #define TCPTOP_LOADER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "Probe.h"
 
 #define LOADER_MAX_LINKS 32
 #define LOADER_LOG_SIZE (1 << 20)
 #define LOADER_LOG_TAIL 12
+#define LOADER_MAX_VARIANT_GROUPS 4   /* @variants lines per probe */
 
 struct bpf_object;
 struct bpf_link;
@@ -55,6 +57,10 @@ void Loader_loadAll(Loader* this, ProbeSet* set, bool attach);
 
 /* A map by name, from any loaded probe. */
 struct bpf_map* Loader_findMap(const Loader* this, const char* name);
+
+/* A loaded probe's runs and nanoseconds in them, all its programs together
+ * (kernel BPF statistics: zero unless enabled). false: not loaded. */
+bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns);
 
 /* Number of probes attached. */
 int Loader_attachedCount(const Loader* this);

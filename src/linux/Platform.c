@@ -4,12 +4,16 @@
 #include "config.h"
 #include "Platform.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "Cache.h"
+#include "ProbeMetrics.h"
 #include "XUtils.h"
 #include "linux/Compiler.h"
 #include "linux/KernelTypes.h"
@@ -24,12 +28,14 @@ struct Platform_ {
    bool loaderUsed;
    Sampler sampler;
    bool samplerUsed;
-   const ProbeSet* set;
+   int statsFd;         /* BPF_STATS_RUN_TIME on while open; -1 off */
+   const ProbeSet* set; /* the set compiled, then loaded */
 };
 
 Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
    Platform* this = xCalloc(1, sizeof(*this));
    this->set = set;
+   this->statsFd = -1;
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
    Cache_open(&this->cache, cacheDir);
    free(cacheDir);
@@ -52,7 +58,12 @@ void Platform_load(Platform* this, ProbeSet* set, bool attach) {
       Loader_init(&this->loader);
       this->loaderUsed = true;
    }
+   for (int i = 0; i < set->count; i++)
+      Platform_probeSettings(set->probes[i]);   /* the metrics come with the settings */
+   ProbeMetrics_assign(set);
+   this->set = set;
    Loader_loadAll(&this->loader, set, attach);
+   ProbeMetrics_columns(set);
 }
 
 void Platform_probeSettings(Probe* probe) {
@@ -71,11 +82,36 @@ void Platform_free(Platform* this) {
       return;
    if (this->samplerUsed)
       Sampler_done(&this->sampler);
+   if (this->statsFd >= 0)
+      close(this->statsFd);   /* the kernel stops counting run times */
    if (this->loaderUsed)
       Loader_done(&this->loader);
    KernelTypes_done(&this->kernel);
    Cache_close(&this->cache);
    free(this);
+}
+
+char* Platform_enableStats(Platform* this) {
+   if (this->statsFd >= 0)
+      return NULL;
+   int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+   if (fd < 0)
+      return xAsprintf("cannot turn on the kernel's BPF run-time statistics: %s", strerror(errno));
+   this->statsFd = fd;
+   return NULL;
+}
+
+const ProbeSet* Platform_probes(const Platform* this) {
+   return this->set;
+}
+
+bool Platform_statsEnabled(const Platform* this) {
+   return this->statsFd >= 0;
+}
+
+bool Platform_probeRunStats(const Platform* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
+   *count = *ns = 0;
+   return this->loaderUsed && Loader_runStats(&this->loader, probe, count, ns);
 }
 
 char* Platform_readyProblem(Platform* this) {

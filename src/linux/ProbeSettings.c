@@ -12,12 +12,31 @@
 #include <bpf/libbpf.h>
 
 #include "XUtils.h"
+#include "../probes/tcptop.h"
+
+#define PROBESETTINGS_METRIC_PREFIX "tcptop_metric_"
+
+_Static_assert((int)PROBE_METRIC_SUM == (int)TCPTOP_AGG_SUM && (int)PROBE_METRIC_MAX == (int)TCPTOP_AGG_MAX &&
+               (int)PROBE_METRIC_LAST == (int)TCPTOP_AGG_LAST, "ProbeMetricAgg must match enum tcptop_metric_agg");
 
 /* Called for each global integer variable of .rodata, with its bytes. */
 typedef void (*ProbeSettings_visit)(void* ctx, const char* name, bool isSigned, void* data, int size);
+/* Called for each metric declaration (struct tcptop_metric) of .rodata. */
+typedef void (*ProbeSettings_visitMetric)(void* ctx, struct tcptop_metric* metric);
 
-/* Walks `data`, a copy of .rodata's initial value (`size` bytes). */
-static void ProbeSettings_walk(struct bpf_object* obj, char* data, size_t size, ProbeSettings_visit visit, void* ctx) {
+/* A metric declaration: TCPTOP_METRIC's struct, under its prefix. */
+static bool ProbeSettings_isMetric(const struct btf* btf, const struct btf_type* t, const char* name, __u32 size) {
+   if (!t || !btf_is_struct(t) || size != sizeof(struct tcptop_metric))
+      return false;
+   const char* type = btf__name_by_offset(btf, t->name_off);
+   return type && strcmp(type, "tcptop_metric") == 0 &&
+          strncmp(name, PROBESETTINGS_METRIC_PREFIX, strlen(PROBESETTINGS_METRIC_PREFIX)) == 0;
+}
+
+/* Walks `data`, a copy of .rodata's initial value (`size` bytes). Metric
+ * declarations go to visitMetric (when given), never to visit. */
+static void ProbeSettings_walk(struct bpf_object* obj, char* data, size_t size, ProbeSettings_visit visit,
+                               ProbeSettings_visitMetric visitMetric, void* ctx) {
    struct btf* btf = bpf_object__btf(obj);
    int id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
    if (id < 0)
@@ -31,10 +50,15 @@ static void ProbeSettings_walk(struct bpf_object* obj, char* data, size_t size, 
       int tid = btf__resolve_type(btf, var->type);
       const struct btf_type* t = tid > 0 ? btf__type_by_id(btf, (__u32)tid) : NULL;
       bool sized = vs->size == 1 || vs->size == 2 || vs->size == 4 || vs->size == 8;
-      if (!t || !btf_is_int(t) || !sized || (size_t)vs->offset + vs->size > size)
+      const char* name = btf__name_by_offset(btf, var->name_off);
+      if (!t || !name || (size_t)vs->offset + vs->size > size)
          continue;
-      visit(ctx, btf__name_by_offset(btf, var->name_off), btf_int_encoding(t) & BTF_INT_SIGNED,
-            data + vs->offset, (int)vs->size);
+      if (ProbeSettings_isMetric(btf, t, name, vs->size)) {
+         if (visitMetric)
+            visitMetric(ctx, (struct tcptop_metric*)(void*)(data + vs->offset));
+      } else if (visit && btf_is_int(t) && sized) {
+         visit(ctx, name, btf_int_encoding(t) & BTF_INT_SIGNED, data + vs->offset, (int)vs->size);
+      }
    }
 }
 
@@ -65,6 +89,23 @@ static void ProbeSettings_collect(void* ctx, const char* name, bool isSigned, vo
    Probe_addSetting(probe, &s);
 }
 
+/* A fixed-size char array of the declaration as a string. */
+static char* ProbeSettings_text(const char* field, size_t size) {
+   return xStrndup(field, strnlen(field, size));
+}
+
+static void ProbeSettings_collectMetric(void* ctx, struct tcptop_metric* m) {
+   Probe* probe = ctx;
+   ProbeMetric pm = { .agg = (ProbeMetricAgg)m->agg, .slot = -1 };
+   pm.key = ProbeSettings_text(m->key, sizeof(m->key));
+   pm.title = ProbeSettings_text(m->title, sizeof(m->title));
+   pm.unit = ProbeSettings_text(m->unit, sizeof(m->unit));
+   Probe_addMetric(probe, &pm);
+   free(pm.key);
+   free(pm.title);
+   free(pm.unit);
+}
+
 static int ProbeSettings_quiet(enum libbpf_print_level level, const char* fmt, va_list args) {
    (void)level; (void)fmt; (void)args;
    return 0;
@@ -82,7 +123,7 @@ char* ProbeSettings_read(Probe* probe) {
    size_t size = 0;
    char* data = ProbeSettings_rodata(obj, &map, &size);
    if (data)
-      ProbeSettings_walk(obj, data, size, ProbeSettings_collect, probe);
+      ProbeSettings_walk(obj, data, size, ProbeSettings_collect, ProbeSettings_collectMetric, probe);
    free(data);
    bpf_object__close(obj);
    return NULL;
@@ -91,6 +132,7 @@ char* ProbeSettings_read(Probe* probe) {
 typedef struct ProbeSettings_Apply_ {
    const Probe* probe;
    int written;
+   int metric;          /* metrics are in declaration order, as read */
 } ProbeSettings_Apply;
 
 static void ProbeSettings_write(void* ctx, const char* name, bool isSigned, void* data, int size) {
@@ -108,18 +150,27 @@ static void ProbeSettings_write(void* ctx, const char* name, bool isSigned, void
    a->written++;
 }
 
+/* Each metric's assigned slot (an unassigned one stays unset: no updates). */
+static void ProbeSettings_writeMetric(void* ctx, struct tcptop_metric* m) {
+   ProbeSettings_Apply* a = ctx;
+   if (a->metric >= a->probe->nMetrics)
+      return;
+   int slot = a->probe->metrics[a->metric++].slot;
+   m->slot = slot >= 0 && slot < TCPTOP_MAX_METRICS ? (__u32)slot : TCPTOP_METRIC_UNSET;
+}
+
 char* ProbeSettings_apply(struct bpf_object* obj, const Probe* probe) {
    int wanted = 0;
    for (int i = 0; i < probe->nSettings; i++)
       wanted += probe->settings[i].configured;
-   if (!wanted)
+   if (!wanted && !probe->nMetrics)
       return NULL;
-   ProbeSettings_Apply a = { probe, 0 };
+   ProbeSettings_Apply a = { probe, 0, 0 };
    struct bpf_map* map;
    size_t size = 0;
    char* data = ProbeSettings_rodata(obj, &map, &size);
    if (data)
-      ProbeSettings_walk(obj, data, size, ProbeSettings_write, &a);
+      ProbeSettings_walk(obj, data, size, ProbeSettings_write, ProbeSettings_writeMetric, &a);
    int err = a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
    free(data);
    if (a.written != wanted)

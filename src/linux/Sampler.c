@@ -21,6 +21,8 @@
 
 #define SAMPLER_CHUNK 4096
 
+_Static_assert(CONN_METRICS == TCPTOP_MAX_METRICS, "a row holds every metric slot of a record");
+
 static double Sampler_wallOf(const Sampler* this, uint64_t ns) {
    return this->wallNow - (this->monoNow - (double)ns / 1e9);
 }
@@ -43,6 +45,7 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
    c->rxPackets = r->rx_packets;
    c->rttUs = r->srtt_us;
    c->retrans = r->retrans;
+   memcpy(c->metrics, r->metrics, sizeof(c->metrics));
    if (r->pid) {
       c->pid = r->pid;
       c->uid = r->uid;

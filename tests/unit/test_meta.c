@@ -33,6 +33,25 @@ static void test_lineComments(void) {
    ProbeMeta_done(&m);
 }
 
+/* @variants: one line per group of alternative programs, kept as written. */
+static void test_variants(void) {
+   ProbeMeta m;
+   char* err = NULL;
+   const char* src =
+      "// @description d\n"
+      "// @hooks       fexit/tcp_retransmit_skb, tracepoint/tcp/tcp_retransmit_skb\n"
+      "// @variants    retx_fexit, retx_tp\n"
+      "// @variants    a b\n";
+   CHECK(parse(src, &m, &err) == 0);
+   CHECK(m.nVariants == 2);
+   CHECK_STR(m.variants[0], "retx_fexit, retx_tp");
+   CHECK_STR(m.variants[1], "a b");
+   ProbeMeta_done(&m);
+   CHECK(parse("// @description d\n// @hooks h\n// @variant x\n", &m, &err) < 0);
+   CHECK_CONTAINS(err, "unknown metadata key @variant (valid keys: @name, @description, @hooks, @provides, @setting, @variants)");
+   free(err);
+}
+
 static void test_blockComment(void) {
    ProbeMeta m;
    char* err = NULL;
@@ -79,6 +98,7 @@ static void test_errors(void) {
 
 int main(void) {
    test_lineComments();
+   test_variants();
    test_blockComment();
    test_errors();
    return check_done("test_meta");

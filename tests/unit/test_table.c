@@ -86,6 +86,53 @@ static void test_columns(void) {
    }
 }
 
+/* Probe metric columns: appended after the built-ins, found by key, sorted
+ * by the row's slot, shown in human bytes when their unit is "bytes", and
+ * dropped again. */
+static void test_metric_columns(void) {
+   CHECK(Column_count == COLUMN_BUILTIN_COUNT);
+   CHECK(Column_table[COLUMN_BUILTIN_COUNT - 1].key != NULL && Column_table[COLUMN_BUILTIN_COUNT].key == NULL);
+   CHECK(Column_addMetric("sends", "SENDS", "calls", "sum", 3, "p") == COLUMN_BUILTIN_COUNT);
+   CHECK(Column_addMetric("big", "BIG", "bytes", "max", 0, "p") == COLUMN_BUILTIN_COUNT + 1);
+   CHECK(Column_addMetric("sends", "X", "calls", "sum", 4, "q") < 0);    /* key taken */
+   CHECK(Column_addMetric("rtt_us", "X", "calls", "sum", 4, "q") < 0);   /* a built-in's */
+   CHECK(Column_addMetric("x", "X", "calls", "sum", CONN_METRICS, "q") < 0);
+   CHECK(Column_isBuiltin("rtt_us") && !Column_isBuiltin("sends"));
+   ColumnList cl;
+   char* err = NULL;
+   CHECK(ColumnList_parse(&cl, "lport,sends,big", &err) == 0 && cl.ids[1] == COLUMN_BUILTIN_COUNT);
+   char* keys = Column_keyList();
+   CHECK_CONTAINS(keys, "age_s, sends, big");
+   ColumnList def;
+   ColumnList_default(&def);
+   CHECK(def.count == 17 && def.ids[15] == COLUMN_BUILTIN_COUNT && def.ids[16] == COLUMN_BUILTIN_COUNT + 1);
+   free(keys);
+   Conn c[3];
+   memset(c, 0, sizeof(c));
+   Conn* rows[3];
+   uint64_t sends[3] = { 7, 70, 0 };
+   for (int i = 0; i < 3; i++) {
+      c[i].key = ConnKey_tcp((uint64_t)(i + 1), 0);
+      c[i].metrics[3] = sends[i];
+      c[i].metrics[0] = 5 << 20;
+      rows[i] = &c[i];
+   }
+   SortOrder so;
+   CHECK(SortOrder_parse(&so, "sends", &err) == 0 && so.descending);
+   SortOrder_sort(&so, rows, 3);
+   CHECK(rows[0] == &c[1] && rows[1] == &c[0] && rows[2] == &c[2]);
+   char out[64];
+   RowContext ctx = { 0 };
+   const Column* col = &Column_table[Column_find("sends")];
+   CHECK(col->raw(&c[1], &ctx, out, sizeof(out)) && strcmp(out, "70") == 0);
+   col = &Column_table[Column_find("big")];
+   col->human(&c[1], &ctx, out, sizeof(out));
+   CHECK(strcmp(out, "5.0M") == 0);
+   CHECK(strcmp(col->probe, "p") == 0 && col->kind == COLUMN_NUMBER);
+   Column_clearMetrics();
+   CHECK(Column_count == COLUMN_BUILTIN_COUNT && Column_find("sends") < 0);
+}
+
 static void test_sort(void) {
    Conn c[4];
    memset(c, 0, sizeof(c));
@@ -269,6 +316,7 @@ int main(void) {
    test_radix();
    test_table_churn();
    test_columns();
+   test_metric_columns();
    test_sort();
    test_escaping();
    test_csv_row();
