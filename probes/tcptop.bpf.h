@@ -88,6 +88,16 @@ struct {
    __type(value, struct tcptop_owner);
 } udp_owners SEC(".maps");
 
+/* Probe metrics of TCP connections, by cookie; an entry appears on a
+ * connection's first metric update and goes with its close event. */
+struct {
+   __uint(type, BPF_MAP_TYPE_HASH);
+   __uint(map_flags, BPF_F_NO_PREALLOC);
+   __uint(max_entries, TCPTOP_MAX_TCP);
+   __type(key, __u64);
+   __type(value, struct tcptop_metrics);
+} tcp_metrics SEC(".maps");
+
 /* What could not be recorded (enum tcptop_stat), per CPU. */
 struct {
    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -123,7 +133,8 @@ static __always_inline void tcptop_set_owner(__u32* pid, __u32* uid, char* comm)
 }
 
 /* One lifecycle event; c is the record (NULL: none, zeroed). */
-static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct tcptop_conn* c) {
+static __always_inline void tcptop_emit_with(__u32 type, __u64 cookie, const struct tcptop_conn* c,
+                                             const struct tcptop_metrics* m) {
    struct tcptop_event* e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
    if (!e) {
       tcptop_count(TCPTOP_STAT_RINGBUF_FULL);
@@ -137,7 +148,15 @@ static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct t
       __builtin_memcpy(&e->conn, c, sizeof(e->conn));
    else
       __builtin_memset(&e->conn, 0, sizeof(e->conn));
+   if (m)
+      __builtin_memcpy(e->metrics, m->v, sizeof(e->metrics));
+   else
+      __builtin_memset(e->metrics, 0, sizeof(e->metrics));
    bpf_ringbuf_submit(e, tcptop_wakeup());
+}
+
+static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct tcptop_conn* c) {
+   tcptop_emit_with(type, cookie, c, NULL);
 }
 
 /*
@@ -151,10 +170,11 @@ static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct t
  * title ZWIN; unit "events", or "bytes" for 1.2M-style figures) whose value
  * for each TCP connection combines the updates with SUM (atomic add), MAX
  * (the largest) or LAST (the last value). The key is at most 23 characters,
- * the title and unit 11. Updates go to the connection's record in tcp_conns
- * (by socket cookie), so tcptop reads them with the other counters and a
- * closed connection's final values travel in its close event. Connections
- * tcptop does not track (not yet opened, or UDP) are ignored.
+ * the title and unit 11. Updates go to the connection's entry in
+ * tcp_metrics (by socket cookie, made on the first update), which tcptop
+ * reads with the other counters; a closed connection's final values travel
+ * in its close event. Connections tcptop does not track (not yet opened, or
+ * UDP) are ignored.
  */
 #define TCPTOP_METRIC(name, title_, unit_, agg_)                                         \
    _Static_assert(sizeof(#name) <= TCPTOP_METRIC_KEY_LEN, "TCPTOP_METRIC key too long");   \
@@ -186,10 +206,18 @@ static __always_inline void tcptop_metric_update(__u64 cookie, const volatile st
    __u32 slot = m->slot;   /* constant: .rodata is frozen before the verifier runs */
    if (slot >= TCPTOP_MAX_METRICS)
       return;   /* not given a column (tcptop has no slot left for it) */
-   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   if (!c)
-      return;
-   __u64* v = &c->metrics[slot];
+   struct tcptop_metrics* ms = bpf_map_lookup_elem(&tcp_metrics, &cookie);
+   if (!ms) {
+      struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
+      if (!c)
+         return;   /* not tracked */
+      struct tcptop_metrics n = { .start_ns = c->start_ns };
+      bpf_map_update_elem(&tcp_metrics, &cookie, &n, BPF_NOEXIST);
+      ms = bpf_map_lookup_elem(&tcp_metrics, &cookie);
+      if (!ms)
+         return;
+   }
+   __u64* v = &ms->v[slot];
    if (m->agg == TCPTOP_AGG_SUM)
       __sync_fetch_and_add(v, value);
    else if (m->agg == TCPTOP_AGG_MAX)
@@ -204,8 +232,11 @@ static __always_inline void tcptop_metric_update(__u64 cookie, const volatile st
  * second, so the application's last reads are counted.
  */
 static __always_inline void tcptop_tcp_finish(__u64 cookie, struct tcptop_conn* c) {
-   tcptop_emit(TCPTOP_EV_TCP_CLOSE, cookie, c);
+   struct tcptop_metrics* m = bpf_map_lookup_elem(&tcp_metrics, &cookie);
+   tcptop_emit_with(TCPTOP_EV_TCP_CLOSE, cookie, c, m);
    bpf_map_delete_elem(&tcp_conns, &cookie);
+   if (m)
+      bpf_map_delete_elem(&tcp_metrics, &cookie);
 }
 
 #endif

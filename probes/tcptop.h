@@ -20,8 +20,9 @@
 #define TCPTOP_MAX_UDP 32768
 #endif
 
-/* Per-connection metrics that probes declare (TCPTOP_METRIC): slots in
- * every record, whichever probes are loaded. */
+/* Per-connection metrics that probes declare (TCPTOP_METRIC): slots in a
+ * record of their own (struct tcptop_metrics), made for a connection on its
+ * first update, so connections pay nothing when no probe declares any. */
 #define TCPTOP_MAX_METRICS 16
 #define TCPTOP_METRIC_UNSET 0xffffffffu
 #define TCPTOP_METRIC_KEY_LEN 24
@@ -103,8 +104,6 @@ struct tcptop_conn {
     * 64 bytes away from the fields above, so the two CPUs do not pull one
     * cache line back and forth on every packet */
    __u64 rx_packets;     /* TCP: segs_in; UDP: datagrams */
-   /* probe metrics by slot (TCP; zero for UDP flows) */
-   __u64 metrics[TCPTOP_MAX_METRICS];
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >=
                __builtin_offsetof(struct tcptop_conn, lport) + 64,
@@ -124,6 +123,13 @@ struct tcptop_event {
    __u32 type;           /* enum tcptop_event_type */
    __u32 pad;
    struct tcptop_conn conn;   /* TCP: the record; UDP_RELEASE: unused */
+   __u64 metrics[TCPTOP_MAX_METRICS];   /* TCP_CLOSE: the final metric values */
+};
+
+/* A TCP connection's probe metrics (key: cookie), by slot. */
+struct tcptop_metrics {
+   __u64 start_ns;       /* the connection record's, so tcptop finds its row */
+   __u64 v[TCPTOP_MAX_METRICS];
 };
 
 #endif

@@ -23,6 +23,11 @@
 
 _Static_assert(CONN_METRICS == TCPTOP_MAX_METRICS, "a row holds every metric slot of a record");
 
+/* The largest key and value Sampler_readMap reads. */
+#define SAMPLER_KEY_MAX sizeof(struct tcptop_flow_key)
+#define SAMPLER_VALUE_MAX (sizeof(struct tcptop_conn) > sizeof(struct tcptop_metrics) ? \
+                           sizeof(struct tcptop_conn) : sizeof(struct tcptop_metrics))
+
 static double Sampler_wallOf(const Sampler* this, uint64_t ns) {
    return this->wallNow - (this->monoNow - (double)ns / 1e9);
 }
@@ -45,7 +50,6 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
    c->rxPackets = r->rx_packets;
    c->rttUs = r->srtt_us;
    c->retrans = r->retrans;
-   memcpy(c->metrics, r->metrics, sizeof(c->metrics));
    if (r->pid) {
       c->pid = r->pid;
       c->uid = r->uid;
@@ -77,6 +81,8 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    bool created;
    Conn* c = ConnTable_get(this->table, &key, &created);
    Sampler_apply(this, c, &e->conn, created);
+   if (e->type == TCPTOP_EV_TCP_CLOSE)
+      memcpy(c->metrics, e->metrics, sizeof(c->metrics));   /* final values */
    if (e->type == TCPTOP_EV_TCP_CLOSE && c->state != CONN_CLOSED) {
       c->lastTcpState = e->conn.state;
       c->state = CONN_CLOSED;
@@ -87,11 +93,11 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
 
 char* Sampler_init(Sampler* this, Loader* loader) {
    memset(this, 0, sizeof(*this));
-   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = -1;
+   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
    static const struct { const char* name; size_t value; } need[] = {
       { "events", 0 }, { "tcp_conns", sizeof(struct tcptop_conn) },
       { "udp_flows", sizeof(struct tcptop_conn) }, { "udp_owners", sizeof(struct tcptop_owner) },
-      { "tcptop_stats", sizeof(__u64) },
+      { "tcptop_stats", sizeof(__u64) }, { "tcp_metrics", sizeof(struct tcptop_metrics) },
    };
    int fds[ARRAY_SIZE(need)];
    for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
@@ -110,9 +116,10 @@ char* Sampler_init(Sampler* this, Loader* loader) {
    this->udpFd = fds[2];
    this->ownersFd = fds[3];
    this->statsFd = fds[4];
+   this->metricsFd = fds[5];
    this->chunk = SAMPLER_CHUNK;
-   this->keys = xMalloc(this->chunk * sizeof(struct tcptop_flow_key));
-   this->values = xMalloc(this->chunk * sizeof(struct tcptop_conn));
+   this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
+   this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
    this->ncpus = libbpf_num_possible_cpus();
    return NULL;
 }
@@ -133,10 +140,10 @@ int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow,
    return n < 0 && n != -EINTR ? n : 0;
 }
 
-typedef void (*Sampler_visit)(Sampler* this, const void* key, const struct tcptop_conn* value);
+typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value);
 
 /* Every entry of a hash map, a chunk of entries per system call. */
-static int Sampler_readMap(Sampler* this, int fd, size_t keySize, Sampler_visit visit) {
+static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit) {
    char inBatch[64], outBatch[64];
    bool first = true;
    for (;;) {
@@ -146,12 +153,12 @@ static int Sampler_readMap(Sampler* this, int fd, size_t keySize, Sampler_visit 
          if (err != -ENOSPC || this->chunk >= (1u << 20))
             return err;
          this->chunk *= 2;   /* one hash bucket held more than a chunk */
-         this->keys = xRealloc(this->keys, this->chunk * sizeof(struct tcptop_flow_key));
-         this->values = xRealloc(this->values, this->chunk * sizeof(struct tcptop_conn));
+         this->keys = xRealloc(this->keys, this->chunk * SAMPLER_KEY_MAX);
+         this->values = xRealloc(this->values, this->chunk * SAMPLER_VALUE_MAX);
          continue;
       }
       for (__u32 i = 0; i < count; i++)
-         visit(this, (const char*)this->keys + i * keySize, (const struct tcptop_conn*)this->values + i);
+         visit(this, (const char*)this->keys + i * keySize, (const char*)this->values + i * valueSize);
       if (err == -ENOENT)
          return 0;
       memcpy(inBatch, outBatch, sizeof(inBatch));
@@ -159,7 +166,8 @@ static int Sampler_readMap(Sampler* this, int fd, size_t keySize, Sampler_visit 
    }
 }
 
-static void Sampler_visitTcp(Sampler* this, const void* key, const struct tcptop_conn* v) {
+static void Sampler_visitTcp(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_conn* v = value;
    __u64 cookie;
    memcpy(&cookie, key, sizeof(cookie));
    ConnKey k = ConnKey_tcp(cookie, v->start_ns);
@@ -167,6 +175,23 @@ static void Sampler_visitTcp(Sampler* this, const void* key, const struct tcptop
    Conn* c = ConnTable_get(this->table, &k, &created);
    if (c->state != CONN_CLOSED)
       Sampler_apply(this, c, v, created);
+}
+
+/* A connection's probe metrics. An entry whose connection tcptop has seen
+ * close, or whose record is gone, missed its delete: it goes now. */
+static void Sampler_visitMetrics(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_metrics* m = value;
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   ConnKey k = ConnKey_tcp(cookie, m->start_ns);
+   Conn* c = ConnTable_find(this->table, &k);
+   if (c && c->state != CONN_CLOSED) {
+      memcpy(c->metrics, m->v, sizeof(c->metrics));
+      return;
+   }
+   struct tcptop_conn unused;
+   if (c || bpf_map_lookup_elem(this->tcpFd, &cookie, &unused) != 0)
+      bpf_map_delete_elem(this->metricsFd, &cookie);
 }
 
 static int Sampler_cmpU64(const void* a, const void* b) {
@@ -185,7 +210,8 @@ static void Sampler_udpOwner(Sampler* this, Conn* c) {
    }
 }
 
-static void Sampler_visitUdp(Sampler* this, const void* key, const struct tcptop_conn* v) {
+static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_conn* v = value;
    const struct tcptop_flow_key* fk = key;
    ConnKey k = ConnKey_udp(fk->cookie, v->start_ns, fk->family, fk->raddr, fk->rport);
    bool created;
@@ -222,9 +248,12 @@ int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallN
    this->generation++;
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
-   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), Sampler_visitTcp);
+   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
    if (!err)
-      err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), Sampler_visitUdp);
+      err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), sizeof(struct tcptop_conn),
+                            Sampler_visitUdp);
+   if (!err)
+      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics);
    if (err)
       return err;
    /* keep the closes that arrived during the read for the next sample */

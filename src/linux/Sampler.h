@@ -16,7 +16,7 @@
 struct ring_buffer;
 
 typedef struct Sampler_ {
-   int tcpFd, udpFd, ownersFd, statsFd;
+   int tcpFd, udpFd, ownersFd, statsFd, metricsFd;
    struct ring_buffer* rb;
    /* set around each poll/sample, for the ring buffer callback */
    ConnTable* table;
