@@ -5,6 +5,7 @@
 #include "Column.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -19,20 +20,22 @@
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
 
-static void Column_addr(const Conn* c, const uint8_t* a, char* out, size_t size) {
+static int Column_addr(const Conn* c, const uint8_t* a, char* out, size_t size) {
    if (c->family != AF_INET6 && size >= 16)
-      Format_ipv4(out, a);
-   else if (!inet_ntop(c->family == AF_INET6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size))
-      snprintf(out, size, "?");
+      return Format_ipv4(out, a);
+   if (!inet_ntop(c->family == AF_INET6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size))
+      return snprintf(out, size, "?");
+   return (int)strlen(out);
 }
 
 /* A constant string into a cell (cells are OUTPUT_CELL, 64 bytes). */
-static void Column_copy(const char* s, char* out, size_t size) {
+static int Column_copy(const char* s, char* out, size_t size) {
    size_t l = strlen(s);
    if (l >= size)
       l = size - 1;
    memcpy(out, s, l);
    out[l] = '\0';
+   return (int)l;
 }
 
 static int Column_cmpAddr(const Conn* a, const Conn* b, const uint8_t* x, const uint8_t* y) {
@@ -55,60 +58,41 @@ void Column_humanBytes(double v, char* out, size_t size) {
    snprintf(out, size, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
 }
 
-/* --- formatters, one per column --- */
+/* --- the columns that are not one Conn field --- */
 
-static bool raw_time(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_time(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)c;
    if (x->wallText)
-      Column_copy(x->wallText, o, n);
-   else
-      snprintf(o, n, "%.3f", x->wallNow);
-   return true;
+      return Column_copy(x->wallText, o, n);
+   return snprintf(o, n, "%.3f", x->wallNow);
 }
-static void human_time(const Conn* c, const RowContext* x, char* o, size_t n) {
+static void human_time(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)c;
    time_t t = (time_t)x->wallNow;
    struct tm tm;
    strftime(o, n, "%H:%M:%S", localtime_r(&t, &tm));
 }
-static bool raw_proto(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_proto(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   Column_copy(c->key.proto == 17 ? "udp" : "tcp", o, n);
-   return true;
+   return Column_copy(c->key.proto == IPPROTO_UDP ? "udp" : "tcp", o, n);
 }
-static bool raw_laddr(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_laddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   Column_addr(c, c->laddr, o, n);
-   return true;
+   return Column_addr(c, c->laddr, o, n);
 }
-static bool raw_raddr(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_raddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   Column_addr(c, c->raddr, o, n);
-   return true;
+   return Column_addr(c, c->raddr, o, n);
 }
-static bool raw_lport(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_comm(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   Format_u64(o, c->lport);
-   return true;
-}
-static bool raw_rport(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Format_u64(o, c->rport);
-   return true;
-}
-static bool raw_pid(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   if (!c->hasOwner)
-      return false;
-   Format_u64(o, c->pid);
-   return true;
-}
-static bool raw_comm(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   if (!c->hasOwner)
-      return false;
-   Column_copy(c->comm, o, n);
-   return true;
+   return Column_copy(c->comm, o, n);
 }
 
 /* uid -> name, remembered: getpwuid may go to NSS (LDAP, ...). */
@@ -129,79 +113,37 @@ static const char* Column_userName(uint32_t uid) {
    return cache[slot].name;
 }
 
-static bool raw_user(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_user(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   if (!c->hasOwner)
-      return false;
-   Column_copy(Column_userName(c->uid), o, n);
-   return true;
+   return Column_copy(Column_userName(c->uid), o, n);
 }
-static bool raw_state(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_state(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    (void)x;
-   Column_copy(Conn_stateName(c->state), o, n);
-   return true;
+   return Column_copy(Conn_stateName(c->state), o, n);
 }
-#define RAW_U64(field)                                                           \
-   static bool raw_##field(const Conn* c, const RowContext* x, char* o, size_t n) { \
-      (void)x;                                                                   \
-      (void)n;                                                                   \
-      Format_u64(o, (uint64_t)c->field);                                         \
-      return true;                                                               \
-   }
-RAW_U64(txBytes)
-RAW_U64(rxBytes)
-RAW_U64(txPackets)
-RAW_U64(rxPackets)
-RAW_U64(retrans)
-
-static bool raw_rtt(const Conn* c, const RowContext* x, char* o, size_t n) {
+static double key_rate(const Column* col, const Conn* c) {
+   (void)col;
+   return c->txRate + c->rxRate;
+}
+static int raw_rate(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   if (c->key.proto != 6)
-      return false;
-   Format_u64(o, c->rttUs);
-   return true;
+   (void)n;
+   return Format_fixed(o, key_rate(col, c), 0);
 }
-static bool raw_txRate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Format_fixed(o, c->txRate, 0);
-   return true;
+static double key_age(const Column* col, const Conn* c) {
+   (void)col;
+   return -c->startTime;   /* the oldest first */
 }
-static bool raw_rxRate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Format_fixed(o, c->rxRate, 0);
-   return true;
-}
-static bool raw_rate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Format_fixed(o, c->txRate + c->rxRate, 0);
-   return true;
-}
-static bool raw_age(const Conn* c, const RowContext* x, char* o, size_t n) {
+static int raw_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)n;
    double age = x->wallNow - c->startTime;
-   Format_fixed(o, age > 0 ? age : 0.0, 1);
-   return true;
+   return Format_fixed(o, age > 0 ? age : 0.0, 1);
 }
-static void human_txBytes(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Column_humanBytes((double)c->txBytes, o, n);
-}
-static void human_rxBytes(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Column_humanBytes((double)c->rxBytes, o, n);
-}
-static void human_txRate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Column_humanBytes(c->txRate, o, n);
-}
-static void human_rxRate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Column_humanBytes(c->rxRate, o, n);
-}
-static void human_rate(const Conn* c, const RowContext* x, char* o, size_t n) {
-   (void)x;
-   Column_humanBytes(c->txRate + c->rxRate, o, n);
-}
-static void human_age(const Conn* c, const RowContext* x, char* o, size_t n) {
+static void human_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
    long s = (long)(x->wallNow - c->startTime);
    if (s < 0)
       s = 0;
@@ -210,67 +152,25 @@ static void human_age(const Conn* c, const RowContext* x, char* o, size_t n) {
    else
       snprintf(o, n, "%ldh%02ld", s / 3600, (s / 60) % 60);
 }
+static double key_time(const Column* col, const Conn* c) {
+   (void)col;
+   (void)c;
+   return 0;   /* one time per interval */
+}
+static double key_proto(const Column* col, const Conn* c) {
+   (void)col;
+   return c->key.proto;
+}
 
-/* --- sort keys (numeric columns) and comparators (the others) --- */
-
-static double key_time(const Conn* c) { (void)c; return 0; }   /* one time per interval */
-static double key_proto(const Conn* c) { return c->key.proto; }
 static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->laddr, b->laddr); }
 static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->raddr, b->raddr); }
-static double key_lport(const Conn* c) { return c->lport; }
-static double key_rport(const Conn* c) { return c->rport; }
-static double key_pid(const Conn* c) { return c->pid; }
 static int cmp_comm(const Conn* a, const Conn* b) { return strcmp(a->comm, b->comm); }
 static int cmp_user(const Conn* a, const Conn* b) { return strcmp(Column_userName(a->uid), Column_userName(b->uid)); }
 static int cmp_state(const Conn* a, const Conn* b) { return strcmp(Conn_stateName(a->state), Conn_stateName(b->state)); }
-static double key_txBytes(const Conn* c) { return (double)c->txBytes; }
-static double key_rxBytes(const Conn* c) { return (double)c->rxBytes; }
-static double key_txRate(const Conn* c) { return c->txRate; }
-static double key_rxRate(const Conn* c) { return c->rxRate; }
-static double key_rate(const Conn* c) { return c->txRate + c->rxRate; }
-static double key_txPackets(const Conn* c) { return (double)c->txPackets; }
-static double key_rxPackets(const Conn* c) { return (double)c->rxPackets; }
-static double key_rtt(const Conn* c) { return c->rttUs; }
-static double key_retrans(const Conn* c) { return c->retrans; }
-static double key_age(const Conn* c) { return -c->startTime; }
 
-/* --- probe metrics: one formatter set per slot --- */
+/* --- every column: the ones backed by one Conn field need no function --- */
 
-static bool Column_metricBytes[CONN_METRICS];   /* unit "bytes": human units in text */
-
-#define METRIC_SLOT(i)                                                                     \
-   static bool raw_metric##i(const Conn* c, const RowContext* x, char* o, size_t n) {      \
-      (void)x;                                                                             \
-      (void)n;                                                                             \
-      if (c->key.proto != 6)                                                               \
-         return false;                                                                     \
-      Format_u64(o, c->metrics[i]);                                                        \
-      return true;                                                                         \
-   }                                                                                       \
-   static void human_metric##i(const Conn* c, const RowContext* x, char* o, size_t n) {    \
-      if (c->key.proto != 6)                                                               \
-         Column_copy("-", o, n);                                                           \
-      else if (Column_metricBytes[i])                                                      \
-         Column_humanBytes((double)c->metrics[i], o, n);                                   \
-      else                                                                                 \
-         raw_metric##i(c, x, o, n);                                                        \
-   }                                                                                       \
-   static double key_metric##i(const Conn* c) { return (double)c->metrics[i]; }
-METRIC_SLOT(0) METRIC_SLOT(1) METRIC_SLOT(2) METRIC_SLOT(3) METRIC_SLOT(4) METRIC_SLOT(5) METRIC_SLOT(6)
-METRIC_SLOT(7) METRIC_SLOT(8) METRIC_SLOT(9) METRIC_SLOT(10) METRIC_SLOT(11) METRIC_SLOT(12) METRIC_SLOT(13)
-METRIC_SLOT(14) METRIC_SLOT(15)
-_Static_assert(CONN_METRICS == 16, "one METRIC_SLOT per Conn.metrics slot");
-
-#define METRIC_FNS(i) { raw_metric##i, human_metric##i, key_metric##i }
-static const struct {
-   bool (*raw)(const Conn*, const RowContext*, char*, size_t);
-   void (*human)(const Conn*, const RowContext*, char*, size_t);
-   double (*sortKey)(const Conn*);
-} Column_metricFns[CONN_METRICS] = {
-   METRIC_FNS(0), METRIC_FNS(1), METRIC_FNS(2), METRIC_FNS(3), METRIC_FNS(4), METRIC_FNS(5),
-   METRIC_FNS(6), METRIC_FNS(7), METRIC_FNS(8), METRIC_FNS(9), METRIC_FNS(10), METRIC_FNS(11),
-   METRIC_FNS(12), METRIC_FNS(13), METRIC_FNS(14), METRIC_FNS(15),
-};
+#define FIELD(type, member) .field = type, .offset = offsetof(Conn, member)
 
 Column Column_table[COLUMN_MAX] = {
    { .key = "time", .title = "TIME", .width = 8, .kind = COLUMN_NUMBER, .raw = raw_time, .human = human_time,
@@ -279,50 +179,109 @@ Column Column_table[COLUMN_MAX] = {
      .sortKey = key_proto, .description = "tcp or udp" },
    { .key = "laddr", .title = "LOCAL", .width = 9, .kind = COLUMN_STRING, .raw = raw_laddr,
      .compare = cmp_laddr, .description = "local IPv4 or IPv6 address" },
-   { .key = "lport", .title = "LPORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_lport,
-     .sortKey = key_lport, .description = "local port" },
+   { .key = "lport", .title = "LPORT", .width = 5, .kind = COLUMN_NUMBER, FIELD(COLUMN_U16, lport),
+     .description = "local port" },
    { .key = "raddr", .title = "REMOTE", .width = 9, .kind = COLUMN_STRING, .raw = raw_raddr,
      .compare = cmp_raddr, .description = "remote address (UDP: the peer of this flow)" },
-   { .key = "rport", .title = "RPORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_rport,
-     .sortKey = key_rport, .description = "remote port" },
-   { .key = "pid", .title = "PID", .width = 7, .kind = COLUMN_NUMBER, .raw = raw_pid, .sortKey = key_pid,
+   { .key = "rport", .title = "RPORT", .width = 5, .kind = COLUMN_NUMBER, FIELD(COLUMN_U16, rport),
+     .description = "remote port" },
+   { .key = "pid", .title = "PID", .width = 7, .kind = COLUMN_NUMBER, FIELD(COLUMN_U32, pid), .needsOwner = true,
      .description = "process that last sent or received on it (empty until known)" },
-   { .key = "comm", .title = "COMMAND", .width = 7, .kind = COLUMN_STRING, .raw = raw_comm,
+   { .key = "comm", .title = "COMMAND", .width = 7, .kind = COLUMN_STRING, .raw = raw_comm, .needsOwner = true,
      .compare = cmp_comm, .description = "that process's name" },
-   { .key = "user", .title = "USER", .width = 4, .kind = COLUMN_STRING, .raw = raw_user,
+   { .key = "user", .title = "USER", .width = 4, .kind = COLUMN_STRING, .raw = raw_user, .needsOwner = true,
      .compare = cmp_user, .description = "that process's user" },
    { .key = "state", .title = "STATE", .width = 5, .kind = COLUMN_STRING, .raw = raw_state,
      .compare = cmp_state, .description = "TCP state; UDP: ACTIVE or IDLE; CLOSED once gone" },
    { .key = "tx_bytes", .title = "TX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txBytes, .human = human_txBytes, .sortKey = key_txBytes,
+     FIELD(COLUMN_U64, txBytes), .humanBytes = true,
      .description = "payload bytes sent over the connection's life" },
    { .key = "rx_bytes", .title = "RX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxBytes, .human = human_rxBytes, .sortKey = key_rxBytes,
+     FIELD(COLUMN_U64, rxBytes), .humanBytes = true,
      .description = "payload bytes received over the connection's life" },
    { .key = "tx_rate", .title = "TX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txRate, .human = human_txRate, .sortKey = key_txRate,
+     FIELD(COLUMN_REAL, txRate), .humanBytes = true,
      .description = "bytes per second sent over the last interval" },
    { .key = "rx_rate", .title = "RX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxRate, .human = human_rxRate, .sortKey = key_rxRate,
+     FIELD(COLUMN_REAL, rxRate), .humanBytes = true,
      .description = "bytes per second received over the last interval" },
    { .key = "rate", .title = "RATE", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rate, .human = human_rate, .sortKey = key_rate,
+     .raw = raw_rate, .sortKey = key_rate, .humanBytes = true,
      .description = "tx_rate + rx_rate" },
    { .key = "tx_packets", .title = "TXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_txPackets, .sortKey = key_txPackets,
-     .description = "packets sent (TCP: segments, as ss's segs_out)" },
+     FIELD(COLUMN_U64, txPackets), .description = "packets sent (TCP: segments, as ss's segs_out)" },
    { .key = "rx_packets", .title = "RXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rxPackets, .sortKey = key_rxPackets,
-     .description = "packets received (TCP: segments, as ss's segs_in)" },
+     FIELD(COLUMN_U64, rxPackets), .description = "packets received (TCP: segments, as ss's segs_in)" },
    { .key = "rtt_us", .title = "RTT(us)", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_rtt, .sortKey = key_rtt, .description = "smoothed round-trip time, microseconds (TCP)" },
+     FIELD(COLUMN_U32, rttUs), .tcpOnly = true, .description = "smoothed round-trip time, microseconds (TCP)" },
    { .key = "retrans", .title = "RETRANS", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_retrans, .sortKey = key_retrans, .description = "segments retransmitted (TCP)" },
+     FIELD(COLUMN_U32, retrans), .description = "segments retransmitted (TCP)" },
    { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
      .raw = raw_age, .human = human_age, .sortKey = key_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
 };
 int Column_count = COLUMN_BUILTIN_COUNT;
+
+/* --- reading a cell --- */
+
+static bool Column_known(const Column* col, const Conn* c) {
+   return !(col->tcpOnly && c->key.proto != IPPROTO_TCP) && !(col->needsOwner && !c->hasOwner);
+}
+
+static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
+   const char* p = (const char*)c + col->offset;
+   uint64_t v64;
+   uint32_t v32;
+   uint16_t v16;
+   switch (col->field) {
+   case COLUMN_U64: memcpy(&v64, p, sizeof(v64)); return v64;
+   case COLUMN_U32: memcpy(&v32, p, sizeof(v32)); return v32;
+   case COLUMN_U16: memcpy(&v16, p, sizeof(v16)); return v16;
+   default: return 0;
+   }
+}
+
+static double Column_fieldReal(const Column* col, const Conn* c) {
+   double v;
+   if (col->field != COLUMN_REAL)
+      return (double)Column_fieldInt(col, c);
+   memcpy(&v, (const char*)c + col->offset, sizeof(v));
+   return v;
+}
+
+int Column_raw(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size) {
+   if (!Column_known(col, c)) {
+      out[0] = '\0';
+      return -1;
+   }
+   if (col->raw)
+      return col->raw(col, c, ctx, out, size);
+   if (col->field == COLUMN_REAL)
+      return Format_fixed(out, Column_fieldReal(col, c), 0);
+   return Format_u64(out, Column_fieldInt(col, c));
+}
+
+int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size) {
+   if (!Column_known(col, c))
+      return Column_copy("-", out, size);
+   if (col->human) {
+      col->human(col, c, ctx, out, size);
+      return (int)strlen(out);
+   }
+   if (col->humanBytes) {
+      Column_humanBytes(Column_sortValue(col, c), out, size);
+      return (int)strlen(out);
+   }
+   return Column_raw(col, c, ctx, out, size);
+}
+
+double Column_sortValue(const Column* col, const Conn* c) {
+   return col->sortKey ? col->sortKey(col, c) : Column_fieldReal(col, c);
+}
+
+bool Column_sortsByValue(const Column* col) {
+   return col->sortKey || col->field != COLUMN_NOT_FIELD;
+}
 
 bool Column_isBuiltin(const char* key) {
    int id = Column_find(key);
@@ -336,12 +295,11 @@ int Column_addMetric(const char* key, const char* title, const char* unit, const
    Column* c = &Column_table[Column_count];
    *c = (Column){
       .key = xStrdup(key), .title = xStrdup(title[0] ? title : key), .width = 6, .kind = COLUMN_NUMBER,
-      .descending = true, .raw = Column_metricFns[slot].raw, .human = Column_metricFns[slot].human,
-      .sortKey = Column_metricFns[slot].sortKey, .probe = xStrdup(probe),
+      .descending = true, .field = COLUMN_U64, .offset = offsetof(Conn, metrics) + (size_t)slot * sizeof(uint64_t),
+      .tcpOnly = true, .humanBytes = strcmp(unit, "bytes") == 0, .probe = xStrdup(probe),
       .description = xAsprintf("%s, %s of the updates over the connection's life (probe %s; TCP only)",
                                unit[0] ? unit : "value", agg, probe),
    };
-   Column_metricBytes[slot] = strcmp(unit, "bytes") == 0;
    return Column_count++;
 }
 
@@ -354,7 +312,6 @@ void Column_clearMetrics(void) {
       free((char*)c->probe);
       memset(c, 0, sizeof(*c));
    }
-   memset(Column_metricBytes, 0, sizeof(Column_metricBytes));
    Column_count = COLUMN_BUILTIN_COUNT;
 }
 
@@ -455,7 +412,7 @@ static int SortOrder_tieCompare(const void* pa, const void* pb) {
 static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
    RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
    for (size_t i = 0; i < n; i++) {
-      uint64_t k = RadixSort_doubleKey(col->sortKey(rows[i]));
+      uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
       items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
    }
    RadixSort_sort(items, items + n, n);
@@ -472,7 +429,7 @@ static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn**
 
 void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
    const Column* col = &Column_table[this->column];
-   if (col->sortKey) {
+   if (Column_sortsByValue(col)) {
       SortOrder_sortByKey(this, col, rows, n);
       return;
    }

@@ -22,22 +22,48 @@ typedef enum ColumnKind_ {
    COLUMN_NUMBER,    /* bare in JSON; empty in CSV and null in JSON when unknown */
 } ColumnKind;
 
-typedef struct Column_ {
+/* Columns backed by one Conn field are read without a function of their own. */
+typedef enum ColumnField_ {
+   COLUMN_NOT_FIELD = 0,
+   COLUMN_U64,
+   COLUMN_U32,
+   COLUMN_U16,
+   COLUMN_REAL,        /* double; machine form with no decimals */
+} ColumnField;
+
+typedef struct Column_ Column;
+
+struct Column_ {
    const char* key;
    const char* title;
    const char* description;
    int width;          /* minimum text width */
    ColumnKind kind;
    bool descending;    /* default sort direction */
-   /* Writes the machine form (CSV/JSON: exact, unscaled); false when unknown. */
-   bool (*raw)(const Conn* c, const RowContext* ctx, char* out, size_t size);
-   /* Writes the human form (text); NULL means the machine form. */
-   void (*human)(const Conn* c, const RowContext* ctx, char* out, size_t size);
-   /* How rows sort: numeric columns give a key, the others compare. */
-   double (*sortKey)(const Conn* c);
+   ColumnField field;  /* the Conn field at offset, or COLUMN_NOT_FIELD */
+   size_t offset;
+   bool humanBytes;    /* text: 1023, 1.0K, 12.5M */
+   bool tcpOnly;       /* unknown for UDP flows */
+   bool needsOwner;    /* unknown until the process is */
+   /* Not a field: writes the machine form (CSV/JSON: exact, unscaled) and
+    * returns its length. */
+   int (*raw)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+   /* The human form (text), when it is neither the machine form nor bytes. */
+   void (*human)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+   /* How rows sort: numeric columns by a value (the field, or this), the
+    * others compare. */
+   double (*sortKey)(const Column* col, const Conn* c);
    int (*compare)(const Conn* a, const Conn* b);
    const char* probe;  /* a probe's metric: the probe that declares it; NULL: built-in */
-} Column;
+};
+
+/* The machine form of a cell; its length, or -1 (an empty string) when unknown. */
+int Column_raw(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+/* The human form ("-" when unknown); its length. */
+int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+/* The value numeric columns sort by; true for the columns that have one. */
+double Column_sortValue(const Column* col, const Conn* c);
+bool Column_sortsByValue(const Column* col);
 
 /* The built-in columns, then the probes' metrics (Column_addMetric). */
 #define COLUMN_BUILTIN_COUNT 20

@@ -46,8 +46,7 @@ void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList*
 
 /* Appends s to p as a CSV field, quoted when it holds a separator, a quote or
  * a line break; p has room for 2 * strlen(s) + 2. Returns the new end. */
-static char* Output_csvAppend(char* p, const char* s, bool mayQuote) {
-   size_t len = strlen(s);
+static char* Output_csvAppend(char* p, const char* s, size_t len, bool mayQuote) {
    if (!mayQuote || !strpbrk(s, ",\"\r\n")) {
       memcpy(p, s, len);
       return p + len;
@@ -64,7 +63,7 @@ static char* Output_csvAppend(char* p, const char* s, bool mayQuote) {
 
 void Output_csvField(FILE* out, const char* s) {
    char buf[2 * OUTPUT_CELL + 2];
-   char* end = Output_csvAppend(buf, s, true);
+   char* end = Output_csvAppend(buf, s, strlen(s), true);
    fwrite(buf, 1, (size_t)(end - buf), out);
 }
 
@@ -99,13 +98,12 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
    fputc('\n', out);
 }
 
-static void Output_cell(const Column* col, const Conn* c, const RowContext* ctx, bool human, char* out) {
-   if (human && col->human) {
-      col->human(c, ctx, out, OUTPUT_CELL);
-   } else if (!col->raw(c, ctx, out, OUTPUT_CELL)) {
-      out[0] = human ? '-' : '\0';
-      out[1] = '\0';
-   }
+/* A cell, human (text: "-" when unknown) or exact (empty when unknown); its length. */
+static int Output_cell(const Column* col, const Conn* c, const RowContext* ctx, bool human, char* out) {
+   if (human)
+      return Column_human(col, c, ctx, out, OUTPUT_CELL);
+   int len = Column_raw(col, c, ctx, out, OUTPUT_CELL);
+   return len < 0 ? 0 : len;
 }
 
 /* Appends cell padded to width (numbers right-aligned); the last string
@@ -180,8 +178,8 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
          const Column* col = &Column_table[cl->ids[j]];
          if (j)
             *p++ = ',';
-         Output_cell(col, rows[i], ctx, false, cell);
-         p = Output_csvAppend(p, cell, col->kind != COLUMN_NUMBER);
+         int len = Output_cell(col, rows[i], ctx, false, cell);
+         p = Output_csvAppend(p, cell, (size_t)len, col->kind != COLUMN_NUMBER);
       }
       *p++ = '\n';
       fwrite(line, 1, (size_t)(p - line), this->out);
@@ -195,7 +193,7 @@ static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
    for (int j = 0; j < cl->count; j++) {
       const Column* col = &Column_table[cl->ids[j]];
       fprintf(this->out, "%s\"%s\":", j ? "," : "", col->key);
-      if (!col->raw(c, ctx, cell, sizeof(cell)))
+      if (Column_raw(col, c, ctx, cell, sizeof(cell)) < 0)
          fputs("null", this->out);
       else if (col->kind == COLUMN_NUMBER)
          fputs(cell, this->out);

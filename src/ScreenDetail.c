@@ -52,7 +52,7 @@ static int Screen_detailFields(Screen* this, int y) {
    const Conn* c = &this->detail;
    for (int id = 0; id < Column_count && y < LINES - 1; id++, y++) {
       const Column* col = &Column_table[id];
-      if (!col->raw(c, &this->ctx, raw, sizeof(raw)))
+      if (Column_raw(col, c, &this->ctx, raw, sizeof(raw)) < 0)
          snprintf(raw, sizeof(raw), "-");
       Screen_cell(this, id, c, human, sizeof(human));
       attrset(this->crt.attr[CRT_LABEL]);

@@ -71,10 +71,8 @@ void Screen_cell(const Screen* this, int id, const Conn* c, char* out, size_t si
    else if (Screen_isRate(id))
       Screen_formatRate(this, strcmp(col->key, "tx_rate") == 0 ? c->txRate
                               : strcmp(col->key, "rx_rate") == 0 ? c->rxRate : c->txRate + c->rxRate, out, size);
-   else if (col->human)
-      col->human(c, &this->ctx, out, size);
-   else if (!col->raw(c, &this->ctx, out, size))
-      snprintf(out, size, "-");
+   else
+      Column_human(col, c, &this->ctx, out, size);
    for (char* p = out; *p; p++) {
       if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
          *p = '?';   /* the terminal gets printable ASCII only */

@@ -81,8 +81,9 @@ static void test_columns(void) {
    /* every column has the fields the output and the screen rely on */
    for (int i = 0; i < Column_count; i++) {
       const Column* c = &Column_table[i];
-      CHECK(c->key && c->title && c->description && c->raw && c->width > 0);
-      CHECK((c->compare != NULL) != (c->sortKey != NULL));   /* one way to sort */
+      CHECK(c->key && c->title && c->description && c->width > 0);
+      CHECK((c->raw != NULL) != (c->field != COLUMN_NOT_FIELD));   /* one way to read it */
+      CHECK((c->compare != NULL) != Column_sortsByValue(c));        /* one way to sort */
    }
 }
 
@@ -124,10 +125,13 @@ static void test_metric_columns(void) {
    char out[64];
    RowContext ctx = { 0 };
    const Column* col = &Column_table[Column_find("sends")];
-   CHECK(col->raw(&c[1], &ctx, out, sizeof(out)) && strcmp(out, "70") == 0);
+   CHECK(Column_raw(col, &c[1], &ctx, out, sizeof(out)) == 2 && strcmp(out, "70") == 0);
    col = &Column_table[Column_find("big")];
-   col->human(&c[1], &ctx, out, sizeof(out));
-   CHECK(strcmp(out, "5.0M") == 0);
+   CHECK(Column_human(col, &c[1], &ctx, out, sizeof(out)) == 4 && strcmp(out, "5.0M") == 0);
+   /* metrics are TCP's: a UDP flow's cell is unknown */
+   c[1].key.proto = IPPROTO_UDP;
+   CHECK(Column_raw(col, &c[1], &ctx, out, sizeof(out)) == -1 && out[0] == '\0');
+   CHECK(Column_human(col, &c[1], &ctx, out, sizeof(out)) == 1 && strcmp(out, "-") == 0);
    CHECK(strcmp(col->probe, "p") == 0 && col->kind == COLUMN_NUMBER);
    Column_clearMetrics();
    CHECK(Column_count == COLUMN_BUILTIN_COUNT && Column_find("sends") < 0);
