@@ -34,10 +34,19 @@ static bool RadixSort_pass(const RadixItem* from, RadixItem* to, size_t n, int p
 void RadixSort_sort(RadixItem* items, RadixItem* tmp, size_t n) {
    if (n < 2)
       return;
+   /* bits that differ somewhere: a digit with none is not even counted */
+   uint64_t orMinor = 0, andMinor = ~0ull, orMajor = 0, andMajor = ~0ull;
+   for (size_t i = 0; i < n; i++) {
+      orMinor |= items[i].minor;
+      andMinor &= items[i].minor;
+      orMajor |= items[i].major;
+      andMajor &= items[i].major;
+   }
+   RadixItem differ = { .major = orMajor ^ andMajor, .minor = orMinor ^ andMinor };
    RadixItem* from = items;
    RadixItem* to = tmp;
    for (int pass = 0; pass < 16; pass++) {
-      if (RadixSort_pass(from, to, n, pass)) {
+      if ((RadixSort_key(&differ, pass) & 0xff) != 0 && RadixSort_pass(from, to, n, pass)) {
          RadixItem* t = from;
          from = to;
          to = t;
