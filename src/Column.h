@@ -45,6 +45,7 @@ struct Column_ {
    bool humanBytes;    /* text: 1023, 1.0K, 12.5M */
    bool tcpOnly;       /* unknown for UDP flows */
    bool needsOwner;    /* unknown until the process is */
+   bool freeText;      /* any text (process and user names): CSV may need quotes */
    /* Not a field: writes the machine form (CSV/JSON: exact, unscaled) and
     * returns its length. */
    int (*raw)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);

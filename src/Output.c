@@ -179,7 +179,7 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
          if (j)
             *p++ = ',';
          int len = Output_cell(col, rows[i], ctx, false, cell);
-         p = Output_csvAppend(p, cell, (size_t)len, col->kind != COLUMN_NUMBER);
+         p = Output_csvAppend(p, cell, (size_t)len, col->freeText);
       }
       *p++ = '\n';
       fwrite(line, 1, (size_t)(p - line), this->out);
