@@ -118,12 +118,13 @@ static void Monitor_update(Monitor* this, double now) {
    free(gone);
 }
 
-/* --probe-stats: each probe's events/s and ns/event, for the text header. */
+/* Each probe's status and hooks, and with --probe-stats its events/s and
+ * ns/event: for the -b text header (--probe-stats) and the screen (P). */
 static void Monitor_health(Monitor* this) {
    free(this->healthText);
    this->healthText = NULL;
    const ProbeSet* set = Platform_probes(this->platform);
-   if (this->settings->probeStats && set)
+   if ((this->settings->probeStats || this->wantHealth) && set)
       this->healthText = ProbeHealth_lines(&this->health, set, this->platform, this->lastSample);
    this->summary.health = this->healthText;
 }

@@ -43,7 +43,7 @@ typedef struct Screen_ {
    char filter[SCREEN_FILTER_LEN];
    ScreenPrompt prompt;
    char input[SCREEN_FILTER_LEN];   /* the d prompt's text */
-   bool paused, showNames, showClosed, quit;
+   bool paused, showNames, showClosed, showHealth, quit;
    ScreenMode mode;
    /* the rows shown, sorted; while paused, copies taken at the pause */
    Conn** rows;

@@ -15,14 +15,28 @@
 
 #include "XUtils.h"
 
-#define SCREEN_HEADER_LINES 6      /* above the column titles */
+#define SCREEN_HEADER_BASE 6       /* above the column titles, without probe lines */
 #define SCREEN_CELL 96
 #define SCREEN_ADDR_MAX 39         /* a full IPv6 address */
 #define SCREEN_ADDR_MIN 12
 
+/* The probe health lines shown (P), at most a third of the screen. */
+static int Screen_healthLines(const Screen* this) {
+   const char* text = this->monitor->healthText;
+   if (!this->showHealth || !text)
+      return 0;
+   int n = 0;
+   for (const char* p = text; *p; p++)
+      n += *p == '\n';
+   return n < LINES / 3 ? n : LINES / 3;
+}
+
+static int Screen_headerLines(const Screen* this) {
+   return SCREEN_HEADER_BASE + Screen_healthLines(this);
+}
+
 int Screen_tableHeight(const Screen* this) {
-   (void)this;
-   int h = LINES - SCREEN_HEADER_LINES - 2;   /* column titles, footer */
+   int h = LINES - Screen_headerLines(this) - 2;   /* column titles, footer */
    return h > 1 ? h : 1;
 }
 
@@ -178,9 +192,9 @@ static void Screen_drawTable(Screen* this) {
       this->top = this->nRows > (size_t)h ? this->nRows - (size_t)h : 0;
    int count = (int)(this->nRows - this->top) < h ? (int)(this->nRows - this->top) : h;
    Screen_fitWidths(this, (int)this->top, count);
-   Screen_drawTitles(this, SCREEN_HEADER_LINES);
+   Screen_drawTitles(this, Screen_headerLines(this));
    for (int i = 0; i < count; i++)
-      Screen_drawRow(this, SCREEN_HEADER_LINES + 1 + i, this->rows[this->top + (size_t)i],
+      Screen_drawRow(this, Screen_headerLines(this) + 1 + i, this->rows[this->top + (size_t)i],
                      this->top + (size_t)i == this->selected);
 }
 
@@ -278,6 +292,19 @@ static void Screen_drawViewLine(Screen* this) {
       Screen_pair(this, "  filter ", this->filter, CRT_WARNING);
 }
 
+static void Screen_drawHealth(Screen* this) {
+   int n = Screen_healthLines(this);
+   const char* line = this->monitor->healthText;
+   attrset(this->crt.attr[CRT_LABEL]);
+   for (int i = 0; i < n && line; i++) {
+      const char* end = strchr(line, '\n');
+      int len = end ? (int)(end - line) : (int)strlen(line);
+      mvaddnstr(SCREEN_HEADER_BASE + i, 0, line, len < COLS ? len : COLS);
+      line = end ? end + 1 : NULL;
+   }
+   attrset(A_NORMAL);
+}
+
 static void Screen_drawPanelKeys(Screen* this) {
    static const char* const hints[] = {
       [SCREEN_DETAIL] = "Esc/Enter/q back",
@@ -335,6 +362,7 @@ void Screen_draw(Screen* this) {
       Screen_drawConnections(this);
       Screen_drawTraffic(this);
       Screen_drawViewLine(this);
+      Screen_drawHealth(this);
       Screen_drawTable(this);
       if (this->mode == SCREEN_SORT_MENU)
          Screen_drawSortMenu(this);

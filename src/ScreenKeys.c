@@ -108,6 +108,10 @@ static bool Screen_viewKey(Screen* this, int key) {
    case 'c':
       this->showClosed = !this->showClosed;
       break;
+   case 'P':
+      this->showHealth = !this->showHealth;
+      this->monitor->wantHealth = this->showHealth;   /* lines from the next sample on */
+      break;
    case 'I':
       this->sort.descending = !this->sort.descending;
       break;

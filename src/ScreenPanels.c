@@ -25,6 +25,7 @@ static const char* const Screen_helpLines[] = {
    "  t            cycle TCP / UDP / all",
    "  n            host names (reverse DNS in the background; numeric until known)",
    "  c            show / hide recently closed connections",
+   "  P            show / hide a line per probe: status, hooks (events/s, ns/event with --probe-stats)",
    "  Up Down PgUp PgDn Home End   move the selection (it follows its connection)",
    "  Enter        details of the selected connection, with its rate history",
    "  h F1 ?       this help",

@@ -147,10 +147,11 @@ int Platform_eventFd(Platform* this) {
 void Platform_probeCounts(Platform* this, int* attached, int* failed) {
    *attached = *failed = 0;
    for (int i = 0; i < this->set->count; i++) {
-      if (this->set->probes[i]->status == PROBE_OK)
+      ProbeStatus st = this->set->probes[i]->status;
+      if (st == PROBE_OK)
          (*attached)++;
-      else
-         (*failed)++;
+      else if (st != PROBE_DISABLED)
+         (*failed)++;   /* turned off in the config is not a failure */
    }
 }
 

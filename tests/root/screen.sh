@@ -175,6 +175,12 @@ keys 4 h
 expect_grep "h: help" '^tcptop keys$' "$TMP/shot4"
 keys 4 x
 expect_grep "any key leaves the help" 'probes [0-9]+ loaded' "$TMP/shot4"
+keys 4 P
+wait_screen 4 '^probe sock_io: ok, tracepoint/sock/sock_send_length' 5 || fail "P: no probe health lines in the header"
+expect_grep "P: the table still follows the probe lines" '^PROTO ' "$TMP/shot4"
+keys 4 P
+sleep 0.3; shot 4
+expect_no_grep "P again: the probe lines go" '^probe ' "$TMP/shot4"
 keys 4 / scrntraffic Enter n
 wait_screen 4 "^tcp +localhost +$SP +localhost +$CP +$PID " 10 || fail "n: no host names (127.0.0.1 is localhost in /etc/hosts)"
 expect_grep "n: names on" ' names on ' "$TMP/shot4"
