@@ -66,20 +66,9 @@ cleanup() {
    stop "$FG_PID" TERM 200 || true
    stop "$TCPTOP_PID" INT 200 || true
    TCPTOP_PID=""
-   if [ -n "$NS_MADE" ]; then
-      ip netns del "$NS" 2>/dev/null || true
-      NS_MADE=""
-   fi
-   if [ -n "$WORK" ]; then
-      rm -rf "$WORK"
-      WORK=""
-   fi
+   drop_scratch
 }
 
-# cpu_ticks PID: utime + stime (clock ticks) of the whole process.
-cpu_ticks() {
-   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
 
 # check: reads netgen's port list, tcptop's log and JSON output; prints the
 # report lines and "RESULT found expected server lost" last.

@@ -64,20 +64,9 @@ cleanup() {
    stop "$TCPTOP_PID" INT || true
    stop "$HOLD_PID" TERM || true
    TCPTOP_PID=""; HOLD_PID=""
-   if [ -n "$NS_MADE" ]; then
-      ip netns del "$NS" 2>/dev/null || true
-      NS_MADE=""
-   fi
-   if [ -n "$WORK" ]; then
-      rm -rf "$WORK"
-      WORK=""
-   fi
+   drop_scratch
 }
 
-# cpu_ticks PID: "UTIME STIME" (clock ticks) of the whole process.
-cpu_ticks() {
-   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
-}
 
 # measure_tcptop NAME [TCPTOP_OPTION]...: % of one core over the window,
 # written to $WORK/NAME as "PCT CPU_S WALL_S RSS_KB LIFETIME_S USER_S SYS_S".

@@ -82,3 +82,21 @@ wait_attached() {
 now() {
    date +%s.%N
 }
+
+# cpu_ticks PID: "UTIME STIME" (clock ticks) of the whole process.
+cpu_ticks() {
+   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
+}
+
+# drop_scratch: deletes the network namespace $NS when $NS_MADE is set, and
+# the scratch directory $WORK when set; clears both. For cleanup traps.
+drop_scratch() {
+   if [ -n "${NS_MADE:-}" ]; then
+      ip netns del "$NS" 2>/dev/null || true
+      NS_MADE=""
+   fi
+   if [ -n "${WORK:-}" ]; then
+      rm -rf "$WORK"
+      WORK=""
+   fi
+}

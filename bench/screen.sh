@@ -73,19 +73,9 @@ cleanup() {
    [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
    stop "$HOLD_PID" TERM || true
    TCPTOP_PID=""; HOLD_PID=""; TOP_PID=""
-   if [ -n "$NS_MADE" ]; then
-      ip netns del "$NS" 2>/dev/null || true
-      NS_MADE=""
-   fi
-   if [ -n "$WORK" ]; then
-      rm -rf "$WORK"
-      WORK=""
-   fi
+   drop_scratch
 }
 
-cpu_ticks() {
-   sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
-}
 
 # window PID NAME [EXTRA_PID]: CPU over the window into $WORK/NAME as
 # "PCT CPU_S USER_S SYS_S RSS_KB [EXTRA_PCT]".
