@@ -44,6 +44,14 @@ static double Monitor_clock(clockid_t id) {
    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The sample's times: the system clocks, or a replayed capture's own clock. */
+static void Monitor_now(const Monitor* this, double* mono, double* wall) {
+   if (!Platform_captureTime(this->platform, mono, wall)) {
+      *mono = Monitor_clock(CLOCK_MONOTONIC);
+      *wall = Monitor_clock(CLOCK_REALTIME);
+   }
+}
+
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err) {
    if (settings->columns) {
       if (ColumnList_parse(columns, settings->columns, err) < 0)
@@ -126,7 +134,8 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
    size_t n = 0;
    Conn** all = ConnTable_rows(&this->table, &n);
    size_t k = 0;
-   Summary summary = { .interval = this->settings->interval, .lost = Platform_lost(this->platform) + this->table.vanished };
+   Summary summary = { .interval = this->settings->interval, .lost = Platform_lost(this->platform) + this->table.vanished,
+                       .capture = Platform_isCapture(this->platform), .malformed = Platform_malformed(this->platform) };
    for (size_t i = 0; i < n; i++) {
       if (Monitor_matches(this->settings, all[i])) {
          all[k++] = all[i];
@@ -168,7 +177,8 @@ static int Monitor_emit(Monitor* this, double wallNow, double monoNow) {
 }
 
 static int Monitor_sampleAndEmit(Monitor* this) {
-   double mono = Monitor_clock(CLOCK_MONOTONIC), wall = Monitor_clock(CLOCK_REALTIME);
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
    int err = Platform_sample(this->platform, &this->table, mono, wall);
    if (err < 0) {
       XUtils_error("reading the connection table failed: %s", strerror(-err));
@@ -214,11 +224,12 @@ static void Monitor_signals(void) {
 static int Monitor_wait(Monitor* this) {
    double deadline = this->lastSample + this->settings->interval;
    for (;;) {
-      double now = Monitor_clock(CLOCK_MONOTONIC);
-      if (Monitor_stop || now >= deadline)
+      double now, wall;
+      Monitor_now(this, &now, &wall);
+      if (Monitor_stop || now >= deadline || Platform_ended(this->platform))
          return 0;
       int ms = (int)ceil((deadline - now) * 1000);
-      int err = Platform_poll(this->platform, &this->table, ms, now, Monitor_clock(CLOCK_REALTIME));
+      int err = Platform_poll(this->platform, &this->table, ms, now, wall);
       if (err < 0) {
          XUtils_error("reading probe events failed: %s", strerror(-err));
          return -1;
@@ -242,12 +253,17 @@ int Monitor_run(const Settings* settings, Platform* platform) {
    Output_init(&m.log, m.logFile, OUTPUT_CSV, &all);
    ConnTable_init(&m.table);
    Monitor_signals();
-   Platform_seed(platform, &m.table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
+   double mono, wall;
+   Monitor_now(&m, &mono, &wall);
+   Platform_seed(platform, &m.table, mono, wall);
    int rc = Monitor_sampleAndEmit(&m) < 0 ? 1 : 0;
-   while (rc == 0 && !Monitor_stop && (!settings->iterations || m.printed < settings->iterations)) {
+   while (rc == 0 && !Monitor_stop && !Platform_ended(platform) &&
+          (!settings->iterations || m.printed < settings->iterations)) {
       if (Monitor_wait(&m) < 0 || Monitor_sampleAndEmit(&m) < 0)
          rc = 1;
    }
+   if (Platform_endProblem(platform))
+      XUtils_error("%s", Platform_endProblem(platform));
    if (m.logFile && fclose(m.logFile) != 0) {
       XUtils_error("cannot write the log %s: %s", settings->logFile, strerror(errno));
       rc = 1;

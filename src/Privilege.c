@@ -34,6 +34,14 @@ bool Privilege_canLoad(void) {
           Privilege_has(d, CAP_NET_ADMIN);
 }
 
+bool Privilege_canCapture(void) {
+   if (geteuid() == 0)
+      return true;
+   struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+   struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {{0}};
+   return syscall(SYS_capget, &h, d) == 0 && Privilege_has(d, CAP_NET_RAW);
+}
+
 char* Privilege_message(void) {
    char exe[PATH_MAX];
    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

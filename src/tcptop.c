@@ -18,6 +18,9 @@
 #include "ProbeConfig.h"
 #include "ProbeDiscovery.h"
 #include "XUtils.h"
+#include "pcap/Capture.h"
+
+enum { TCPTOP_USAGE_ERROR = -1, TCPTOP_BPF = 0, TCPTOP_PCAP = 1 };
 
 /* Compiles, applies the config's probe settings, and loads when `load`. */
 static Platform* tcptop_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach,
@@ -89,6 +92,64 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
    return rc;
 }
 
+/* Flags that need the pcap backend, or a value it checks; one error line. */
+static int tcptop_checkCaptureFlags(const Settings* s) {
+   if (s->replaySpeed && Capture_parseSpeed(s->replaySpeed) < 0)
+      XUtils_error("invalid value '%s' for --replay-speed: must be max or a number from 0.01 to 1000000", s->replaySpeed);
+   else if (s->replaySpeed && !s->readFile)
+      XUtils_error("--replay-speed paces a replay: it needs -r FILE");
+   else if (s->readFile && s->iface)
+      XUtils_error("-r FILE replays a capture and -i IFACE captures live: give one of them");
+   else if (s->backend == SETTINGS_BACKEND_BPF && (s->readFile || s->iface))
+      XUtils_error("%s needs the pcap backend, not --backend bpf", s->readFile ? "-r FILE" : "-i IFACE");
+#ifndef HAVE_BPF
+   else if (s->backend == SETTINGS_BACKEND_BPF)
+      XUtils_error("this tcptop was built without the eBPF backend (configure --disable-bpf): use --backend pcap or -r FILE");
+#endif
+   else
+      return 0;
+   return TCPTOP_USAGE_ERROR;
+}
+
+/* Which backend monitors: the one asked for, else eBPF when it can load,
+ * else live capture (said in one line), or TCPTOP_USAGE_ERROR. */
+static int tcptop_backend(const Settings* s) {
+   if (tcptop_checkCaptureFlags(s) < 0)
+      return TCPTOP_USAGE_ERROR;
+   if (s->backend == SETTINGS_BACKEND_BPF)
+      return TCPTOP_BPF;
+   if (s->backend == SETTINGS_BACKEND_PCAP || s->readFile || s->iface)
+      return TCPTOP_PCAP;
+#ifdef HAVE_BPF
+   if (Privilege_canLoad() || !Privilege_canCapture())
+      return TCPTOP_BPF;   /* or its privilege message */
+   const char* why = "no CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN";
+#else
+   const char* why = "built with --disable-bpf";
+#endif
+#ifdef __linux__
+   XUtils_error("eBPF backend unavailable (%s): capturing packets on any interface with libpcap instead "
+                "(--backend pcap)", why);
+#else
+   (void)why;
+#endif
+   return TCPTOP_PCAP;
+}
+
+/* The pcap backend: a capture file replayed, or a live interface. */
+static int tcptop_capture(const Settings* settings) {
+   char* err = NULL;
+   Platform* platform = Platform_openCapture(settings, &err);
+   if (!platform) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   int rc = Monitor_run(settings, platform);
+   Platform_free(platform);
+   return rc;
+}
+
 int main(int argc, char** argv) {
    Settings settings;
    Settings_init(&settings);
@@ -112,6 +173,12 @@ int main(int argc, char** argv) {
       free(bad);
       Settings_done(&settings);
       return 2;
+   }
+   int backend = settings.listProbes || settings.dumpConfig ? TCPTOP_BPF : tcptop_backend(&settings);
+   if (backend != TCPTOP_BPF) {
+      int rc = backend == TCPTOP_PCAP ? tcptop_capture(&settings) : 2;
+      Settings_done(&settings);
+      return rc;
    }
    if (!settings.listProbes && !settings.dumpConfig && !Privilege_canLoad()) {
       char* msg = Privilege_message();

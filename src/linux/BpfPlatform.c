@@ -1,8 +1,8 @@
 /*
- * linux/Platform.c: the eBPF backend: kernel types, compile, load, attach.
+ * linux/BpfPlatform.c: the eBPF backend: kernel types, compile, load, attach.
  */
 #include "config.h"
-#include "Platform.h"
+#include "linux/BpfPlatform.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
 #include "linux/ProbeSettings.h"
 #include "linux/Sampler.h"
 
-struct Platform_ {
+struct BpfPlatform_ {
    Cache cache;
    KernelTypes kernel;
    Loader loader;
@@ -26,8 +26,8 @@ struct Platform_ {
    bool samplerUsed;
 };
 
-Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
-   Platform* this = xCalloc(1, sizeof(*this));
+BpfPlatform* BpfPlatform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
+   BpfPlatform* this = xCalloc(1, sizeof(*this));
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
    Cache_open(&this->cache, cacheDir);
    free(cacheDir);
@@ -39,13 +39,13 @@ Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSe
       .cache = &this->cache, .kernel = &this->kernel,
    };
    if (Compiler_compileAll(&cfg, set, err) < 0) {
-      Platform_free(this);
+      BpfPlatform_free(this);
       return NULL;
    }
    return this;
 }
 
-void Platform_load(Platform* this, ProbeSet* set, bool attach) {
+void BpfPlatform_load(BpfPlatform* this, ProbeSet* set, bool attach) {
    if (!this->loaderUsed) {
       Loader_init(&this->loader);
       this->loaderUsed = true;
@@ -53,7 +53,7 @@ void Platform_load(Platform* this, ProbeSet* set, bool attach) {
    Loader_loadAll(&this->loader, set, attach);
 }
 
-void Platform_probeSettings(Probe* probe) {
+void BpfPlatform_probeSettings(Probe* probe) {
    if (probe->settingsRead || probe->status != PROBE_COMPILED)
       return;
    probe->settingsRead = true;
@@ -64,7 +64,7 @@ void Platform_probeSettings(Probe* probe) {
    }
 }
 
-void Platform_free(Platform* this) {
+void BpfPlatform_free(BpfPlatform* this) {
    if (!this)
       return;
    if (this->samplerUsed)
@@ -76,33 +76,33 @@ void Platform_free(Platform* this) {
    free(this);
 }
 
-char* Platform_readyProblem(Platform* this) {
+char* BpfPlatform_readyProblem(BpfPlatform* this) {
    char* why = Sampler_init(&this->sampler, &this->loader);
    this->samplerUsed = true;
    return why;
 }
 
-void Platform_seed(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+void BpfPlatform_seed(BpfPlatform* this, ConnTable* table, double monoNow, double wallNow) {
    Sampler_seed(&this->sampler, table, monoNow, wallNow);
 }
 
-int Platform_poll(Platform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
+int BpfPlatform_poll(BpfPlatform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
    return Sampler_poll(&this->sampler, table, timeoutMs, monoNow, wallNow);
 }
 
-int Platform_sample(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+int BpfPlatform_sample(BpfPlatform* this, ConnTable* table, double monoNow, double wallNow) {
    return Sampler_sample(&this->sampler, table, monoNow, wallNow);
 }
 
-void Platform_forget(Platform* this, const Conn* conn) {
+void BpfPlatform_forget(BpfPlatform* this, const Conn* conn) {
    Sampler_forget(&this->sampler, conn);
 }
 
-uint64_t Platform_lost(Platform* this) {
+uint64_t BpfPlatform_lost(BpfPlatform* this) {
    return Sampler_lost(&this->sampler);
 }
 
-const char* Platform_versions(void) {
+const char* BpfPlatform_versions(void) {
    static char buf[128];
    snprintf(buf, sizeof(buf), "eBPF backend: LLVM/clang %s, libbpf %d.%d", TCPTOP_LLVM_VERSION,
             (int)libbpf_major_version(), (int)libbpf_minor_version());
