@@ -125,7 +125,8 @@ static void Capture_readAhead(Capture* this) {
       this->pendingSize = h->caplen;
       this->pendingData = xRealloc(this->pendingData, this->pendingSize);
    }
-   memcpy(this->pendingData, data, h->caplen);
+   if (h->caplen)
+      memcpy(this->pendingData, data, h->caplen);
    this->pendingCap = h->caplen;
    this->pendingLen = h->len;
    double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e9;   /* nanosecond precision */
@@ -133,9 +134,8 @@ static void Capture_readAhead(Capture* this) {
    this->havePending = true;
 }
 
-Capture* Capture_openFile(const char* path, double speed, char** err) {
-   char errbuf[PCAP_ERRBUF_SIZE] = "";
-   pcap_t* p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+/* A capture file opened by libpcap, checked and read up to its first packet. */
+static Capture* Capture_offline(pcap_t* p, const char* path, double speed, const char* errbuf, char** err) {
    if (!p) {
       size_t n = strlen(path);
       const char* why = strncmp(errbuf, path, n) == 0 && strncmp(errbuf + n, ": ", 2) == 0 ? errbuf + n + 2 : errbuf;
@@ -156,6 +156,20 @@ Capture* Capture_openFile(const char* path, double speed, char** err) {
    this->clock = this->firstTs = this->havePending ? this->pendingTs : 0;
    this->realStart = Capture_monotonic();
    return this;
+}
+
+Capture* Capture_openFile(const char* path, double speed, char** err) {
+   char errbuf[PCAP_ERRBUF_SIZE] = "";
+   pcap_t* p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+   return Capture_offline(p, path, speed, errbuf, err);
+}
+
+Capture* Capture_openStream(FILE* file, const char* name, char** err) {
+   char errbuf[PCAP_ERRBUF_SIZE] = "";
+   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+   if (!p)
+      fclose(file);
+   return Capture_offline(p, name, 0, errbuf, err);
 }
 
 /* Sleeps until the real time of capture time ts at the replay speed; false

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pcap/FlowTracker.h"
 
@@ -45,6 +46,8 @@ double Capture_parseSpeed(const char* text);
 
 /* Opens a capture file (pcap or pcapng). NULL with *err (one line). */
 Capture* Capture_openFile(const char* path, double speed, char** err);
+/* The same from an open stream (closed with the capture), for the fuzzer. */
+Capture* Capture_openStream(FILE* file, const char* name, char** err);
 /* Opens an interface for live capture. NULL with *err (one line). */
 Capture* Capture_openLive(const char* iface, char** err);
 void Capture_free(Capture* this);
