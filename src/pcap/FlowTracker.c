@@ -109,16 +109,23 @@ static void FlowTracker_retire(FlowTracker* this, size_t i) {
    }
 }
 
+static bool FlowTracker_loopback(int family, const uint8_t* a) {
+   static const uint8_t one[16] = { [15] = 1 };
+   return family == AF_INET ? a[0] == 127 : memcmp(a, one, 16) == 0;
+}
+
 /* Whether the packet's sender is the local side of a new flow. */
 static bool FlowTracker_senderIsLocal(const FlowTracker* this, const Packet* p) {
-   if (p->direction == PACKET_DIR_OUT || p->direction == PACKET_DIR_IN)
-      return p->direction == PACKET_DIR_OUT;
+   bool bothLocal = FlowTracker_loopback(p->family, p->saddr) && FlowTracker_loopback(p->family, p->daddr);
    if (this->isLocal) {
       bool s = this->isLocal(this->isLocalCtx, p->family, p->saddr);
       bool d = this->isLocal(this->isLocalCtx, p->family, p->daddr);
       if (s != d)
          return s;
+      bothLocal = bothLocal || s;   /* the direction says nothing then */
    }
+   if (!bothLocal && (p->direction == PACKET_DIR_OUT || p->direction == PACKET_DIR_IN))
+      return p->direction == PACKET_DIR_OUT;
    if (p->proto == IPPROTO_TCP && (p->flags & PACKET_SYN))
       return !(p->flags & PACKET_ACK);   /* a SYN/ACK's receiver is the client */
    return p->sport != p->dport ? p->sport > p->dport : true;

@@ -6,11 +6,11 @@
  * - Identity: the 5-tuple; ConnKey.cookie is a hash of it and ConnKey.start
  *   the first packet's time (ns), so a tuple reused after a close (a new SYN)
  *   or after a UDP flow expired is a new row.
- * - Local side: the host's own side when the link layer says who sent the
- *   packet (Linux cooked captures, PKTAP) or, live, when exactly one address
- *   is the host's; else the sender of a SYN (the client); else the side with
- *   the higher port (the lower port is the server; equal ports: the sender
- *   of the first packet).
+ * - Local side: live, the host's side when exactly one address is the
+ *   host's; else (unless both are, or both are loopback addresses) the side the link layer says is
+ *   this host (Linux cooked captures, PKTAP); else the sender of a SYN (the
+ *   client); else the side with the higher port (the lower port is the
+ *   server; equal ports: the sender of the first packet).
  * - Bytes: TCP payload as sequence-space progress of each direction (what
  *   the application sent: a retransmission adds nothing, a gap the capture
  *   missed is counted); UDP payload. Packets: every segment or datagram.
