@@ -15,6 +15,12 @@
 #include "linux/BpfPlatform.h"
 #endif
 
+#ifdef __APPLE__
+#define PLATFORM_DEFAULT_IFACE "pktap"   /* every interface, with PKTAP headers */
+#else
+#define PLATFORM_DEFAULT_IFACE "any"
+#endif
+
 struct Platform_ {
 #ifdef HAVE_BPF
    BpfPlatform* bpf;
@@ -28,7 +34,7 @@ Platform* Platform_openCapture(const Settings* settings, char** err) {
       double speed = Capture_parseSpeed(settings->replaySpeed ? settings->replaySpeed : settings->batch ? "max" : "1");
       c = Capture_openFile(settings->readFile, speed < 0 ? 0 : speed, err);
    } else {
-      c = Capture_openLive(settings->iface ? settings->iface : "any", err);
+      c = Capture_openLive(settings->iface ? settings->iface : PLATFORM_DEFAULT_IFACE, err);
    }
    if (!c)
       return NULL;
