@@ -22,9 +22,13 @@
 
 enum { TCPTOP_USAGE_ERROR = -1, TCPTOP_BPF = 0, TCPTOP_PCAP = 1 };
 
-/* Compiles, applies the config's probe settings, and loads when `load`. */
+static int tcptop_capture(const Settings* settings);
+
+/* Compiles, applies the config's probe settings, and loads when `load`. On
+ * failure the error is printed, or given back in *failure when that is not
+ * NULL and nothing can work (rc 1). */
 static Platform* tcptop_setup(const Settings* settings, const Paths* paths, ProbeSet* set, bool load, bool attach,
-                              int* rc) {
+                              int* rc, char** failure) {
    char* err = NULL;
    Platform* platform = Platform_compile(settings, paths, set, &err);
    *rc = 1;
@@ -32,6 +36,10 @@ static Platform* tcptop_setup(const Settings* settings, const Paths* paths, Prob
       Platform_free(platform);
       platform = NULL;
       *rc = 2;
+   }
+   if (!platform && failure && *rc == 1) {
+      *failure = err;
+      return NULL;
    }
    if (!platform) {
       XUtils_error("%s", err);
@@ -46,7 +54,7 @@ static Platform* tcptop_setup(const Settings* settings, const Paths* paths, Prob
 
 static int tcptop_dumpConfig(const Settings* settings, const Paths* paths, ProbeSet* set) {
    int rc;
-   Platform* platform = tcptop_setup(settings, paths, set, false, false, &rc);
+   Platform* platform = tcptop_setup(settings, paths, set, false, false, &rc, NULL);
    if (!platform)
       return rc;
    Config_dump(stdout, settings, set);
@@ -57,7 +65,7 @@ static int tcptop_dumpConfig(const Settings* settings, const Paths* paths, Probe
 static int tcptop_listProbes(const Settings* settings, const Paths* paths, ProbeSet* set) {
    bool privileged = Privilege_canLoad();
    int rc;
-   Platform* platform = tcptop_setup(settings, paths, set, privileged, privileged, &rc);
+   Platform* platform = tcptop_setup(settings, paths, set, privileged, privileged, &rc, NULL);
    if (!platform)
       return rc;
    ListProbes_print(stdout, set, privileged);
@@ -65,11 +73,28 @@ static int tcptop_listProbes(const Settings* settings, const Paths* paths, Probe
    return 0;
 }
 
+/* eBPF cannot monitor: with --backend auto and capture allowed, the pcap
+ * backend instead, said in one line; else why, and exit 1. */
+static int tcptop_fallback(const Settings* s, const char* why) {
+   if (s->backend != SETTINGS_BACKEND_AUTO || !Privilege_canCapture()) {
+      XUtils_error("%s", why);
+      return 1;
+   }
+   XUtils_error("eBPF backend unavailable (%s): capturing packets on any interface with libpcap instead "
+                "(--backend pcap)", why);
+   return tcptop_capture(s);
+}
+
 static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
    int rc;
-   Platform* platform = tcptop_setup(settings, paths, set, true, true, &rc);
-   if (!platform)
+   char* why = NULL;
+   Platform* platform = tcptop_setup(settings, paths, set, true, true, &rc, &why);
+   if (!platform) {
+      if (why)
+         rc = tcptop_fallback(settings, why);
+      free(why);
       return rc;
+   }
    int attached = 0;
    for (int i = 0; i < set->count; i++) {
       Probe* p = set->probes[i];
@@ -79,16 +104,14 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
          XUtils_error("probe %s skipped: %s: %s", p->name, Probe_statusName(p->status),
                       p->message ? p->message : "");
    }
-   rc = 1;
-   char* why = NULL;
-   if (attached == 0)
-      XUtils_error("no probe could be attached: see 'tcptop --list-probes'");
-   else if ((why = Platform_readyProblem(platform)))
-      XUtils_error("%s", why);
-   else
+   why = attached == 0 ? xStrdup("no probe could be attached: see 'tcptop --list-probes'")
+                       : Platform_readyProblem(platform);
+   if (!why)
       rc = Monitor_run(settings, platform);
-   free(why);
    Platform_free(platform);
+   if (why)
+      rc = tcptop_fallback(settings, why);
+   free(why);
    return rc;
 }
 
