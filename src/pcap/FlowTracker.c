@@ -297,6 +297,13 @@ static void Flow_tcp(Flow* f, int sender, const Packet* p, double ts) {
    }
 }
 
+/* A SYN starts a new connection on this tuple unless it repeats the
+ * flow's own SYN (same sender, same initial sequence number). */
+static bool Flow_reusedBy(const Flow* f, bool fromA, const Packet* p) {
+   const FlowSide* sender = &f->side[fromA == f->localIsA ? 0 : 1];
+   return f->closed || !sender->syn || sender->isn != p->seq;
+}
+
 void FlowTracker_packet(FlowTracker* this, const Packet* p, double ts) {
    FlowTuple t;
    bool fromA;
@@ -305,7 +312,11 @@ void FlowTracker_packet(FlowTracker* this, const Packet* p, double ts) {
    size_t i = FlowTracker_slot(this, &t, hash);
    Flow* f = this->slots[i];
    bool newSyn = p->proto == IPPROTO_TCP && (p->flags & (PACKET_SYN | PACKET_ACK)) == PACKET_SYN;
-   if (f && f->closed && newSyn) {
+   if (f && newSyn && Flow_reusedBy(f, fromA, p)) {
+      if (!f->closed) {   /* its end was not captured */
+         f->closed = true;
+         f->closedFrom = f->state;
+      }
       FlowTracker_retire(this, i);   /* the tuple reused: a new connection */
       f = NULL;
    }

@@ -4,8 +4,9 @@
  * sample (the pcap backend's counterpart of the eBPF maps).
  *
  * - Identity: the 5-tuple; ConnKey.cookie is a hash of it and ConnKey.start
- *   the first packet's time (ns), so a tuple reused after a close (a new SYN)
- *   or after a UDP flow expired is a new row.
+ *   the first packet's time (ns), so a tuple reused (a SYN after a close,
+ *   or with a new initial sequence number when the close was not captured)
+ *   or a UDP flow seen again after it expired is a new row.
  * - Local side: live, the host's side when exactly one address is the
  *   host's; else (unless both are, or both are loopback addresses) the side the link layer says is
  *   this host (Linux cooked captures, PKTAP); else the sender of a SYN (the

@@ -118,6 +118,21 @@ static void check_midstream(void) {
    send_seg(&t, false, 400, 950, R, 0, 1.2);
    CHECK(state_after(&t, &table) == CONN_CLOSED);
    CHECK(row && row->lastTcpState == CONN_ESTABLISHED);
+   /* a connection whose end was not captured, then a SYN on its tuple: the
+    * old row closes, the SYN starts a new one; a repeated SYN is a retransmit */
+   send_seg(&t, true, 5000, 0, S, 0, 2.0);
+   send_seg(&t, true, 5001, 7000, A, 10, 2.1);
+   send_seg(&t, true, 9000, 0, S, 0, 3.0);
+   send_seg(&t, true, 9000, 0, S, 0, 4.0);
+   FlowTracker_sync(&t, &table, 0, 4.0);
+   CHECK(table.count == 3);
+   int closed = 0, synSent = 0;
+   for (size_t i = 0; i < table.cap; i++) {
+      Conn* c = table.slots[i];
+      closed += c && c->state == CONN_CLOSED;
+      synSent += c && c->state == CONN_SYN_SENT && c->retrans == 1 && c->txPackets == 2;
+   }
+   CHECK(closed == 2 && synSent == 1);
    FlowTracker_done(&t);
    ConnTable_done(&table);
 }
