@@ -131,7 +131,7 @@ static const char* Column_userName(uint32_t uid) {
 
 static bool raw_user(const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
-   if (!c->hasOwner)
+   if (!c->hasOwner || c->uid == CONN_UID_UNKNOWN)
       return false;
    Column_copy(Column_userName(c->uid), o, n);
    return true;

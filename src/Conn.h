@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define CONN_COMM_LEN 16
+/* Conn.uid when the process is known but not its user (PKTAP captures). */
+#define CONN_UID_UNKNOWN ((uint32_t)-1)
 
 /* TCP states are the kernel's (1..12); the rest are tcptop's. */
 typedef enum ConnState_ {

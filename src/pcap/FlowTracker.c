@@ -329,6 +329,7 @@ void FlowTracker_packet(FlowTracker* this, const Packet* p, double ts) {
    if (p->hasProcess && !f->hasOwner) {
       f->hasOwner = true;
       f->pid = (uint32_t)p->pid;
+      f->uid = CONN_UID_UNKNOWN;   /* PKTAP names the process, not its user */
       memcpy(f->comm, p->comm, sizeof(f->comm) - 1);
    }
    if (p->proto == IPPROTO_UDP)

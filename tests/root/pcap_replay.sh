@@ -28,6 +28,8 @@ for link in ethernet vlan sll sll2 raw null loop pktap; do
    done
 done
 expect_eq "PKTAP process" "$(csv_last "$TMP/out" "$tcp" pid) $(csv_last "$TMP/out" "$tcp" comm)" "4242 curl"
+"$TCPTOP" -r "$TMP/pktap.pcap" -b --format csv --columns lport,pid,user > "$TMP/out" || fail "PKTAP user column"
+expect_eq "PKTAP: the user is not known" "$(csv_last "$TMP/out" "r['lport']=='40000'" user)" ""
 
 cap="$TMP/ethernet.pcap"
 # intervals of capture time: -d 1 prints at 1, 2, 3 s and the end (3.4 s)

@@ -305,7 +305,7 @@ static void check_pktap_file(void) {
    CHECK(replay(path, &table) == 0);
    Conn* row = only_row(&table, IPPROTO_TCP);
    CHECK(row && row->lport == 22 && row->rport == 50000);
-   CHECK(row && row->hasOwner && row->pid == 4242);
+   CHECK(row && row->hasOwner && row->pid == 4242 && row->uid == CONN_UID_UNKNOWN);
    CHECK(row && strcmp(row->comm, "sshd") == 0);
    CHECK(row && row->txBytes == 512 && row->rxBytes == 48);
    ConnTable_done(&table);
