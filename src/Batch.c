@@ -24,7 +24,8 @@ int Batch_run(Monitor* m) {
    Output_init(&out, stdout, (OutputFormat)m->settings->format, &m->columns);
    int iterations = m->settings->iterations, printed = 0;
    int st = Batch_step(m, &out);
-   for (printed = 1; st == 0 && !Monitor_stopping() && (!iterations || printed < iterations); printed++) {
+   for (printed = 1; st == 0 && !Monitor_stopping() && !Monitor_ended(m) &&
+                      (!iterations || printed < iterations); printed++) {
       if (Monitor_wait(m) < 0)
          st = -1;
       else

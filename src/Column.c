@@ -116,6 +116,10 @@ static const char* Column_userName(uint32_t uid) {
 static int raw_user(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    (void)x;
+   if (c->uid == CONN_UID_UNKNOWN) {
+      o[0] = '\0';
+      return -1;   /* the process is known, not its user (PKTAP) */
+   }
    return Column_copy(Column_userName(c->uid), o, n);
 }
 static int raw_state(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
@@ -272,7 +276,8 @@ int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* 
       Column_humanBytes(Column_sortValue(col, c), out, size);
       return (int)strlen(out);
    }
-   return Column_raw(col, c, ctx, out, size);
+   int len = Column_raw(col, c, ctx, out, size);
+   return len < 0 ? Column_copy("-", out, size) : len;
 }
 
 double Column_sortValue(const Column* col, const Conn* c) {

@@ -14,6 +14,7 @@
 
 static const char* const CommandLine_formats[] = { "text", "csv", "json", NULL };
 static const char* const CommandLine_protos[] = { "all", "tcp", "udp", NULL };
+static const char* const CommandLine_backends[] = { "auto", "bpf", "pcap", NULL };
 
 #define OFF(field) offsetof(Settings, field)
 
@@ -61,6 +62,15 @@ static const OptionEntry CommandLine_options[] = {
    { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
    { .name = "log", .type = OPT_STRING, .argName = "FILE", .offset = OFF(logFile),
      .help = "also write every interval, and every closed connection, to FILE as CSV (mode 0600)" },
+   { .name = "backend", .type = OPT_CHOICE, .argName = "BACKEND", .offset = OFF(backend),
+     .choices = CommandLine_backends,
+     .help = "bpf (eBPF probes), pcap (packet capture) or auto (default: bpf when it can load, else pcap)" },
+   { .name = "read", .shortName = 'r', .type = OPT_STRING, .argName = "FILE", .offset = OFF(readFile),
+     .help = "replay a capture file (pcap or pcapng) instead of watching live" },
+   { .name = "interface", .shortName = 'i', .type = OPT_STRING, .argName = "IFACE", .offset = OFF(iface),
+     .help = "capture live on IFACE with libpcap (the pcap backend; default any)" },
+   { .name = "replay-speed", .type = OPT_STRING, .argName = "N|max", .offset = OFF(replaySpeed),
+     .help = "replay -r at N times the capture's pace, or max (default: max with -b, else 1)" },
    { .name = "udp-timeout", .type = OPT_DOUBLE, .argName = "SECONDS", .offset = OFF(udpTimeout),
      .min = 0.1, .max = 86400, .help = "forget a UDP flow idle this long (default 30)" },
 };
@@ -78,6 +88,9 @@ void Settings_done(Settings* this) {
    free(this->logFile);
    free(this->configFile);
    free(this->checkProbe);
+   free(this->readFile);
+   free(this->iface);
+   free(this->replaySpeed);
    for (int i = 0; i < this->nProbeOptions; i++) {
       free(this->probeOptions[i].probe);
       free(this->probeOptions[i].setting);

@@ -42,6 +42,11 @@ typedef struct Settings_ {
    char* sort;          /* --sort, NULL = default */
    char* logFile;       /* --log */
    double udpTimeout;   /* --udp-timeout, seconds */
+   /* backend */
+   int backend;         /* SETTINGS_BACKEND_* */
+   char* readFile;      /* -r: replay a capture file (pcap backend) */
+   char* iface;         /* -i: live capture interface (pcap backend) */
+   char* replaySpeed;   /* --replay-speed: "max" or a factor; NULL = default */
    /* display (the screen; set from the config's [display]) */
    int units;           /* SETTINGS_UNITS_*: rates in bytes or bits per second */
    int colour;          /* SETTINGS_COLOUR_*; NO_COLOR in the environment means never */
@@ -57,6 +62,7 @@ typedef struct Settings_ {
 } Settings;
 
 enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
+enum { SETTINGS_BACKEND_AUTO = 0, SETTINGS_BACKEND_BPF = 1, SETTINGS_BACKEND_PCAP = 2 };
 enum { SETTINGS_UNITS_BYTES = 0, SETTINGS_UNITS_BITS = 1 };
 enum { SETTINGS_COLOUR_AUTO = 0, SETTINGS_COLOUR_ALWAYS = 1, SETTINGS_COLOUR_NEVER = 2 };
 

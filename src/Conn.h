@@ -10,6 +10,8 @@
 
 #define CONN_COMM_LEN 16
 #define CONN_METRICS 16     /* probe metrics per row (TCPTOP_MAX_METRICS) */
+/* Conn.uid when the process is known but not its user (PKTAP captures). */
+#define CONN_UID_UNKNOWN ((uint32_t)-1)
 
 /* TCP states are the kernel's (1..12); the rest are tcptop's. */
 typedef enum ConnState_ {

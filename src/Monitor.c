@@ -40,6 +40,14 @@ double Monitor_clock(clockid_t id) {
    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The sample's times: the system clocks, or a replayed capture's own clock. */
+void Monitor_now(const Monitor* this, double* mono, double* wall) {
+   if (!Platform_captureTime(this->platform, mono, wall)) {
+      *mono = Monitor_clock(CLOCK_MONOTONIC);
+      *wall = Monitor_clock(CLOCK_REALTIME);
+   }
+}
+
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err) {
    if (settings->columns) {
       if (ColumnList_parse(columns, settings->columns, err) < 0)
@@ -134,7 +142,9 @@ static void Monitor_filter(Monitor* this) {
    free(this->rows);
    this->rows = ConnTable_rows(&this->table, &this->nRows);
    this->summary = (Summary){ .interval = this->interval,
-                              .lost = Platform_lost(this->platform) + this->table.vanished };
+                              .lost = Platform_lost(this->platform) + this->table.vanished,
+                              .capture = Platform_isCapture(this->platform),
+                              .malformed = Platform_malformed(this->platform) };
    Monitor_health(this);
    size_t k = 0;
    for (size_t i = 0; i < this->nRows; i++) {
@@ -173,7 +183,8 @@ static int Monitor_log(Monitor* this) {
 }
 
 int Monitor_sample(Monitor* this) {
-   double mono = Monitor_clock(CLOCK_MONOTONIC), wall = Monitor_clock(CLOCK_REALTIME);
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
    int err = Platform_sample(this->platform, &this->table, mono, wall);
    if (err < 0) {
       XUtils_error("reading the connection table failed: %s", strerror(-err));
@@ -220,13 +231,18 @@ void Monitor_signals(void) {
    signal(SIGPIPE, SIG_IGN);
 }
 
+bool Monitor_ended(const Monitor* this) {
+   return Platform_ended(this->platform);
+}
+
 double Monitor_deadline(const Monitor* this) {
    return this->lastSample + this->interval;
 }
 
 int Monitor_poll(Monitor* this, int timeoutMs) {
-   int err = Platform_poll(this->platform, &this->table, timeoutMs, Monitor_clock(CLOCK_MONOTONIC),
-                           Monitor_clock(CLOCK_REALTIME));
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   int err = Platform_poll(this->platform, &this->table, timeoutMs, mono, wall);
    if (err < 0) {
       XUtils_error("reading probe events failed: %s", strerror(-err));
       return -1;
@@ -236,8 +252,10 @@ int Monitor_poll(Monitor* this, int timeoutMs) {
 
 int Monitor_wait(Monitor* this) {
    for (;;) {
-      double now = Monitor_clock(CLOCK_MONOTONIC), deadline = Monitor_deadline(this);
-      if (Monitor_stop || now >= deadline)
+      double now, wall;
+      Monitor_now(this, &now, &wall);
+      double deadline = Monitor_deadline(this);
+      if (Monitor_stop || now >= deadline || Platform_ended(this->platform))
          return 0;
       if (Monitor_poll(this, (int)ceil((deadline - now) * 1000)) < 0)
          return -1;
@@ -260,11 +278,15 @@ int Monitor_init(Monitor* this, const Settings* settings, Platform* platform) {
    ConnTable_init(&this->table);
    ProbeHealth_init(&this->health);
    Monitor_signals();
-   Platform_seed(platform, &this->table, Monitor_clock(CLOCK_MONOTONIC), Monitor_clock(CLOCK_REALTIME));
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   Platform_seed(platform, &this->table, mono, wall);
    return 0;
 }
 
 int Monitor_done(Monitor* this, int rc) {
+   if (Platform_endProblem(this->platform))
+      XUtils_error("%s", Platform_endProblem(this->platform));
    if (this->logFile && fclose(this->logFile) != 0) {
       XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
       rc = 1;

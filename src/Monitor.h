@@ -67,5 +67,9 @@ bool Monitor_stopping(void);
 void Monitor_requestStop(void);
 
 double Monitor_clock(clockid_t id);
+/* The sample clock: the system's, or a replayed capture's own time. */
+void Monitor_now(const Monitor* this, double* mono, double* wall);
+/* A replayed capture has no more packets: the last sample was final. */
+bool Monitor_ended(const Monitor* this);
 
 #endif

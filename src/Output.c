@@ -91,8 +91,11 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
                 "closed %d\n", ts, s->interval, s->tcp, s->byState[CONN_ESTABLISHED],
            s->tcp - s->byState[CONN_ESTABLISHED], s->udp, s->byState[CONN_UDP_ACTIVE],
            s->byState[CONN_UDP_IDLE], s->closed);
-   fprintf(out, "Traffic: tx %sB/s, rx %sB/s, packets tx %.0f/s, rx %.0f/s, lost events %llu\n", tx, rx,
+   fprintf(out, "Traffic: tx %sB/s, rx %sB/s, packets tx %.0f/s, rx %.0f/s, lost events %llu", tx, rx,
            s->txPacketRate, s->rxPacketRate, (unsigned long long)s->lost);
+   if (s->capture)
+      fprintf(out, ", malformed %llu", (unsigned long long)s->malformed);
+   fputc('\n', out);
    if (s->health)
       fputs(s->health, out);
    fputc('\n', out);
@@ -206,10 +209,13 @@ static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
 static void Output_json(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
    fprintf(this->out, "{\"time\":%.3f,\"interval\":%.3f,\"summary\":{\"tcp\":%d,\"udp\":%d,\"closed\":%d,"
                       "\"established\":%d,\"udp_active\":%d,\"udp_idle\":%d,\"tx_rate\":%.0f,\"rx_rate\":%.0f,"
-                      "\"tx_packet_rate\":%.0f,\"rx_packet_rate\":%.0f,\"lost_events\":%llu},\"connections\":[",
+                      "\"tx_packet_rate\":%.0f,\"rx_packet_rate\":%.0f,\"lost_events\":%llu",
            ctx->wallNow, s->interval, s->tcp, s->udp, s->closed, s->byState[CONN_ESTABLISHED],
            s->byState[CONN_UDP_ACTIVE], s->byState[CONN_UDP_IDLE], s->txRate, s->rxRate, s->txPacketRate,
            s->rxPacketRate, (unsigned long long)s->lost);
+   if (s->capture)
+      fprintf(this->out, ",\"malformed\":%llu", (unsigned long long)s->malformed);
+   fputs("},\"connections\":[", this->out);
    for (size_t i = 0; i < n; i++) {
       if (i)
          fputc(',', this->out);

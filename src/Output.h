@@ -25,8 +25,10 @@ typedef struct Summary_ {
    int byState[CONN_CLOSED + 1];
    double txRate, rxRate;       /* bytes per second, all rows */
    double txPacketRate, rxPacketRate;
-   uint64_t lost;               /* events the probes could not deliver */
+   uint64_t lost;               /* events the probes could not deliver (pcap: packets dropped) */
    const char* health;          /* text: probe health lines (--probe-stats), or NULL */
+   bool capture;                /* the pcap backend: malformed packets are shown */
+   uint64_t malformed;          /* packets that could not be parsed */
 } Summary;
 
 void Summary_add(Summary* this, const Conn* c);

@@ -1,5 +1,8 @@
 /*
- * Platform.h: what each backend directory (linux/, darwin/) provides.
+ * Platform.h: the backend seam, implemented by src/Platform.c over the eBPF
+ * backend (src/linux/BpfPlatform.c, unless configure --disable-bpf) and the
+ * pcap backend (src/pcap/: capture files and live capture; process
+ * attribution from src/linux/ or src/darwin/).
  */
 #ifndef TCPTOP_PLATFORM_H
 #define TCPTOP_PLATFORM_H
@@ -13,6 +16,13 @@
 #include "Probe.h"
 
 typedef struct Platform_ Platform;
+
+/*
+ * The pcap backend: replays settings->readFile, or captures live on
+ * settings->iface ("any" when NULL). NULL with *err (one line) when the file
+ * or interface cannot be opened.
+ */
+Platform* Platform_openCapture(const Settings* settings, char** err);
 
 /*
  * Compiles the probe set (probes not failed or disabled). Each probe gets its
@@ -74,6 +84,24 @@ uint64_t Platform_lost(Platform* this);
 
 /* Probes attached and probes that failed (any status but ok). */
 void Platform_probeCounts(Platform* this, int* attached, int* failed);
+/*
+ * Replays run on the capture's clock: true with *mono and *wall set to the
+ * capture time reached (both seconds since the epoch); false for live
+ * backends, which use the system clocks.
+ */
+bool Platform_captureTime(Platform* this, double* mono, double* wall);
+
+/* A replayed capture has no more packets: the last sample is final. */
+bool Platform_ended(Platform* this);
+
+/* Whether this is the pcap backend (the summary shows malformed packets). */
+bool Platform_isCapture(const Platform* this);
+
+/* Packets that could not be parsed (pcap backend), since start. */
+uint64_t Platform_malformed(Platform* this);
+
+/* A problem to say once at the end (a capture file cut short), or NULL. */
+const char* Platform_endProblem(Platform* this);
 
 /* Backend versions for --version. */
 const char* Platform_versions(void);

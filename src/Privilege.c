@@ -6,10 +6,12 @@
 
 #include <limits.h>
 #include <unistd.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 
 #include "XUtils.h"
+
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <linux/capability.h>
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -33,6 +35,26 @@ bool Privilege_canLoad(void) {
    return (admin || (Privilege_has(d, CAP_BPF) && Privilege_has(d, CAP_PERFMON))) &&
           Privilege_has(d, CAP_NET_ADMIN);
 }
+
+bool Privilege_canCapture(void) {
+   if (geteuid() == 0)
+      return true;
+   struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+   struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {{0}};
+   return syscall(SYS_capget, &h, d) == 0 && Privilege_has(d, CAP_NET_RAW);
+}
+
+#else   /* macOS: no eBPF; capture needs root or read access to /dev/bpf* */
+
+bool Privilege_canLoad(void) {
+   return false;
+}
+
+bool Privilege_canCapture(void) {
+   return geteuid() == 0 || access("/dev/bpf0", R_OK) == 0;
+}
+
+#endif
 
 char* Privilege_message(void) {
    char exe[PATH_MAX];

@@ -10,5 +10,7 @@
 bool Privilege_canLoad(void);
 /* The one-line explanation printed when it cannot (malloc'd). */
 char* Privilege_message(void);
+/* Root, or CAP_NET_RAW: what live packet capture (the pcap backend) needs. */
+bool Privilege_canCapture(void);
 
 #endif

@@ -50,10 +50,38 @@ static void Screen_onSample(Screen* this) {
    this->dirty = true;
 }
 
-/* Milliseconds to the next sample (-1: none while nothing is due). */
+/* A capture file replayed: its own clock, paced by Platform_poll. */
+static bool Screen_replaying(const Screen* this) {
+   double mono, wall;
+   return Platform_captureTime(this->monitor->platform, &mono, &wall);
+}
+
+/* Time to the next sample on the sample clock (capture time in a replay). */
+static double Screen_left(const Screen* this) {
+   double now, wall;
+   Monitor_now(this->monitor, &now, &wall);
+   return Monitor_deadline(this->monitor) - now;
+}
+
+/* Milliseconds to wait for keys: to the next sample; none in a replay,
+ * whose poll sleeps to keep pace; forever once it has ended. */
 static int Screen_timeout(const Screen* this) {
-   double left = Monitor_deadline(this->monitor) - Monitor_clock(CLOCK_MONOTONIC);
+   if (Monitor_ended(this->monitor))
+      return -1;
+   double left = Screen_replaying(this) ? 0 : Screen_left(this);
    return left <= 0 ? 0 : (int)ceil(left * 1000);
+}
+
+/* Reads events (probes, live packets), or replays up to the next sample
+ * in steps of at most 100 ms of capture time, so keys are read between. */
+static int Screen_feed(Screen* this) {
+   if (!Screen_replaying(this))
+      return Monitor_poll(this->monitor, 0);
+   if (Monitor_ended(this->monitor))
+      return 0;
+   double left = Screen_left(this);
+   int ms = left <= 0 ? 0 : left > 0.1 ? 100 : (int)ceil(left * 1000);
+   return Monitor_poll(this->monitor, ms);
 }
 
 static void Screen_readKeys(Screen* this) {
@@ -75,8 +103,20 @@ static int Screen_wait(Screen* this) {
    if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
       this->quit = true;   /* the terminal went away */
    if (eventFd < 0 || (n > 0 && fds[1].revents))
-      return Monitor_poll(this->monitor, 0);
+      return Screen_feed(this);
    return 0;
+}
+
+/* A sample is due: its time has come, or a replay has just ended. */
+static bool Screen_due(Screen* this) {
+   if (Monitor_stopping())
+      return false;
+   if (Monitor_ended(this->monitor)) {
+      bool last = !this->endShown;
+      this->endShown = true;   /* one sample at the last packet's time */
+      return last;
+   }
+   return Screen_left(this) <= 0;
 }
 
 static int Screen_loop(Screen* this) {
@@ -85,7 +125,7 @@ static int Screen_loop(Screen* this) {
       if (Screen_wait(this) < 0)
          return 1;
       Screen_readKeys(this);
-      if (Monitor_clock(CLOCK_MONOTONIC) >= Monitor_deadline(this->monitor) && !Monitor_stopping()) {
+      if (Screen_due(this)) {
          if (Monitor_sample(this->monitor) < 0)
             return 1;
          Screen_onSample(this);

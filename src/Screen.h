@@ -44,6 +44,7 @@ typedef struct Screen_ {
    ScreenPrompt prompt;
    char input[SCREEN_FILTER_LEN];   /* the d prompt's text */
    bool paused, showNames, showClosed, showHealth, quit;
+   bool endShown;           /* a replay's last sample, at its last packet, taken */
    ScreenMode mode;
    /* the rows shown, sorted; while paused, copies taken at the pause */
    Conn** rows;

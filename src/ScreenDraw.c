@@ -217,10 +217,19 @@ static void Screen_drawTitleLine(Screen* this) {
    printw("tcptop %s - %s", PACKAGE_VERSION, ts);
    snprintf(buf, sizeof(buf), "%gs", this->monitor->interval);
    Screen_pair(this, "  interval ", buf, CRT_VALUE);
-   snprintf(buf, sizeof(buf), "%d loaded", this->probesOk);
-   Screen_pair(this, "  probes ", buf, CRT_VALUE);
-   snprintf(buf, sizeof(buf), "%d failed", this->probesFailed);
-   Screen_pair(this, ", ", buf, this->probesFailed ? CRT_WARNING : CRT_VALUE);
+   const Settings* settings = this->monitor->settings;
+   if (this->summary.capture) {
+      Screen_pair(this, "  packets from ", settings->readFile ? settings->readFile : "a live capture", CRT_VALUE);
+      if (settings->readFile)
+         Screen_pair(this, " ", Monitor_ended(this->monitor) ? "(replay ended)" : "(replaying)", CRT_VALUE);
+      snprintf(buf, sizeof(buf), "%llu", (unsigned long long)this->summary.malformed);
+      Screen_pair(this, "  malformed ", buf, this->summary.malformed ? CRT_WARNING : CRT_VALUE);
+   } else {
+      snprintf(buf, sizeof(buf), "%d loaded", this->probesOk);
+      Screen_pair(this, "  probes ", buf, CRT_VALUE);
+      snprintf(buf, sizeof(buf), "%d failed", this->probesFailed);
+      Screen_pair(this, ", ", buf, this->probesFailed ? CRT_WARNING : CRT_VALUE);
+   }
    if (this->paused)
       Screen_pair(this, "  ", "PAUSED", CRT_WARNING);
 }

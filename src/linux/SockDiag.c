@@ -79,14 +79,14 @@ static void SockDiag_parse(DiagList* out, const struct nlmsghdr* h) {
    }
 }
 
-static int SockDiag_dump(int fd, int family, DiagList* out) {
+static int SockDiag_dump(int fd, int family, int proto, uint32_t states, DiagList* out) {
    struct {
       struct nlmsghdr nlh;
       struct inet_diag_req_v2 r;
    } req = {
       .nlh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-      .r = { .sdiag_family = (__u8)family, .sdiag_protocol = IPPROTO_TCP,
-             .idiag_states = ~SOCKDIAG_SKIP_STATES & 0xfff, .idiag_ext = 1 << (INET_DIAG_INFO - 1) },
+      .r = { .sdiag_family = (__u8)family, .sdiag_protocol = (__u8)proto,
+             .idiag_states = states, .idiag_ext = proto == IPPROTO_TCP ? 1 << (INET_DIAG_INFO - 1) : 0 },
    };
    if (send(fd, &req, sizeof(req), 0) < 0)
       return -errno;
@@ -194,11 +194,32 @@ void SockDiag_done(SockDiag* this) {
    memset(this, 0, sizeof(*this));
 }
 
-int SockDiag_tcpAll(SockDiag* this, DiagList* out) {
+int SockDiag_initSelf(SockDiag* this) {
+   memset(this, 0, sizeof(*this));
+   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+   if (fd < 0)
+      return -errno;
+   SockDiag_addSocket(this, fd);
+   return 0;
+}
+
+int SockDiag_udpAll(SockDiag* this, DiagList* out) {
    for (int i = 0; i < this->count; i++) {
-      int rc = SockDiag_dump(this->fds[i], AF_INET, out);
+      int rc = SockDiag_dump(this->fds[i], AF_INET, IPPROTO_UDP, 0xfff, out);
       if (rc == 0)
-         rc = SockDiag_dump(this->fds[i], AF_INET6, out);
+         rc = SockDiag_dump(this->fds[i], AF_INET6, IPPROTO_UDP, 0xfff, out);
+      if (rc < 0 && i == 0)
+         return rc;
+   }
+   return 0;
+}
+
+int SockDiag_tcpAll(SockDiag* this, DiagList* out) {
+   uint32_t states = ~SOCKDIAG_SKIP_STATES & 0xfff;
+   for (int i = 0; i < this->count; i++) {
+      int rc = SockDiag_dump(this->fds[i], AF_INET, IPPROTO_TCP, states, out);
+      if (rc == 0)
+         rc = SockDiag_dump(this->fds[i], AF_INET6, IPPROTO_TCP, states, out);
       if (rc < 0 && i == 0)
          return rc;   /* other namespaces may go away meanwhile */
    }

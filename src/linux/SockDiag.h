@@ -43,6 +43,12 @@ typedef struct SockDiag_ {
 int SockDiag_init(SockDiag* this);
 void SockDiag_done(SockDiag* this);
 
+/* Only our own network namespace (the pcap backend's process lookup). */
+int SockDiag_initSelf(SockDiag* this);
+
+/* Every UDP socket, bound or connected. 0 or -errno. */
+int SockDiag_udpAll(SockDiag* this, DiagList* out);
+
 /* Every TCP socket except listening and time-wait ones. 0 or -errno. */
 int SockDiag_tcpAll(SockDiag* this, DiagList* out);
 

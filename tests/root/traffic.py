@@ -16,6 +16,15 @@
   traffic.py longlived A B TRIGGER HOLD    A bytes each way, then waits for the
                                            file TRIGGER, then B bytes each way,
                                            then holds HOLD seconds
+  traffic.py serve ADDR PORT SEND         (run in one namespace) accepts one
+                                           connection, reads until the client
+                                           has sent its bytes (the first 8 give
+                                           the count), answers SEND bytes,
+                                           closes after the client does
+  traffic.py connect ADDR PORT NBYTES SEND HOLD
+                                           (in another) sends NBYTES (8 of them
+                                           the count), reads SEND bytes back,
+                                           holds HOLD seconds, closes first
 
 Prints one JSON line: pid, ports and what was sent, before any hold.
 """
@@ -161,6 +170,34 @@ def longlived(a, b, trigger, hold):
     time.sleep(hold)
 
 
+def serve(addr, port, send):
+    srv = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, port))
+    srv.listen(1)
+    report(ready=True, server_port=port)
+    peer, _ = srv.accept()
+    head = b""
+    while len(head) < 8:
+        head += peer.recv(8 - len(head))
+    got = 8 + recv_exact(peer, int.from_bytes(head, "big") - 8)
+    peer.sendall(b"s" * send)
+    while peer.recv(65536):
+        pass
+    report(received=got, sent=send)
+    peer.close()
+    srv.close()
+
+
+def connect(addr, port, nbytes, send, hold):
+    cli = socket.create_connection((addr, port))
+    cli.sendall(nbytes.to_bytes(8, "big") + b"c" * (nbytes - 8))
+    got = recv_exact(cli, send)
+    report(sent=nbytes, received=got, server_port=port, client_port=cli.getsockname()[1])
+    time.sleep(hold)
+    cli.close()
+
+
 if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "tcp":
@@ -173,6 +210,10 @@ if __name__ == "__main__":
         udploop(args[0], int(args[1]), float(args[2]), float(args[3]))
     elif mode == "many":
         many(int(args[0]), int(args[1]))
+    elif mode == "serve":
+        serve(args[0], int(args[1]), int(args[2]))
+    elif mode == "connect":
+        connect(args[0], int(args[1]), int(args[2]), int(args[3]), float(args[4]))
     elif mode == "longlived":
         longlived(int(args[0]), int(args[1]), args[2], float(args[3]))
     else:

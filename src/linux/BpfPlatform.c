@@ -1,8 +1,8 @@
 /*
- * linux/Platform.c: the eBPF backend: kernel types, compile, load, attach.
+ * linux/BpfPlatform.c: the eBPF backend: kernel types, compile, load, attach.
  */
 #include "config.h"
-#include "Platform.h"
+#include "linux/BpfPlatform.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 #include "linux/ProbeSettings.h"
 #include "linux/Sampler.h"
 
-struct Platform_ {
+struct BpfPlatform_ {
    Cache cache;
    KernelTypes kernel;
    Loader loader;
@@ -32,8 +32,8 @@ struct Platform_ {
    const ProbeSet* set; /* the set compiled, then loaded */
 };
 
-Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
-   Platform* this = xCalloc(1, sizeof(*this));
+BpfPlatform* BpfPlatform_compile(const Settings* settings, const Paths* paths, ProbeSet* set, char** err) {
+   BpfPlatform* this = xCalloc(1, sizeof(*this));
    this->set = set;
    this->statsFd = -1;
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
@@ -47,26 +47,26 @@ Platform* Platform_compile(const Settings* settings, const Paths* paths, ProbeSe
       .cache = &this->cache, .kernel = &this->kernel,
    };
    if (Compiler_compileAll(&cfg, set, err) < 0) {
-      Platform_free(this);
+      BpfPlatform_free(this);
       return NULL;
    }
    return this;
 }
 
-void Platform_load(Platform* this, ProbeSet* set, bool attach) {
+void BpfPlatform_load(BpfPlatform* this, ProbeSet* set, bool attach) {
    if (!this->loaderUsed) {
       Loader_init(&this->loader);
       this->loaderUsed = true;
    }
    for (int i = 0; i < set->count; i++)
-      Platform_probeSettings(set->probes[i]);   /* the metrics come with the settings */
+      BpfPlatform_probeSettings(set->probes[i]);   /* the metrics come with the settings */
    ProbeMetrics_assign(set);
    this->set = set;
    Loader_loadAll(&this->loader, set, attach);
    ProbeMetrics_columns(set);
 }
 
-void Platform_probeSettings(Probe* probe) {
+void BpfPlatform_probeSettings(Probe* probe) {
    if (probe->settingsRead || probe->status != PROBE_COMPILED)
       return;
    probe->settingsRead = true;
@@ -77,7 +77,7 @@ void Platform_probeSettings(Probe* probe) {
    }
 }
 
-void Platform_free(Platform* this) {
+void BpfPlatform_free(BpfPlatform* this) {
    if (!this)
       return;
    if (this->samplerUsed)
@@ -91,7 +91,7 @@ void Platform_free(Platform* this) {
    free(this);
 }
 
-char* Platform_enableStats(Platform* this) {
+char* BpfPlatform_enableStats(BpfPlatform* this) {
    if (this->statsFd >= 0)
       return NULL;
    int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
@@ -101,50 +101,50 @@ char* Platform_enableStats(Platform* this) {
    return NULL;
 }
 
-const ProbeSet* Platform_probes(const Platform* this) {
+const ProbeSet* BpfPlatform_probes(const BpfPlatform* this) {
    return this->set;
 }
 
-bool Platform_statsEnabled(const Platform* this) {
+bool BpfPlatform_statsEnabled(const BpfPlatform* this) {
    return this->statsFd >= 0;
 }
 
-bool Platform_probeRunStats(const Platform* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
+bool BpfPlatform_probeRunStats(const BpfPlatform* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
    *count = *ns = 0;
    return this->loaderUsed && Loader_runStats(&this->loader, probe, count, ns);
 }
 
-char* Platform_readyProblem(Platform* this) {
+char* BpfPlatform_readyProblem(BpfPlatform* this) {
    char* why = Sampler_init(&this->sampler, &this->loader);
    this->samplerUsed = true;
    return why;
 }
 
-void Platform_seed(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+void BpfPlatform_seed(BpfPlatform* this, ConnTable* table, double monoNow, double wallNow) {
    Sampler_seed(&this->sampler, table, monoNow, wallNow);
 }
 
-int Platform_poll(Platform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
+int BpfPlatform_poll(BpfPlatform* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
    return Sampler_poll(&this->sampler, table, timeoutMs, monoNow, wallNow);
 }
 
-int Platform_sample(Platform* this, ConnTable* table, double monoNow, double wallNow) {
+int BpfPlatform_sample(BpfPlatform* this, ConnTable* table, double monoNow, double wallNow) {
    return Sampler_sample(&this->sampler, table, monoNow, wallNow);
 }
 
-void Platform_forget(Platform* this, const Conn* conn) {
+void BpfPlatform_forget(BpfPlatform* this, const Conn* conn) {
    Sampler_forget(&this->sampler, conn);
 }
 
-uint64_t Platform_lost(Platform* this) {
+uint64_t BpfPlatform_lost(BpfPlatform* this) {
    return Sampler_lost(&this->sampler);
 }
 
-int Platform_eventFd(Platform* this) {
+int BpfPlatform_eventFd(BpfPlatform* this) {
    return this->samplerUsed && this->sampler.rb ? ring_buffer__epoll_fd(this->sampler.rb) : -1;
 }
 
-void Platform_probeCounts(Platform* this, int* attached, int* failed) {
+void BpfPlatform_probeCounts(BpfPlatform* this, int* attached, int* failed) {
    *attached = *failed = 0;
    for (int i = 0; i < this->set->count; i++) {
       ProbeStatus st = this->set->probes[i]->status;
@@ -155,7 +155,7 @@ void Platform_probeCounts(Platform* this, int* attached, int* failed) {
    }
 }
 
-const char* Platform_versions(void) {
+const char* BpfPlatform_versions(void) {
    static char buf[128];
    snprintf(buf, sizeof(buf), "eBPF backend: LLVM/clang %s, libbpf %d.%d", TCPTOP_LLVM_VERSION,
             (int)libbpf_major_version(), (int)libbpf_minor_version());
