@@ -13,7 +13,8 @@
  *       one TCP connection, BYTES written in WRITE_SIZE writes (default 1 MiB)
  *       and read with the same buffer size.
  *       -> "bulk BYTES SECONDS"
- *   netgen pingpong ADDR PORT COUNT SIZE
+ *   [NETGEN_CPUS="C S"] netgen pingpong ADDR PORT COUNT SIZE
+ *       (NETGEN_CPUS: the client thread on CPU C, the server thread on S)
  *       one TCP connection (TCP_NODELAY both ends), COUNT round trips of a
  *       SIZE-byte message echoed by the server.
  *       -> "pingpong COUNT SECONDS"
@@ -179,10 +180,30 @@ static int mode_bulk(uint64_t bytes, size_t wsize) {
 struct pp_arg {
    int lfd;
    size_t size;
+   int serverCpu;   /* -1: wherever the scheduler puts it */
 };
+
+/* NETGEN_CPUS="C S": the client (main thread) on CPU C, the server on S. */
+static void pp_cpus(int* client, int* server) {
+   const char* e = getenv("NETGEN_CPUS");
+   *client = *server = -1;
+   if (e && sscanf(e, "%d %d", client, server) != 2)
+      die("NETGEN_CPUS wants two CPU numbers: client server");
+}
+
+static void pin_thread(int cpu) {
+   if (cpu < 0)
+      return;
+   cpu_set_t set;
+   CPU_ZERO(&set);
+   CPU_SET(cpu, &set);
+   if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+      die("pthread_setaffinity_np");
+}
 
 static void* pp_server(void* p) {
    struct pp_arg* a = p;
+   pin_thread(a->serverCpu);
    int fd = accept(a->lfd, NULL, NULL);
    if (fd < 0)
       die("accept");
@@ -197,7 +218,10 @@ static void* pp_server(void* p) {
 }
 
 static int mode_pingpong(long count, size_t size) {
-   struct pp_arg a = { .lfd = listener(SOCK_STREAM), .size = size };
+   int clientCpu, serverCpu;
+   pp_cpus(&clientCpu, &serverCpu);
+   pin_thread(clientCpu);
+   struct pp_arg a = { .lfd = listener(SOCK_STREAM), .size = size, .serverCpu = serverCpu };
    pthread_t t;
    pthread_create(&t, NULL, pp_server, &a);
    int fd = connect_tcp(1);

@@ -22,7 +22,9 @@
 #     running any program there costs, the stats' own clock reads included.
 # Workloads, each in a private network namespace (bench/netgen.c):
 #   (a) bulk: one loopback TCP connection, 1 MiB writes;
-#   (b) ping-pong: 64-byte messages, TCP_NODELAY, one round trip at a time;
+#   (b) ping-pong: 64-byte messages, TCP_NODELAY, one round trip at a time,
+#       both ends on CPU 0; (b2) the same with the server on CPU 1 (where the
+#       two ends run changes the cost of touching a connection's record);
 #   (c) udp: a flood of 64-byte datagrams (sendto, unconnected);
 #   (d) churn: short connections (connect, 100 bytes, close).
 # Counters are read before and after each workload (deltas). Prints, for each
@@ -392,13 +394,19 @@ main() {
    program_table
    run_fg sleep 1                          # tcptop's first interval (sock_diag seeding) out of the way
 
-   WORKLOADS="bulk pingpong udp churn"
+   WORKLOADS="bulk pingpong pingpong2 udp churn"
+   local split="0 1"
+   [ "$(nproc)" -ge 2 ] || split="0 0"
    local bytes=$((BULK_MB * 1024 * 1024))
    for ((RUN = 1; RUN <= RUNS; RUN++)); do
       run_workload bulk "$BULK_MB MB over one TCP connection, 1 MiB writes" "$WORK/netgen" bulk 127.0.0.1 5001 "$bytes"
       awk '{ printf "   %.0f MB in %.2f s (%.2f GB/s)\n", $2 / 1048576, $3, $2 / $3 / 1e9 }' "$WORK/out-bulk"
-      run_workload pingpong "$PINGPONG round trips of 64 bytes, TCP_NODELAY" "$WORK/netgen" pingpong 127.0.0.1 5002 "$PINGPONG" 64
+      run_workload pingpong "$PINGPONG round trips of 64 bytes, TCP_NODELAY, both ends on CPU 0" \
+         env NETGEN_CPUS="0 0" "$WORK/netgen" pingpong 127.0.0.1 5002 "$PINGPONG" 64
       awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong"
+      run_workload pingpong2 "$PINGPONG round trips of 64 bytes, TCP_NODELAY, client on CPU ${split% *}, server on CPU ${split#* }" \
+         env NETGEN_CPUS="$split" "$WORK/netgen" pingpong 127.0.0.1 5005 "$PINGPONG" 64
+      awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong2"
       run_workload udp "$UDP_COUNT datagrams of 64 bytes" "$WORK/netgen" udp 127.0.0.1 5003 "$UDP_COUNT" 64
       awk '{ printf "   %d sent, %d received in %.2f s (%.0f/s)\n", $2, $3, $4, $2 / $4 }' "$WORK/out-udp"
       run_workload churn "$CHURN short connections (connect, 100 bytes, close)" "$WORK/netgen" churn 127.0.0.1 5004 0 "$CHURN" 100

@@ -136,15 +136,16 @@ static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
       __sync_fetch_and_add(&c->tx_bytes, h.payload);
       __sync_fetch_and_add(&c->tx_packets, segs);
    } else {
-      __sync_fetch_and_add(&c->rx_bytes, h.payload);
+      __sync_fetch_and_add(&c->rx_wire_bytes, h.payload);
       __sync_fetch_and_add(&c->rx_packets, segs);
    }
 }
 
 /* The tcp_sock's own counters. On ingress the kernel counts the segment
- * (tcp_segs_in) only after this hook, so it is added here. A field is
- * written only when it changed: the record is shared with the CPUs that run
- * the other direction and the sends, and an unchanged line stays shared. */
+ * (tcp_segs_in) only after this hook, so it is added here, and ingress
+ * touches nothing else: it may run on another CPU than the process, which
+ * owns the other fields (see struct tcptop_conn). Egress writes a field only
+ * when it changed. */
 static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk, int egress) {
    __u64 cookie = bpf_get_socket_cookie(skb);
    struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
@@ -153,13 +154,14 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk,
    struct bpf_tcp_sock* tp = bpf_tcp_sock(sk);
    if (!tp)
       return;
-   __u32 segs = skb->gso_segs > 1 ? skb->gso_segs : 1;
-   __u64 tx = tp->segs_out, rx = egress ? tp->segs_in : tp->segs_in + segs;
+   if (!egress) {
+      c->rx_packets = tp->segs_in + (skb->gso_segs > 1 ? skb->gso_segs : 1);
+      return;
+   }
+   __u64 tx = tp->segs_out;
    __u32 srtt = tp->srtt_us >> 3, retrans = tp->total_retrans;
    if (c->tx_packets != tx)
       c->tx_packets = tx;
-   if (c->rx_packets != rx)
-      c->rx_packets = rx;
    if (c->srtt_us != srtt)
       c->srtt_us = srtt;
    if (c->retrans != retrans)

@@ -80,34 +80,40 @@ struct tcptop_flow_key {
 
 /* Value of tcp_conns (key: cookie) and of udp_flows. */
 struct tcptop_conn {
-   /* written in the process that sends and receives (sends, receives,
-    * egress snapshots) */
+   /*
+    * Three groups, each at least 64 bytes from the next, so that no cache
+    * line holds fields two CPUs write: the CPU of the process that sends
+    * and receives, and the CPU where its packets arrive (loopback: the
+    * peer's). Both read the map's key, which comes just before the record.
+    */
+   /* written once, or rarely */
+   __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
+   __u8 laddr[16];
+   __u8 raddr[16];
+   char comm[TCPTOP_COMM_LEN];   /* with pid and uid, when the process changes */
+   __u16 family;
+   __u16 lport;          /* host byte order */
+   __u16 rport;
+   __u16 state;          /* TCP state (TCP_ESTABLISHED ...) */
+   /* written by the process that sends and receives, on its CPU */
    __u64 tx_bytes;       /* application payload sent */
-   __u64 rx_bytes;       /* application payload received */
+   __u64 rx_bytes;       /* TCP: application payload received */
    __u64 tx_packets;     /* TCP: segs_out; UDP: datagrams (GSO segments) */
    __u32 srtt_us;        /* smoothed RTT, microseconds (TCP) */
    __u32 retrans;        /* total retransmitted segments (TCP) */
    __u32 pid;            /* tgid of the last process that used it, 0 unknown */
    __u32 uid;
    __u32 flags;          /* TCPTOP_F_* */
-   __u16 family;
-   __u16 state;          /* TCP state (TCP_ESTABLISHED ...) */
-   __u16 lport;          /* host byte order */
-   __u16 rport;
    __u32 pad;
-   /* written once */
-   __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
-   __u8 laddr[16];
-   __u8 raddr[16];
-   char comm[TCPTOP_COMM_LEN];
-   /* written where packets arrive (softirq, often another CPU): kept over
-    * 64 bytes away from the fields above, so the two CPUs do not pull one
-    * cache line back and forth on every packet */
+   __u8 spacer[64];
+   /* written where packets arrive (softirq) */
    __u64 rx_packets;     /* TCP: segs_in; UDP: datagrams */
+   __u64 rx_wire_bytes;  /* UDP: payload received (0 for TCP) */
 };
-_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >=
-               __builtin_offsetof(struct tcptop_conn, lport) + 64,
-               "rx_packets must not share a cache line with the fields written on send");
+_Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
+               "the fields written on send must not share a cache line with the map's key");
+_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >= __builtin_offsetof(struct tcptop_conn, pad) + 4 + 63,
+               "the fields written where packets arrive must not share a cache line with those written on send");
 
 /* Per-socket owner of UDP sockets (key: cookie). */
 struct tcptop_owner {

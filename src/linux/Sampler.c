@@ -45,7 +45,7 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
    }
    c->txBytes = r->tx_bytes;
-   c->rxBytes = r->rx_bytes;
+   c->rxBytes = r->rx_bytes + r->rx_wire_bytes;   /* TCP: the reads; UDP: the datagrams */
    c->txPackets = r->tx_packets;
    c->rxPackets = r->rx_packets;
    c->rttUs = r->srtt_us;
