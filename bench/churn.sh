@@ -135,10 +135,6 @@ print(f"RESULT {matched} {expected} {server_closed - server_wrong} {lost if lost
 EOF
 }
 
-verdict() {
-   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
-}
-
 main() {
    while getopts "r:d:B:h" opt; do
       case $opt in

@@ -111,18 +111,6 @@ count_rows() {
                             END { print ours + 0, all + 0, n + 0 }' "$WORK/capture.csv"
 }
 
-pct() {
-   awk -v x="$1" 'BEGIN { printf "%.2f", x }'
-}
-
-ratio() {
-   awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
-}
-
-verdict() {
-   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
-}
-
 main() {
    while getopts "c:d:h" opt; do
       case $opt in

@@ -100,3 +100,18 @@ drop_scratch() {
       WORK=""
    fi
 }
+
+# pct X: X with two decimals.
+pct() {
+   awk -v x="$1" 'BEGIN { printf "%.2f", x }'
+}
+
+# ratio A B: A / B with two decimals, or n/a when B is 0.
+ratio() {
+   awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+# verdict VALUE LIMIT: OK when VALUE <= LIMIT, else MISSED.
+verdict() {
+   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
+}

@@ -140,8 +140,6 @@ start_load() {
    die "netgen hold did not open $CONNS connections in 60 s"
 }
 
-pct() { awk -v x="$1" 'BEGIN { printf "%.2f", x }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
 
 report() {
@@ -153,7 +151,7 @@ report() {
           "($(field batch 3) + $(field batch 4))" "$(awk '{ printf "%.1f", $5 / 1024 }' "$WORK/batch")" "1.00"
    printf '%-44s %12s %8s %14s %7s %11s   (target <= %s%%) %s\n' "tcptop (the screen, in tmux)" "$(pct "$s")" \
           "$(field screen 2)" "($(field screen 3) + $(field screen 4))" "$(awk '{ printf "%.1f", $5 / 1024 }' "$WORK/screen")" \
-          "$(ratio "$s" "$b")" "$TARGET_PCT" "$(awk -v v="$s" -v l="$TARGET_PCT" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }')"
+          "$(ratio "$s" "$b")" "$TARGET_PCT" "$(verdict "$s" "$TARGET_PCT")"
    printf '%-44s %12s %8s %14s %7s %11s\n' "top -b -d 1 (reference)" "$(pct "$t")" "$(field top 2)" \
           "($(field top 3) + $(field top 4))" "" "$(ratio "$t" "$b")"
    printf '%-44s %12s\n' "tmux server meanwhile (renders the screen)" "$(pct "$(field screen 6)")"

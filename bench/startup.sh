@@ -117,13 +117,8 @@ mb() {
    awk -v k="$1" 'BEGIN { if (k == "nan") print "n/a"; else printf "%.1f", k / 1024 }'
 }
 
-# verdict VALUE LIMIT: "OK" when VALUE <= LIMIT, else "MISSED".
-verdict() {
-   awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "OK" : "MISSED" }'
-}
-
-# ratio A B: A / B with two decimals, or "nan".
-ratio() {
+# ratio_nan A B: A / B with two decimals, or "nan" (a run without figures).
+ratio_nan() {
    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b + 0 == 0) print "nan"; else printf "%.2f", a / b }'
 }
 
@@ -136,8 +131,8 @@ report() {
    steady=$(awk -v a="$steady_cold" -v b="$steady_warm" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
 
    local cold_ratio warm_ratio cold_label warm_label
-   cold_ratio=$(ratio "$cold_wall" "$bt_wall")
-   warm_ratio=$(ratio "$warm_wall" "$bt_wall")
+   cold_ratio=$(ratio_nan "$cold_wall" "$bt_wall")
+   warm_ratio=$(ratio_nan "$warm_wall" "$bt_wall")
    if [ "$cold_ratio" = nan ]; then cold_ratio="n/a"; cold_label="n/a (no baseline)"; else cold_label=$(verdict "$cold_ratio" "$TARGET_COLD_RATIO"); fi
    if [ "$warm_ratio" = nan ]; then warm_ratio="n/a"; warm_label="n/a (no baseline)"; else warm_label=$(verdict "$warm_ratio" "$TARGET_WARM_RATIO"); fi
 
