@@ -162,17 +162,21 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
       free(why);
       return rc;
    }
+   char* stats = NULL;
    why = tcptop_attached(set) == 0 ? xStrdup("no probe could be attached: see 'tcptop --list-probes'")
                                    : Platform_readyProblem(platform);
-   if (!why && settings->probeStats && (why = Platform_enableStats(platform))) {
-      XUtils_error("--probe-stats: %s", why);   /* asked for: not a reason to capture instead */
+   if (why) {
+      /* below, with the probes gone: capture instead (auto), or say why */
+   } else if (settings->probeStats && (stats = Platform_enableStats(platform))) {
+      XUtils_error("--probe-stats: %s", stats);   /* asked for: not a reason to capture instead */
       rc = 1;
-   } else if (!why) {
+   } else {
       rc = tcptop_view(settings, platform);
    }
    Platform_free(platform);
-   if (why && rc != 1)
+   if (why)
       rc = tcptop_fallback(settings, why);
+   free(stats);
    free(why);
    return rc;
 }
