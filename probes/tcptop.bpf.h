@@ -213,6 +213,7 @@ static __always_inline void tcptop_metric_update(__u64 cookie, const volatile st
          return;   /* not tracked */
       struct tcptop_metrics n = { .start_ns = c->start_ns };
       bpf_map_update_elem(&tcp_metrics, &cookie, &n, BPF_NOEXIST);
+      __sync_fetch_and_or(&c->flags, TCPTOP_F_METRICS);   /* its close takes the entry */
       ms = bpf_map_lookup_elem(&tcp_metrics, &cookie);
       if (!ms)
          return;
@@ -232,7 +233,8 @@ static __always_inline void tcptop_metric_update(__u64 cookie, const volatile st
  * second, so the application's last reads are counted.
  */
 static __always_inline void tcptop_tcp_finish(__u64 cookie, struct tcptop_conn* c) {
-   struct tcptop_metrics* m = bpf_map_lookup_elem(&tcp_metrics, &cookie);
+   /* only connections a metric probe measured have an entry to look up */
+   struct tcptop_metrics* m = c->flags & TCPTOP_F_METRICS ? bpf_map_lookup_elem(&tcp_metrics, &cookie) : NULL;
    tcptop_emit_with(TCPTOP_EV_TCP_CLOSE, cookie, c, m);
    bpf_map_delete_elem(&tcp_conns, &cookie);
    if (m)

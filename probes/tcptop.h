@@ -60,6 +60,7 @@ enum tcptop_event_type {
 #define TCPTOP_F_RELEASED 2u   /* the owning process closed the socket (or it had none) */
 #define TCPTOP_F_SEEDED   4u   /* existed before tcptop started (from sock_diag) */
 #define TCPTOP_F_PASSIVE  8u   /* accepted (server side) */
+#define TCPTOP_F_METRICS  16u  /* has a tcp_metrics entry (a probe's metric updated it) */
 
 /* tcptop_stats indexes: per-CPU counters of what the probes could not record. */
 enum tcptop_stat {
