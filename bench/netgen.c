@@ -18,9 +18,11 @@
  *       one TCP connection (TCP_NODELAY both ends), COUNT round trips of a
  *       SIZE-byte message echoed by the server.
  *       -> "pingpong COUNT SECONDS"
- *   netgen udp ADDR PORT COUNT SIZE
- *       COUNT SIZE-byte datagrams from an unconnected socket (sendto), read
- *       by the server thread until 200 ms of silence.
+ *   netgen udp ADDR PORT COUNT SIZE [PEERS]
+ *       COUNT SIZE-byte datagrams from unconnected sockets (sendto), read
+ *       by the server thread until 200 ms of silence: from one socket, or
+ *       in turn from PEERS sockets (the server's one socket then has PEERS
+ *       peers, like a DNS or QUIC server's).
  *       -> "udp SENT RECEIVED SECONDS"
  *   netgen hold ADDR PORT N [SECONDS]
  *       opens N connections, the client ends in this process and the server
@@ -264,27 +266,34 @@ static void* udp_server(void* p) {
    return NULL;
 }
 
-static int mode_udp(long count, size_t size) {
+static int mode_udp(long count, size_t size, int peers) {
    struct udp_arg a = { .fd = listener(SOCK_DGRAM) };
    int big = 8 << 20;
    setsockopt(a.fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
    pthread_t t;
    pthread_create(&t, NULL, udp_server, &a);
-   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-   if (fd < 0)
-      die("socket");
+   if (peers < 1)
+      peers = 1;
+   int* fds = calloc((size_t)peers, sizeof(int));
+   for (int i = 0; i < peers; i++) {
+      fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (fds[i] < 0)
+         die("socket");
+   }
    char* buf = calloc(1, size ? size : 1);
    double t0 = now_s();
    long sent = 0;
    for (long i = 0; i < count; i++) {
-      if (sendto(fd, buf, size, 0, (struct sockaddr*)&g_addr, sizeof(g_addr)) >= 0)
+      if (sendto(fds[i % peers], buf, size, 0, (struct sockaddr*)&g_addr, sizeof(g_addr)) >= 0)
          sent++;
       else if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
          die("sendto");
    }
    double secs = now_s() - t0;
    pthread_join(t, NULL);
-   close(fd);
+   for (int i = 0; i < peers; i++)
+      close(fds[i]);
+   free(fds);
    close(a.fd);
    printf("udp %ld %ld %.3f\n", sent, a.got, secs);
    return 0;
@@ -513,8 +522,8 @@ int main(int argc, char** argv) {
       return mode_bulk(strtoull(argv[4], NULL, 10), argc > 5 ? (size_t)atol(argv[5]) : 1 << 20);
    if (!strcmp(mode, "pingpong") && argc == 6)
       return mode_pingpong(atol(argv[4]), (size_t)atol(argv[5]));
-   if (!strcmp(mode, "udp") && argc == 6)
-      return mode_udp(atol(argv[4]), (size_t)atol(argv[5]));
+   if (!strcmp(mode, "udp") && (argc == 6 || argc == 7))
+      return mode_udp(atol(argv[4]), (size_t)atol(argv[5]), argc > 6 ? atoi(argv[6]) : 1);
    if (!strcmp(mode, "hold") && argc >= 5)
       return mode_hold(atol(argv[4]), argc > 5 ? atof(argv[5]) : 0);
    if (!strcmp(mode, "churn") && argc >= 7)

@@ -2,13 +2,15 @@
 # probe_cost.sh: per-event cost of tcptop's hot-path eBPF programs, against an
 # empty program on the same hook measured in the same run.
 #
-#   bench/probe_cost.sh [-n N] [-b MB] [-m N] [-u N] [-c N]
+#   bench/probe_cost.sh [-n N] [-b MB] [-m N] [-u N] [-c N] [-w LIST]
 #
 #   -n N    repetitions of the four workloads, summed (default 1)
 #   -b MB   bulk transfer size (default 2048)
 #   -m N    TCP ping-pong round trips of 64 bytes (default 50000)
 #   -u N    UDP datagrams of 64 bytes (default 500000)
 #   -c N    short TCP connections (default 20000)
+#   -w LIST workloads to run, comma-separated (default
+#           bulk,pingpong,pingpong2,udp,udppeers,churn)
 #
 # With kernel.bpf_stats_enabled=1 the kernel adds each program's run time and
 # run count up (run_time_ns, run_cnt in `bpftool prog show`). Attached at the
@@ -25,7 +27,9 @@
 #   (b) ping-pong: 64-byte messages, TCP_NODELAY, one round trip at a time,
 #       both ends on CPU 0; (b2) the same with the server on CPU 1 (where the
 #       two ends run changes the cost of touching a connection's record);
-#   (c) udp: a flood of 64-byte datagrams (sendto, unconnected);
+#   (c) udp: a flood of 64-byte datagrams (sendto, unconnected); (c2)
+#       udppeers: the same from 64 sockets in turn, so the server's socket
+#       has 64 peers (a DNS or QUIC server's pattern);
 #   (d) churn: short connections (connect, 100 bytes, close).
 # Counters are read before and after each workload (deltas). Prints, for each
 # program: events, ns/event, the empty program's ns/event, the ratio, and the
@@ -52,6 +56,8 @@ BULK_MB=2048
 PINGPONG=50000
 UDP_COUNT=500000
 CHURN=20000
+ALL_WORKLOADS="bulk pingpong pingpong2 udp udppeers churn"
+WORKLOADS=$ALL_WORKLOADS
 TARGET_RATIO=2.0
 MIN_EVENTS=1000                           # fewer events than this: ns/event shown, not judged
 # The hot path: programs that run for every packet or every send/receive call.
@@ -314,6 +320,42 @@ run_workload() {
       "$WORK/before" "$WORK/after" >>"$WORK/delta-$name"
 }
 
+workload_bulk() {
+   run_workload bulk "$BULK_MB MB over one TCP connection, 1 MiB writes" \
+      "$WORK/netgen" bulk 127.0.0.1 5001 $((BULK_MB * 1024 * 1024))
+   awk '{ printf "   %.0f MB in %.2f s (%.2f GB/s)\n", $2 / 1048576, $3, $2 / $3 / 1e9 }' "$WORK/out-bulk"
+}
+
+workload_pingpong() {
+   run_workload pingpong "$PINGPONG round trips of 64 bytes, TCP_NODELAY, both ends on CPU 0" \
+      env NETGEN_CPUS="0 0" "$WORK/netgen" pingpong 127.0.0.1 5002 "$PINGPONG" 64
+   awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong"
+}
+
+workload_pingpong2() {
+   local split="0 1"
+   [ "$(nproc)" -ge 2 ] || split="0 0"
+   run_workload pingpong2 "$PINGPONG round trips of 64 bytes, TCP_NODELAY, client on CPU ${split% *}, server on CPU ${split#* }" \
+      env NETGEN_CPUS="$split" "$WORK/netgen" pingpong 127.0.0.1 5005 "$PINGPONG" 64
+   awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong2"
+}
+
+workload_udp() {
+   run_workload udp "$UDP_COUNT datagrams of 64 bytes" "$WORK/netgen" udp 127.0.0.1 5003 "$UDP_COUNT" 64
+   awk '{ printf "   %d sent, %d received in %.2f s (%.0f/s)\n", $2, $3, $4, $2 / $4 }' "$WORK/out-udp"
+}
+
+workload_udppeers() {
+   run_workload udppeers "$UDP_COUNT datagrams of 64 bytes from 64 sockets in turn to one" \
+      "$WORK/netgen" udp 127.0.0.1 5006 "$UDP_COUNT" 64 64
+   awk '{ printf "   %d sent, %d received in %.2f s (%.0f/s)\n", $2, $3, $4, $2 / $4 }' "$WORK/out-udppeers"
+}
+
+workload_churn() {
+   run_workload churn "$CHURN short connections (connect, 100 bytes, close)" "$WORK/netgen" churn 127.0.0.1 5004 0 "$CHURN" 100
+   awk '{ printf "   %d connections in %.2f s (%.0f/s)\n", $2, $3, $4 }' "$WORK/out-churn"
+}
+
 # table TITLE DELTA_FILE...: one line per program, the deltas of the files summed.
 table() {
    local title=$1
@@ -342,13 +384,14 @@ table() {
 }
 
 main() {
-   while getopts "n:b:m:u:c:h" opt; do
+   while getopts "n:b:m:u:c:w:h" opt; do
       case $opt in
          n) RUNS=$OPTARG ;;
          b) BULK_MB=$OPTARG ;;
          m) PINGPONG=$OPTARG ;;
          u) UDP_COUNT=$OPTARG ;;
          c) CHURN=$OPTARG ;;
+         w) WORKLOADS=${OPTARG//,/ } ;;
          h) usage; exit 0 ;;
          *) usage >&2; exit 2 ;;
       esac
@@ -358,6 +401,10 @@ main() {
       [[ "$v" =~ ^[0-9]+$ ]] || die "options want whole numbers, not '$v'"
    done
    [ "$RUNS" -ge 1 ] || die "-n wants a positive number"
+   for v in $WORKLOADS; do
+      [[ " $ALL_WORKLOADS " == *" $v "* ]] || die "-w: no workload '$v' (there are: ${ALL_WORKLOADS// /, })"
+   done
+   [ -n "$WORKLOADS" ] || die "-w wants at least one workload"
 
    if [ "$(id -u)" -ne 0 ]; then
       echo "probe_cost.sh: skipped: loading eBPF programs needs root (run it with sudo)"
@@ -394,26 +441,13 @@ main() {
    program_table
    run_fg sleep 1                          # tcptop's first interval (sock_diag seeding) out of the way
 
-   WORKLOADS="bulk pingpong pingpong2 udp churn"
-   local split="0 1"
-   [ "$(nproc)" -ge 2 ] || split="0 0"
-   local bytes=$((BULK_MB * 1024 * 1024))
+   local w
    for ((RUN = 1; RUN <= RUNS; RUN++)); do
-      run_workload bulk "$BULK_MB MB over one TCP connection, 1 MiB writes" "$WORK/netgen" bulk 127.0.0.1 5001 "$bytes"
-      awk '{ printf "   %.0f MB in %.2f s (%.2f GB/s)\n", $2 / 1048576, $3, $2 / $3 / 1e9 }' "$WORK/out-bulk"
-      run_workload pingpong "$PINGPONG round trips of 64 bytes, TCP_NODELAY, both ends on CPU 0" \
-         env NETGEN_CPUS="0 0" "$WORK/netgen" pingpong 127.0.0.1 5002 "$PINGPONG" 64
-      awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong"
-      run_workload pingpong2 "$PINGPONG round trips of 64 bytes, TCP_NODELAY, client on CPU ${split% *}, server on CPU ${split#* }" \
-         env NETGEN_CPUS="$split" "$WORK/netgen" pingpong 127.0.0.1 5005 "$PINGPONG" 64
-      awk '{ printf "   %d round trips in %.2f s (%.0f/s)\n", $2, $3, $2 / $3 }' "$WORK/out-pingpong2"
-      run_workload udp "$UDP_COUNT datagrams of 64 bytes" "$WORK/netgen" udp 127.0.0.1 5003 "$UDP_COUNT" 64
-      awk '{ printf "   %d sent, %d received in %.2f s (%.0f/s)\n", $2, $3, $4, $2 / $4 }' "$WORK/out-udp"
-      run_workload churn "$CHURN short connections (connect, 100 bytes, close)" "$WORK/netgen" churn 127.0.0.1 5004 0 "$CHURN" 100
-      awk '{ printf "   %d connections in %.2f s (%.0f/s)\n", $2, $3, $4 }' "$WORK/out-churn"
+      for w in $WORKLOADS; do
+         "workload_$w"
+      done
    done
 
-   local w
    for w in $WORKLOADS; do
       table "($w) ns per event, deltas of run_time_ns / run_cnt during this workload ($RUNS run(s))" "$WORK/delta-$w"
    done
