@@ -70,7 +70,7 @@ struct {
    __type(value, struct tcptop_conn);
 } tcp_conns SEC(".maps");
 
-/* UDP flows by socket cookie and peer. */
+/* UDP flows by socket cookie and peer: who the flow is, and its slot. */
 struct {
    __uint(type, BPF_MAP_TYPE_HASH);
    __uint(map_flags, BPF_F_NO_PREALLOC);
@@ -78,6 +78,30 @@ struct {
    __type(key, struct tcptop_flow_key);
    __type(value, struct tcptop_conn);
 } udp_flows SEC(".maps");
+
+/* UDP flows' counters by slot (struct tcptop_udp_counts), mapped by tcptop. */
+struct {
+   __uint(type, BPF_MAP_TYPE_ARRAY);
+   __uint(map_flags, BPF_F_MMAPABLE);
+   __uint(max_entries, TCPTOP_MAX_UDP);
+   __type(key, __u32);
+   __type(value, struct tcptop_udp_counts);
+} udp_counts SEC(".maps");
+
+/* Slots tcptop freed, to be reused first (so used slots stay few and low). */
+struct {
+   __uint(type, BPF_MAP_TYPE_STACK);
+   __uint(max_entries, TCPTOP_MAX_UDP);
+   __type(value, __u32);
+} udp_free SEC(".maps");
+
+/* The next never-used slot (entry 0). */
+struct {
+   __uint(type, BPF_MAP_TYPE_ARRAY);
+   __uint(max_entries, 1);
+   __type(key, __u32);
+   __type(value, __u64);
+} udp_next SEC(".maps");
 
 /* The process that last used each UDP socket, by cookie. */
 struct {

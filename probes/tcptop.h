@@ -17,7 +17,7 @@
 #define TCPTOP_MAX_TCP 65536
 #endif
 #ifndef TCPTOP_MAX_UDP
-#define TCPTOP_MAX_UDP 32768
+#define TCPTOP_MAX_UDP 32768   /* also the slots of udp_counts: 4 MiB */
 #endif
 
 /* Per-connection metrics that probes declare (TCPTOP_METRIC): slots in a
@@ -105,16 +105,45 @@ struct tcptop_conn {
    __u32 pid;            /* tgid of the last process that used it, 0 unknown */
    __u32 uid;
    __u32 flags;          /* TCPTOP_F_* */
-   __u32 pad;
+   __u32 slot;           /* UDP: the flow's counters in udp_counts */
    __u8 spacer[64];
    /* written where packets arrive (softirq) */
-   __u64 rx_packets;     /* TCP: segs_in; UDP: datagrams */
-   __u64 rx_wire_bytes;  /* UDP: payload received (0 for TCP) */
+   __u64 rx_packets;     /* TCP: segs_in */
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
                "the fields written on send must not share a cache line with the map's key");
-_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >= __builtin_offsetof(struct tcptop_conn, pad) + 4 + 63,
+_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >= __builtin_offsetof(struct tcptop_conn, slot) + 4 + 63,
                "the fields written where packets arrive must not share a cache line with those written on send");
+
+/*
+ * A UDP flow's counters: slot tcptop_conn.slot of udp_counts, an array that
+ * tcptop maps into its memory. The record (udp_flows) says who the flow is;
+ * the counters live here because a datagram reaches them without a hash
+ * lookup: flow_skb remembers the slots of recent flows in a cache that may
+ * be wrong, so each line also names its flow (socket cookie and peer) and
+ * the slot's generation, checked on the line counted into anyway. tcptop
+ * raises gen when it frees the slot (the flow expired or its socket
+ * closed). Sent and received counters are on separate cache lines (see
+ * tcptop_conn).
+ */
+struct tcptop_udp_dir {
+   __u64 bytes;          /* payload */
+   __u64 packets;        /* datagrams (GSO segments) */
+   __u32 gen;
+   __u16 rport;          /* the flow's peer, as in its key */
+   __u16 family;
+   __u8 raddr[16];
+   __u64 cookie;
+   __u8 spacer[16];
+};
+struct tcptop_udp_counts {
+   struct tcptop_udp_dir tx;
+   struct tcptop_udp_dir rx;
+};
+_Static_assert(sizeof(struct tcptop_udp_dir) == 64, "one cache line per direction");
+_Static_assert(__builtin_offsetof(struct tcptop_udp_dir, family) - __builtin_offsetof(struct tcptop_udp_dir, rport) ==
+               __builtin_offsetof(struct tcptop_flow_key, family) - __builtin_offsetof(struct tcptop_flow_key, rport),
+               "a line's peer is compared with a key's as one word");
 
 /* Per-socket owner of UDP sockets (key: cookie). */
 struct tcptop_owner {

@@ -8,7 +8,9 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -32,6 +34,36 @@ static double Sampler_wallOf(const Sampler* this, uint64_t ns) {
    return this->wallNow - (this->monoNow - (double)ns / 1e9);
 }
 
+/* A UDP flow's counters, from its slot of udp_counts. */
+static void Sampler_udpCounters(const Sampler* this, Conn* c, uint32_t slot) {
+   if (slot >= this->udpSlots)
+      return;
+   const struct tcptop_udp_counts* n = &this->udpCounts[slot];
+   c->txBytes = __atomic_load_n(&n->tx.bytes, __ATOMIC_RELAXED);
+   c->txPackets = __atomic_load_n(&n->tx.packets, __ATOMIC_RELAXED);
+   c->rxBytes = __atomic_load_n(&n->rx.bytes, __ATOMIC_RELAXED);
+   c->rxPackets = __atomic_load_n(&n->rx.packets, __ATOMIC_RELAXED);
+}
+
+/*
+ * A UDP flow's slot, its record just deleted, back to the probes: a new
+ * generation first (a socket that remembers the slot for the old flow sees
+ * it is no longer the flow's), then zeroed counters, then onto udp_free.
+ */
+static void Sampler_freeSlot(Sampler* this, uint32_t slot) {
+   if (slot >= this->udpSlots)
+      return;
+   struct tcptop_udp_counts* n = &this->udpCounts[slot];
+   uint32_t gen = __atomic_load_n(&n->tx.gen, __ATOMIC_RELAXED) + 1;
+   __atomic_store_n(&n->tx.gen, gen, __ATOMIC_RELEASE);
+   __atomic_store_n(&n->rx.gen, gen, __ATOMIC_RELEASE);
+   __atomic_store_n(&n->tx.bytes, 0, __ATOMIC_RELAXED);
+   __atomic_store_n(&n->tx.packets, 0, __ATOMIC_RELAXED);
+   __atomic_store_n(&n->rx.bytes, 0, __ATOMIC_RELAXED);
+   __atomic_store_n(&n->rx.packets, 0, __ATOMIC_RELAXED);
+   bpf_map_update_elem(this->udpFreeFd, NULL, &slot, BPF_ANY);
+}
+
 /* Copies a kernel record into a row. */
 static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, bool created) {
    if (created) {
@@ -44,12 +76,16 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       c->seeded = r->flags & TCPTOP_F_SEEDED;
       c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
    }
-   c->txBytes = r->tx_bytes;
-   c->rxBytes = r->rx_bytes + r->rx_wire_bytes;   /* TCP: the reads; UDP: the datagrams */
-   c->txPackets = r->tx_packets;
-   c->rxPackets = r->rx_packets;
-   c->rttUs = r->srtt_us;
-   c->retrans = r->retrans;
+   if (c->key.proto == IPPROTO_UDP) {
+      Sampler_udpCounters(this, c, r->slot);
+   } else {
+      c->txBytes = r->tx_bytes;
+      c->rxBytes = r->rx_bytes;
+      c->txPackets = r->tx_packets;
+      c->rxPackets = r->rx_packets;
+      c->rttUs = r->srtt_us;
+      c->retrans = r->retrans;
+   }
    if (r->pid) {
       c->pid = r->pid;
       c->uid = r->uid;
@@ -91,13 +127,30 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    return 0;
 }
 
+/* udp_counts into memory: tcptop reads UDP counters there, and frees slots. */
+static char* Sampler_mapCounts(Sampler* this, struct bpf_map* m) {
+   if (!(bpf_map__map_flags(m) & BPF_F_MMAPABLE))
+      return xStrdup("the \"udp_counts\" map is not BPF_F_MMAPABLE: a probe redefines it");
+   size_t page = (size_t)sysconf(_SC_PAGESIZE);
+   size_t size = (size_t)bpf_map__max_entries(m) * sizeof(struct tcptop_udp_counts);
+   size = (size + page - 1) / page * page;
+   void* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(m), 0);
+   if (p == MAP_FAILED)
+      return xAsprintf("cannot map the \"udp_counts\" map into memory: %s", strerror(errno));
+   this->udpCounts = p;
+   this->udpCountsSize = size;
+   this->udpSlots = bpf_map__max_entries(m);
+   return NULL;
+}
+
 char* Sampler_init(Sampler* this, Loader* loader) {
    memset(this, 0, sizeof(*this));
-   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
+   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = this->udpFreeFd = -1;
    static const struct { const char* name; size_t value; } need[] = {
       { "events", 0 }, { "tcp_conns", sizeof(struct tcptop_conn) },
       { "udp_flows", sizeof(struct tcptop_conn) }, { "udp_owners", sizeof(struct tcptop_owner) },
       { "tcptop_stats", sizeof(__u64) }, { "tcp_metrics", sizeof(struct tcptop_metrics) },
+      { "udp_counts", sizeof(struct tcptop_udp_counts) }, { "udp_free", sizeof(__u32) },
    };
    int fds[ARRAY_SIZE(need)];
    for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
@@ -117,6 +170,10 @@ char* Sampler_init(Sampler* this, Loader* loader) {
    this->ownersFd = fds[3];
    this->statsFd = fds[4];
    this->metricsFd = fds[5];
+   this->udpFreeFd = fds[7];
+   char* why = Sampler_mapCounts(this, Loader_findMap(loader, "udp_counts"));
+   if (why)
+      return why;
    this->chunk = SAMPLER_CHUNK;
    this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
    this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
@@ -126,6 +183,8 @@ char* Sampler_init(Sampler* this, Loader* loader) {
 
 void Sampler_done(Sampler* this) {
    ring_buffer__free(this->rb);
+   if (this->udpCounts)
+      munmap(this->udpCounts, this->udpCountsSize);
    free(this->released);
    free(this->keys);
    free(this->values);
@@ -224,7 +283,8 @@ static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) 
    if (this->nReleased && bsearch(&fk->cookie, this->released, this->nReleased, sizeof(uint64_t), Sampler_cmpU64)) {
       c->state = CONN_CLOSED;   /* its socket is closed: these counters are final */
       c->closedAt = this->monoNow;
-      bpf_map_delete_elem(this->udpFd, fk);
+      if (bpf_map_delete_elem(this->udpFd, fk) == 0)
+         Sampler_freeSlot(this, v->slot);
    }
 }
 
@@ -276,7 +336,9 @@ void Sampler_forget(Sampler* this, const Conn* c) {
    memcpy(k.raddr, c->key.raddr, 16);
    k.rport = c->key.rport;
    k.family = c->key.family;
-   bpf_map_delete_elem(this->udpFd, &k);
+   struct tcptop_conn v;
+   if (bpf_map_lookup_elem(this->udpFd, &k, &v) == 0 && bpf_map_delete_elem(this->udpFd, &k) == 0)
+      Sampler_freeSlot(this, v.slot);
 }
 
 uint64_t Sampler_lost(Sampler* this) {
