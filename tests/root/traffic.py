@@ -6,6 +6,13 @@
                                            HOLD seconds after the transfer
   traffic.py udp FAMILY K SIZE HOLD        K datagrams of SIZE bytes each way
                                            (echo), sockets kept HOLD seconds
+  traffic.py udpagain FAMILY K1 K2 SIZE PAUSE HOLD
+                                           K1 datagrams each way, PAUSE seconds
+                                           (sockets open), K2 more between the
+                                           same sockets; a JSON line per phase
+  traffic.py udppeers FAMILY PEERS K SIZE HOLD
+                                           one server socket, PEERS clients in
+                                           turn: client i exchanges (i+1)*K
   traffic.py udploop FAMILY SIZE PERIOD SECONDS
                                            one datagram of SIZE bytes each way
                                            every PERIOD seconds, for SECONDS
@@ -116,6 +123,50 @@ def udp(fam_name, k, size, hold):
     time.sleep(hold)
 
 
+def udpagain(fam_name, k1, k2, size, pause, hold):
+    """k1 datagrams each way, a pause with the sockets open (longer than
+    tcptop's --udp-timeout, so the flows expire), then k2 more between the
+    same two sockets; a report line after each phase."""
+    fam, host = family(fam_name)
+    srv = socket.socket(fam, socket.SOCK_DGRAM)
+    srv.bind((host, 0))
+    cli = socket.socket(fam, socket.SOCK_DGRAM)
+    cli.bind((host, 0))
+    for phase, k in ((1, k1), (2, k2)):
+        for _ in range(k):
+            cli.sendto(b"a" * size, srv.getsockname()[:2])
+            data, addr = srv.recvfrom(65536)
+            srv.sendto(data, addr)
+            cli.recvfrom(65536)
+        report(phase=phase, count=k, size=size, server_port=srv.getsockname()[1],
+               client_port=cli.getsockname()[1])
+        time.sleep(pause if phase == 1 else hold)
+
+
+def udppeers(fam_name, peers, k, size, hold):
+    """One server socket and `peers` client sockets, in turn: client i
+    sends (i + 1) * k datagrams, each echoed, so every flow has a count of
+    its own and one counted into another's would show."""
+    fam, host = family(fam_name)
+    srv = socket.socket(fam, socket.SOCK_DGRAM)
+    srv.bind((host, 0))
+    clis = []
+    for _ in range(peers):
+        c = socket.socket(fam, socket.SOCK_DGRAM)
+        c.bind((host, 0))
+        clis.append(c)
+    for r in range(peers * k):
+        for i, c in enumerate(clis):
+            if r < (i + 1) * k:
+                c.sendto(b"p" * size, srv.getsockname()[:2])
+                data, addr = srv.recvfrom(65536)
+                srv.sendto(data, addr)
+                c.recvfrom(65536)
+    report(k=k, size=size, server_port=srv.getsockname()[1],
+           client_ports=[c.getsockname()[1] for c in clis])
+    time.sleep(hold)
+
+
 def udploop(fam_name, size, period, seconds):
     fam, host = family(fam_name)
     srv = socket.socket(fam, socket.SOCK_DGRAM)
@@ -206,6 +257,10 @@ if __name__ == "__main__":
         chunks(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif mode == "udp":
         udp(args[0], int(args[1]), int(args[2]), float(args[3]))
+    elif mode == "udpagain":
+        udpagain(args[0], int(args[1]), int(args[2]), int(args[3]), float(args[4]), float(args[5]))
+    elif mode == "udppeers":
+        udppeers(args[0], int(args[1]), int(args[2]), int(args[3]), float(args[4]))
     elif mode == "udploop":
         udploop(args[0], int(args[1]), float(args[2]), float(args[3]))
     elif mode == "many":
