@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // @name        flow_skb
-// @description Packets of every socket: UDP flows per peer (payload bytes and datagrams); TCP segments, RTT, retransmits
+// @description Packets of every socket: UDP flows per peer (payload bytes and datagrams); TCP segments, RTT, retransmits (every 8 segments sent)
 // @hooks       cgroup_skb/ingress, cgroup_skb/egress
 // @provides    tx_packets, rx_packets, rtt_us, retrans, udp: tx_bytes, rx_bytes, laddr, lport, raddr, rport
 #include "tcptop.bpf.h"
@@ -8,8 +8,9 @@
 /*
  * Runs for every packet of every socket (at the cgroup v2 root, so in every
  * network namespace), always letting it pass. TCP work is a snapshot of the
- * kernel's own counters (bpf_tcp_sock); UDP datagrams are counted here
- * because only the packet says which peer an unconnected socket talks to.
+ * kernel's own counters (bpf_tcp_sock), every 8 segments sent; UDP
+ * datagrams are counted here because only the packet says which peer an
+ * unconnected socket talks to.
  */
 
 /* A datagram's headers; the flow key (peer) is filled in place, so the
@@ -247,44 +248,70 @@ static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
    __sync_fetch_and_add(&d->packets, skb->gso_segs > 1 ? skb->gso_segs : 1);
 }
 
-/* The tcp_sock's own counters. On ingress the kernel counts the segment
- * (tcp_segs_in) only after this hook, so it is added here, and ingress
- * touches nothing else: it may run on another CPU than the process, which
- * owns the other fields (see struct tcptop_conn). Egress writes a field only
- * when it changed. */
-static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk, int egress) {
+/*
+ * TCP: a snapshot of the tcp_sock's own counters (segments each way, srtt,
+ * retransmits) into the connection's record, taken on egress where the
+ * connection's segs_out passes a multiple of 8 (every segment of its first
+ * 8), so a segment costs a look at segs_out, which the kernel has just
+ * written on this CPU. Looking up the record and reading the other
+ * counters for every segment cost 2.5-4x an empty program whenever the
+ * connection's two ends ran on different CPUs (bench/probe_cost.sh, bulk
+ * and pingpong2): the record's and the tcp_sock's lines were elsewhere.
+ * tcp_state takes the final, exact snapshot at close.
+ */
+#define FLOW_TCP_EVERY 8
+
+static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk) {
+   struct bpf_tcp_sock* tp = bpf_tcp_sock(sk);
+   if (!tp)
+      return;
+   __u32 out = tp->segs_out;   /* this segment included */
+   __u32 segs = skb->gso_segs > 1 ? skb->gso_segs : 1;
+   if (out > FLOW_TCP_EVERY && out % FLOW_TCP_EVERY >= segs)
+      return;
    __u64 cookie = bpf_get_socket_cookie(skb);
    struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
    if (!c)
       return;
-   struct bpf_tcp_sock* tp = bpf_tcp_sock(sk);
-   if (!tp)
-      return;
-   if (!egress) {
-      c->rx_packets = tp->segs_in + (skb->gso_segs > 1 ? skb->gso_segs : 1);
-      return;
-   }
-   __u64 tx = tp->segs_out;
+   c->tx_packets = out;
+   c->rx_packets = tp->segs_in;
    __u32 srtt = tp->srtt_us >> 3, retrans = tp->total_retrans;
-   if (c->tx_packets != tx)
-      c->tx_packets = tx;
    if (c->srtt_us != srtt)
       c->srtt_us = srtt;
    if (c->retrans != retrans)
       c->retrans = retrans;
 }
 
+/* The IP protocol of a packet, from its header: no socket touched. */
+static __always_inline int flow_ip_proto(struct __sk_buff* skb) {
+   void* data = (void*)(long)skb->data;
+   void* end = (void*)(long)skb->data_end;
+   if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IP)) {
+      struct iphdr* ip = data;
+      return (void*)(ip + 1) <= end ? ip->protocol : -1;
+   }
+   if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6)) {
+      struct ipv6hdr* ip6 = data;
+      return (void*)(ip6 + 1) <= end ? ip6->nexthdr : -1;   /* -1, or an extension header: the socket tells */
+   }
+   return -1;
+}
+
 static __always_inline int flow_skb(struct __sk_buff* skb, int egress) {
+   /* A received TCP segment has nothing to count here (the egress
+    * snapshots read segs_in), and is told from the header alone. */
+   if (!egress && flow_ip_proto(skb) == IPPROTO_TCP)
+      return 1;
    struct bpf_sock* sk = skb->sk;
    if (!sk)
       return 1;
    sk = bpf_sk_fullsock(sk);
    if (!sk)
       return 1;
-   if (sk->protocol == IPPROTO_TCP)
-      flow_tcp(skb, sk, egress);
-   else if (sk->protocol == IPPROTO_UDP)
+   if (sk->protocol == IPPROTO_UDP)
       flow_udp(skb, egress);
+   else if (sk->protocol == IPPROTO_TCP && egress)
+      flow_tcp(skb, sk);
    return 1;
 }
 

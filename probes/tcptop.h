@@ -82,10 +82,10 @@ struct tcptop_flow_key {
 /* Value of tcp_conns (key: cookie) and of udp_flows. */
 struct tcptop_conn {
    /*
-    * Three groups, each at least 64 bytes from the next, so that no cache
-    * line holds fields two CPUs write: the CPU of the process that sends
-    * and receives, and the CPU where its packets arrive (loopback: the
-    * peer's). Both read the map's key, which comes just before the record.
+    * Two groups, the first 64 bytes, so that the fields written on sends,
+    * receives and flow_skb's snapshots do not share a cache line with the
+    * map's key, which comes just before the record and which every lookup
+    * reads, on every CPU.
     */
    /* written once, or rarely */
    __u64 start_ns;       /* bpf_ktime_get_ns() when first seen */
@@ -96,24 +96,20 @@ struct tcptop_conn {
    __u16 lport;          /* host byte order */
    __u16 rport;
    __u16 state;          /* TCP state (TCP_ESTABLISHED ...) */
-   /* written by the process that sends and receives, on its CPU */
-   __u64 tx_bytes;       /* application payload sent */
+   /* written on sends and receives, and by flow_skb's snapshots */
+   __u64 tx_bytes;       /* TCP: application payload sent */
    __u64 rx_bytes;       /* TCP: application payload received */
-   __u64 tx_packets;     /* TCP: segs_out; UDP: datagrams (GSO segments) */
+   __u64 tx_packets;     /* TCP: segs_out (UDP's counters: struct tcptop_udp_dir) */
+   __u64 rx_packets;     /* TCP: segs_in */
    __u32 srtt_us;        /* smoothed RTT, microseconds (TCP) */
    __u32 retrans;        /* total retransmitted segments (TCP) */
    __u32 pid;            /* tgid of the last process that used it, 0 unknown */
    __u32 uid;
    __u32 flags;          /* TCPTOP_F_* */
    __u32 slot;           /* UDP: the flow's counters in udp_counts */
-   __u8 spacer[64];
-   /* written where packets arrive (softirq) */
-   __u64 rx_packets;     /* TCP: segs_in */
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
                "the fields written on send must not share a cache line with the map's key");
-_Static_assert(__builtin_offsetof(struct tcptop_conn, rx_packets) >= __builtin_offsetof(struct tcptop_conn, slot) + 4 + 63,
-               "the fields written where packets arrive must not share a cache line with those written on send");
 
 /*
  * A UDP flow's counters: slot tcptop_conn.slot of udp_counts, an array that

@@ -4,7 +4,10 @@
 # and process), then both directions carry more data while tcptop runs.
 # Once quiet, tcptop's rx_bytes must equal ss's bytes_received on both ends,
 # and tx_bytes ss's bytes_acked, less 1 on the client: the kernel counts the
-# SYN in the connecting side's bytes_acked.
+# SYN in the connecting side's bytes_acked. Packets are the kernel's
+# segs_out and segs_in as of flow_skb's last snapshot, taken every 8
+# segments sent: tx_packets at most 7 behind segs_out, rx_packets not
+# ahead of segs_in.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 make_netns
@@ -14,7 +17,8 @@ in_netns python3 "$TRAFFIC" longlived $A $B "$TMP/go" 30 > "$TMP/gen" &
 GEN=$!
 BG_PIDS="$GEN"
 wait_for_line '"phase": 1' "$TMP/gen" 10 || fail "traffic generator did not start"
-start_batch "$TMP/out" "$TMP/err" -d 0.2 --format csv --port "$(json_get "$TMP/gen" server_port)"
+start_batch "$TMP/out" "$TMP/err" -d 0.2 --format csv --port "$(json_get "$TMP/gen" server_port)" \
+   --columns proto,laddr,lport,raddr,rport,pid,comm,state,tx_bytes,rx_bytes,tx_packets,rx_packets
 BG_PIDS="$GEN $TCPTOP_PID"
 sleep 0.5
 pid=$(json_get "$TMP/gen" pid) sp=$(json_get "$TMP/gen" server_port) cp=$(json_get "$TMP/gen" client_port)
@@ -48,6 +52,11 @@ for side in cli srv; do
    expect_eq "$side tx_bytes = bytes_acked - $syn" "$tx" $((acked - syn))
    expect_eq "$side rx_bytes = bytes_received" "$rx" "$received"
    expect_eq "$side total" "$tx" $((A + B))
+   out=$(ss_field $port segs_out) in=$(ss_field $port segs_in)
+   txp=$(csv_last "$TMP/out" "$expr" tx_packets) rxp=$(csv_last "$TMP/out" "$expr" rx_packets)
+   echo "$side: tcptop tx_packets $txp rx_packets $rxp; ss segs_out $out segs_in $in"
+   [ "$txp" -le "$out" ] && [ $((out - txp)) -lt 8 ] || fail "$side: tx_packets $txp is not within 8 of segs_out $out"
+   [ "$rxp" -gt 0 ] && [ "$rxp" -le "$in" ] || fail "$side: rx_packets $rxp is not in 1..segs_in $in"
 done
 stop_batch
 kill $GEN 2>/dev/null
