@@ -262,7 +262,7 @@ static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
 #define FLOW_TCP_EVERY 8
 
 static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk) {
-   struct bpf_tcp_sock* tp = bpf_tcp_sock(sk);
+   struct bpf_tcp_sock* tp = bpf_tcp_sock(sk);   /* NULL unless a full TCP socket */
    if (!tp)
       return;
    __u32 out = tp->segs_out;   /* this segment included */
@@ -282,36 +282,47 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk)
       c->retrans = retrans;
 }
 
-/* The IP protocol of a packet, from its header: no socket touched. */
+/* The transport protocol of a packet, from its IP header; -1 when the
+ * header does not say (not in the linear data, or an IPv6 extension
+ * header comes first): the socket's protocol then. */
 static __always_inline int flow_ip_proto(struct __sk_buff* skb) {
    void* data = (void*)(long)skb->data;
    void* end = (void*)(long)skb->data_end;
+   int p = -1;
    if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IP)) {
       struct iphdr* ip = data;
-      return (void*)(ip + 1) <= end ? ip->protocol : -1;
-   }
-   if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6)) {
+      if ((void*)(ip + 1) <= end)
+         p = ip->protocol;
+   } else if (skb->protocol == bpf_htons(TCPTOP_ETH_P_IPV6)) {
       struct ipv6hdr* ip6 = data;
-      return (void*)(ip6 + 1) <= end ? ip6->nexthdr : -1;   /* -1, or an extension header: the socket tells */
+      if ((void*)(ip6 + 1) <= end)
+         p = ip6->nexthdr;
    }
-   return -1;
+   return p == IPPROTO_TCP || p == IPPROTO_UDP ? p : -1;
 }
 
+static __always_inline int flow_sk_proto(struct bpf_sock* sk) {
+   sk = bpf_sk_fullsock(sk);
+   return sk ? sk->protocol : -1;
+}
+
+/*
+ * The packet's protocol comes from its header, so that the common cases
+ * need no more of the socket than its cookie: a received TCP segment has
+ * nothing to count here (the egress snapshots read segs_in), a sent one
+ * goes to bpf_tcp_sock, which checks the socket itself.
+ */
 static __always_inline int flow_skb(struct __sk_buff* skb, int egress) {
-   /* A received TCP segment has nothing to count here (the egress
-    * snapshots read segs_in), and is told from the header alone. */
-   if (!egress && flow_ip_proto(skb) == IPPROTO_TCP)
-      return 1;
    struct bpf_sock* sk = skb->sk;
    if (!sk)
       return 1;
-   sk = bpf_sk_fullsock(sk);
-   if (!sk)
-      return 1;
-   if (sk->protocol == IPPROTO_UDP)
-      flow_udp(skb, egress);
-   else if (sk->protocol == IPPROTO_TCP && egress)
+   int proto = flow_ip_proto(skb);
+   if (proto < 0)
+      proto = flow_sk_proto(sk);
+   if (proto == IPPROTO_TCP && egress)
       flow_tcp(skb, sk);
+   else if (proto == IPPROTO_UDP)
+      flow_udp(skb, egress);
    return 1;
 }
 
