@@ -79,7 +79,10 @@ struct {
    __type(value, struct tcptop_conn);
 } udp_flows SEC(".maps");
 
-/* UDP flows' counters by slot (struct tcptop_udp_counts), mapped by tcptop. */
+/* UDP flows' counters by slot (struct tcptop_udp_counts). BPF_F_MMAPABLE
+ * only for where the kernel puts the values: from a page boundary, so
+ * each direction's 64 bytes are one cache line (a plain array's values
+ * start 312 bytes into its allocation, and a line would hold both). */
 struct {
    __uint(type, BPF_MAP_TYPE_ARRAY);
    __uint(map_flags, BPF_F_MMAPABLE);
@@ -95,7 +98,7 @@ struct {
    __type(value, __u32);
 } udp_free SEC(".maps");
 
-/* The next never-used slot (entry 0). */
+/* The next never-used slot (entry 0): tcptop reads the slots below it. */
 struct {
    __uint(type, BPF_MAP_TYPE_ARRAY);
    __uint(max_entries, 1);

@@ -112,15 +112,17 @@ _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
                "the fields written on send must not share a cache line with the map's key");
 
 /*
- * A UDP flow's counters: slot tcptop_conn.slot of udp_counts, an array that
- * tcptop maps into its memory. The record (udp_flows) says who the flow is;
+ * A UDP flow's counters: slot tcptop_conn.slot of udp_counts, an array
+ * whose used slots tcptop reads each interval (an mmap of it would add its
+ * 4 MiB to tcptop's RSS). The record (udp_flows) says who the flow is;
  * the counters live here because a datagram reaches them without a hash
  * lookup: flow_skb remembers the slots of recent flows in a cache that may
  * be wrong, so each line also names its flow (socket cookie and peer) and
  * the slot's generation, checked on the line counted into anyway. tcptop
  * raises gen when it frees the slot (the flow expired or its socket
- * closed). Sent and received counters are on separate cache lines (see
- * tcptop_conn).
+ * closed). Sent and received counters are on separate cache lines: the
+ * sending process's CPU writes one, the CPU where datagrams arrive the
+ * other.
  */
 struct tcptop_udp_dir {
    __u64 bytes;          /* payload */

@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,34 +33,58 @@ static double Sampler_wallOf(const Sampler* this, uint64_t ns) {
    return this->wallNow - (this->monoNow - (double)ns / 1e9);
 }
 
-/* A UDP flow's counters, from its slot of udp_counts. */
+/* A UDP flow's counters, from its slot of udp_counts as last read. */
 static void Sampler_udpCounters(const Sampler* this, Conn* c, uint32_t slot) {
-   if (slot >= this->udpSlots)
-      return;
+   if (slot >= this->udpUsed)
+      return;   /* made after the counters were read: next sample */
    const struct tcptop_udp_counts* n = &this->udpCounts[slot];
-   c->txBytes = __atomic_load_n(&n->tx.bytes, __ATOMIC_RELAXED);
-   c->txPackets = __atomic_load_n(&n->tx.packets, __ATOMIC_RELAXED);
-   c->rxBytes = __atomic_load_n(&n->rx.bytes, __ATOMIC_RELAXED);
-   c->rxPackets = __atomic_load_n(&n->rx.packets, __ATOMIC_RELAXED);
+   c->txBytes = n->tx.bytes;
+   c->txPackets = n->tx.packets;
+   c->rxBytes = n->rx.bytes;
+   c->rxPackets = n->rx.packets;
 }
 
 /*
  * A UDP flow's slot, its record just deleted, back to the probes: a new
- * generation first (a socket that remembers the slot for the old flow sees
- * it is no longer the flow's), then zeroed counters, then onto udp_free.
+ * generation (a cache entry that still names the slot for the old flow is
+ * no longer believed), zeroed counters, then onto udp_free.
  */
 static void Sampler_freeSlot(Sampler* this, uint32_t slot) {
-   if (slot >= this->udpSlots)
+   struct tcptop_udp_counts n;
+   if (slot >= this->udpSlots || bpf_map_lookup_elem(this->udpCountsFd, &slot, &n) != 0)
       return;
-   struct tcptop_udp_counts* n = &this->udpCounts[slot];
-   uint32_t gen = __atomic_load_n(&n->tx.gen, __ATOMIC_RELAXED) + 1;
-   __atomic_store_n(&n->tx.gen, gen, __ATOMIC_RELEASE);
-   __atomic_store_n(&n->rx.gen, gen, __ATOMIC_RELEASE);
-   __atomic_store_n(&n->tx.bytes, 0, __ATOMIC_RELAXED);
-   __atomic_store_n(&n->tx.packets, 0, __ATOMIC_RELAXED);
-   __atomic_store_n(&n->rx.bytes, 0, __ATOMIC_RELAXED);
-   __atomic_store_n(&n->rx.packets, 0, __ATOMIC_RELAXED);
-   bpf_map_update_elem(this->udpFreeFd, NULL, &slot, BPF_ANY);
+   uint32_t gen = n.tx.gen + 1;
+   n.tx.bytes = n.tx.packets = n.rx.bytes = n.rx.packets = 0;
+   n.tx.gen = n.rx.gen = gen;
+   if (bpf_map_update_elem(this->udpCountsFd, &slot, &n, BPF_ANY) == 0)
+      bpf_map_update_elem(this->udpFreeFd, NULL, &slot, BPF_ANY);
+}
+
+/* The counters of every slot used so far (udp_next of them), in batches. */
+static int Sampler_readCounts(Sampler* this) {
+   __u32 zero = 0;
+   __u64 next = 0;
+   if (bpf_map_lookup_elem(this->udpNextFd, &zero, &next) != 0)
+      return -errno;
+   uint32_t used = next < this->udpSlots ? (uint32_t)next : this->udpSlots;
+   if (used > this->udpCap) {
+      this->udpCap = used > 2 * this->udpCap ? used : 2 * this->udpCap;
+      this->udpCap = this->udpCap < this->udpSlots ? this->udpCap : this->udpSlots;
+      this->udpCounts = xRealloc(this->udpCounts, this->udpCap * sizeof(struct tcptop_udp_counts));
+   }
+   __u32 done = 0, at = 0;
+   while (done < used) {
+      __u32 count = used - done < this->chunk ? used - done : this->chunk;
+      int err = bpf_map_lookup_batch(this->udpCountsFd, done ? &at : NULL, &at, this->keys,
+                                     this->udpCounts + done, &count, NULL);
+      if (err < 0 && err != -ENOENT)
+         return err;
+      done += count;
+      if (err == -ENOENT || count == 0)
+         break;
+   }
+   this->udpUsed = done;
+   return 0;
 }
 
 /* Copies a kernel record into a row. */
@@ -127,30 +150,15 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    return 0;
 }
 
-/* udp_counts into memory: tcptop reads UDP counters there, and frees slots. */
-static char* Sampler_mapCounts(Sampler* this, struct bpf_map* m) {
-   if (!(bpf_map__map_flags(m) & BPF_F_MMAPABLE))
-      return xStrdup("the \"udp_counts\" map is not BPF_F_MMAPABLE: a probe redefines it");
-   size_t page = (size_t)sysconf(_SC_PAGESIZE);
-   size_t size = (size_t)bpf_map__max_entries(m) * sizeof(struct tcptop_udp_counts);
-   size = (size + page - 1) / page * page;
-   void* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(m), 0);
-   if (p == MAP_FAILED)
-      return xAsprintf("cannot map the \"udp_counts\" map into memory: %s", strerror(errno));
-   this->udpCounts = p;
-   this->udpCountsSize = size;
-   this->udpSlots = bpf_map__max_entries(m);
-   return NULL;
-}
-
 char* Sampler_init(Sampler* this, Loader* loader) {
    memset(this, 0, sizeof(*this));
-   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = this->udpFreeFd = -1;
+   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
+   this->udpCountsFd = this->udpFreeFd = this->udpNextFd = -1;
    static const struct { const char* name; size_t value; } need[] = {
       { "events", 0 }, { "tcp_conns", sizeof(struct tcptop_conn) },
       { "udp_flows", sizeof(struct tcptop_conn) }, { "udp_owners", sizeof(struct tcptop_owner) },
       { "tcptop_stats", sizeof(__u64) }, { "tcp_metrics", sizeof(struct tcptop_metrics) },
-      { "udp_counts", sizeof(struct tcptop_udp_counts) }, { "udp_free", sizeof(__u32) },
+      { "udp_counts", sizeof(struct tcptop_udp_counts) }, { "udp_free", sizeof(__u32) }, { "udp_next", sizeof(__u64) },
    };
    int fds[ARRAY_SIZE(need)];
    for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
@@ -170,10 +178,10 @@ char* Sampler_init(Sampler* this, Loader* loader) {
    this->ownersFd = fds[3];
    this->statsFd = fds[4];
    this->metricsFd = fds[5];
+   this->udpCountsFd = fds[6];
    this->udpFreeFd = fds[7];
-   char* why = Sampler_mapCounts(this, Loader_findMap(loader, "udp_counts"));
-   if (why)
-      return why;
+   this->udpNextFd = fds[8];
+   this->udpSlots = bpf_map__max_entries(Loader_findMap(loader, "udp_counts"));
    this->chunk = SAMPLER_CHUNK;
    this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
    this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
@@ -183,8 +191,7 @@ char* Sampler_init(Sampler* this, Loader* loader) {
 
 void Sampler_done(Sampler* this) {
    ring_buffer__free(this->rb);
-   if (this->udpCounts)
-      munmap(this->udpCounts, this->udpCountsSize);
+   free(this->udpCounts);
    free(this->released);
    free(this->keys);
    free(this->values);
@@ -309,6 +316,8 @@ int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallN
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
    int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
+   if (!err)
+      err = Sampler_readCounts(this);   /* before the records that name the slots */
    if (!err)
       err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), sizeof(struct tcptop_conn),
                             Sampler_visitUdp);

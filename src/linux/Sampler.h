@@ -2,8 +2,9 @@
  * Sampler.h: the eBPF side of the connection table. Lifecycle events come
  * from the "events" ring buffer; records are read from the tcp_conns and
  * udp_flows maps (batch lookups, a few system calls per sample whatever the
- * number of connections), UDP flows' counters from udp_counts, mapped into
- * memory; connections older than tcptop are seeded from sock_diag.
+ * number of connections), UDP flows' counters from udp_counts (its used
+ * slots, also in batches); connections older than tcptop are seeded from
+ * sock_diag.
  */
 #ifndef TCPTOP_SAMPLER_H
 #define TCPTOP_SAMPLER_H
@@ -17,11 +18,10 @@ struct ring_buffer;
 struct tcptop_udp_counts;
 
 typedef struct Sampler_ {
-   int tcpFd, udpFd, ownersFd, statsFd, metricsFd, udpFreeFd;
-   /* udp_counts, mapped: UDP flows' counters by slot */
+   int tcpFd, udpFd, ownersFd, statsFd, metricsFd, udpCountsFd, udpFreeFd, udpNextFd;
+   /* UDP flows' counters by slot, read each sample: slots [0, udpUsed) */
    struct tcptop_udp_counts* udpCounts;
-   size_t udpCountsSize;
-   uint32_t udpSlots;
+   uint32_t udpUsed, udpCap, udpSlots;
    struct ring_buffer* rb;
    /* set around each poll/sample, for the ring buffer callback */
    ConnTable* table;
