@@ -37,23 +37,14 @@ typedef struct ConnKey_ {
 
 typedef struct Conn_ {
    ConnKey key;
-   int family;
-   uint8_t laddr[16];
-   uint8_t raddr[16];
-   uint16_t lport;
-   uint16_t rport;
-   uint32_t pid;           /* 0: not known yet */
-   uint32_t uid;
-   bool hasOwner;
-   char comm[CONN_COMM_LEN];
+   /* read or written for every row at every sample: kept together, so a
+    * sample of 20,000 rows touches few cache lines of each */
    int state;              /* ConnState */
-   int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
+   uint32_t generation;    /* last sample that saw it in the kernel */
    uint64_t txBytes, rxBytes;
    uint64_t txPackets, rxPackets;
    uint32_t rttUs;
    uint32_t retrans;
-   uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
-   double startTime;       /* wall clock, seconds */
    /* the previous sample, for rates */
    uint64_t prevTxBytes, prevRxBytes;
    uint64_t prevTxPackets, prevRxPackets;
@@ -61,10 +52,22 @@ typedef struct Conn_ {
    double txPacketRate, rxPacketRate;
    double lastActive;      /* monotonic seconds of the last change */
    double closedAt;        /* monotonic seconds; 0 while open */
+   uint32_t pid;           /* 0: not known yet */
+   bool hasOwner;
    bool seeded;            /* existed before tcptop started */
    bool logged;            /* its closed row was written */
    bool shown;             /* its closed row was printed at least once */
-   uint32_t generation;    /* last sample that saw it in the kernel */
+   /* set once, or read when the row is printed */
+   int family;
+   uint8_t laddr[16];
+   uint8_t raddr[16];
+   uint16_t lport;
+   uint16_t rport;
+   uint32_t uid;
+   char comm[CONN_COMM_LEN];
+   int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
+   double startTime;       /* wall clock, seconds */
+   uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
    struct ConnHistory_* history;   /* the screen's recent rates (NULL until it has some); freed with the row */
 } Conn;
 
