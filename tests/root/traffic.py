@@ -108,17 +108,26 @@ def chunks(fam_name, count, size, hold):
     srv.close()
 
 
-def udp(fam_name, k, size, hold):
+def udp_socket(fam_name):
+    """An unconnected UDP socket bound to the family's loopback address."""
     fam, host = family(fam_name)
-    srv = socket.socket(fam, socket.SOCK_DGRAM)
-    srv.bind((host, 0))
-    cli = socket.socket(fam, socket.SOCK_DGRAM)
-    cli.bind((host, 0))
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((host, 0))
+    return s
+
+
+def udp_echo(cli, srv, payload):
+    """One datagram from cli to srv, echoed back."""
+    cli.sendto(payload, srv.getsockname()[:2])
+    data, addr = srv.recvfrom(65536)
+    srv.sendto(data, addr)
+    cli.recvfrom(65536)
+
+
+def udp(fam_name, k, size, hold):
+    srv, cli = udp_socket(fam_name), udp_socket(fam_name)
     for _ in range(k):
-        cli.sendto(b"u" * size, srv.getsockname()[:2])
-        data, addr = srv.recvfrom(65536)
-        srv.sendto(data, addr)
-        cli.recvfrom(65536)
+        udp_echo(cli, srv, b"u" * size)
     report(count=k, size=size, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
     time.sleep(hold)
 
@@ -127,17 +136,10 @@ def udpagain(fam_name, k1, k2, size, pause, hold):
     """k1 datagrams each way, a pause with the sockets open (longer than
     tcptop's --udp-timeout, so the flows expire), then k2 more between the
     same two sockets; a report line after each phase."""
-    fam, host = family(fam_name)
-    srv = socket.socket(fam, socket.SOCK_DGRAM)
-    srv.bind((host, 0))
-    cli = socket.socket(fam, socket.SOCK_DGRAM)
-    cli.bind((host, 0))
+    srv, cli = udp_socket(fam_name), udp_socket(fam_name)
     for phase, k in ((1, k1), (2, k2)):
         for _ in range(k):
-            cli.sendto(b"a" * size, srv.getsockname()[:2])
-            data, addr = srv.recvfrom(65536)
-            srv.sendto(data, addr)
-            cli.recvfrom(65536)
+            udp_echo(cli, srv, b"a" * size)
         report(phase=phase, count=k, size=size, server_port=srv.getsockname()[1],
                client_port=cli.getsockname()[1])
         time.sleep(pause if phase == 1 else hold)
@@ -147,39 +149,23 @@ def udppeers(fam_name, peers, k, size, hold):
     """One server socket and `peers` client sockets, in turn: client i
     sends (i + 1) * k datagrams, each echoed, so every flow has a count of
     its own and one counted into another's would show."""
-    fam, host = family(fam_name)
-    srv = socket.socket(fam, socket.SOCK_DGRAM)
-    srv.bind((host, 0))
-    clis = []
-    for _ in range(peers):
-        c = socket.socket(fam, socket.SOCK_DGRAM)
-        c.bind((host, 0))
-        clis.append(c)
+    srv = udp_socket(fam_name)
+    clis = [udp_socket(fam_name) for _ in range(peers)]
     for r in range(peers * k):
         for i, c in enumerate(clis):
             if r < (i + 1) * k:
-                c.sendto(b"p" * size, srv.getsockname()[:2])
-                data, addr = srv.recvfrom(65536)
-                srv.sendto(data, addr)
-                c.recvfrom(65536)
+                udp_echo(c, srv, b"p" * size)
     report(k=k, size=size, server_port=srv.getsockname()[1],
            client_ports=[c.getsockname()[1] for c in clis])
     time.sleep(hold)
 
 
 def udploop(fam_name, size, period, seconds):
-    fam, host = family(fam_name)
-    srv = socket.socket(fam, socket.SOCK_DGRAM)
-    srv.bind((host, 0))
-    cli = socket.socket(fam, socket.SOCK_DGRAM)
-    cli.bind((host, 0))
+    srv, cli = udp_socket(fam_name), udp_socket(fam_name)
     report(size=size, server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
     end = time.time() + seconds
     while time.time() < end:
-        cli.sendto(b"u" * size, srv.getsockname()[:2])
-        data, addr = srv.recvfrom(65536)
-        srv.sendto(data, addr)
-        cli.recvfrom(65536)
+        udp_echo(cli, srv, b"u" * size)
         time.sleep(period)
 
 
