@@ -165,17 +165,11 @@ main() {
    trap 'exit 130' INT
    trap 'exit 143' TERM
    WORK=$(mktemp -d)
-   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
-      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
 
-   ip netns add "$NS" || die "cannot create network namespace $NS"
-   NS_MADE=1
-   ip -n "$NS" link set lo up
-   # ports for 50,000 connections in 10 s (TIME_WAIT lasts 60 s); loopback
-   # reuses TIME_WAIT ports anyway (tcp_tw_reuse=2)
-   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
 
-   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $RATE connections/s for $SECONDS_RUN s ($count), $BYTES bytes each"
 
    "$TCPTOP_BIN" -b -d 1 --format json --columns proto,state --log "$WORK/log.csv" >"$WORK/out.json" 2>"$WORK/tcptop.err" &

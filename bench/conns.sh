@@ -139,15 +139,11 @@ main() {
    trap 'exit 130' INT
    trap 'exit 143' TERM
    WORK=$(mktemp -d)
-   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
-      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
 
-   ip netns add "$NS" || die "cannot create network namespace $NS"
-   NS_MADE=1
-   ip -n "$NS" link set lo up
-   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
 
-   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows"
 
    # ip netns exec execs: $! is netgen

@@ -16,6 +16,30 @@ find_tcptop() {
    return 1
 }
 
+# tcptop_banner: the first line of a benchmark's report: which tcptop.
+tcptop_banner() {
+   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+}
+
+# build_netgen DIR: bench/netgen.c compiled into DIR/netgen with $CC (default
+# gcc), its messages appended to DIR/build.log; non-zero when it fails.
+build_netgen() {
+   "${CC:-gcc}" -O2 -Wall -pthread -o "$1/netgen" "$REPO_DIR/bench/netgen.c" 2>>"$1/build.log"
+}
+
+# bench_netns NS: the network namespace NS for a benchmark's traffic (sets
+# NS_MADE=1 once it exists, for the script's clean-up to delete it), with lo
+# up and ephemeral ports 10000-65000, so that the servers' ports (5001-5006)
+# are never a client's, and 50,000 connections in 10 s find ports (TIME_WAIT
+# lasts 60 s; loopback reuses TIME_WAIT ports anyway, tcp_tw_reuse=2).
+# Non-zero when a step fails.
+bench_netns() {
+   ip netns add "$1" || return 1
+   NS_MADE=1
+   ip -n "$1" link set lo up &&
+      ip netns exec "$1" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+}
+
 find_python() {
    if [ -n "${PYTHON:-}" ]; then
       echo "$PYTHON"

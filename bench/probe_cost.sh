@@ -234,8 +234,7 @@ build() {
       die "$CLANG could not build the empty programs: $(tail -n 5 "$WORK/build.log")"
    "$CC" -O2 -Wall -o "$WORK/loader" "$WORK/loader.c" -lbpf 2>>"$WORK/build.log" ||
       die "could not build the loader (libbpf-dev installed?): $(tail -n 5 "$WORK/build.log")"
-   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>>"$WORK/build.log" ||
-      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
 }
 
 start_loader() {
@@ -426,15 +425,12 @@ main() {
    write_sources
    build
 
-   ip netns add "$NS" || die "cannot create network namespace $NS"
-   NS_MADE=1
-   ip -n "$NS" link set lo up
-   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
 
    STATS_PREV=$(sysctl -n kernel.bpf_stats_enabled)
    sysctl -qw kernel.bpf_stats_enabled=1 || die "cannot set kernel.bpf_stats_enabled"
 
-   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $("$BPFTOOL" version | head -n1); cgroup root $CGROUP_ROOT"
    start_loader
    start_tcptop

@@ -123,12 +123,8 @@ measure_top() {
 }
 
 start_load() {
-   "$CC" -O2 -Wall -pthread -o "$WORK/netgen" "$BENCH_DIR/netgen.c" 2>"$WORK/build.log" ||
-      die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   ip netns add "$NS" || die "cannot create network namespace $NS"
-   NS_MADE=1
-   ip -n "$NS" link set lo up
-   ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
    ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
    HOLD_PID=$!
    local i
@@ -182,7 +178,7 @@ main() {
    trap 'exit 130' INT
    trap 'exit 143' TERM
    WORK=$(mktemp -d)
-   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections ($((2 * CONNS)) rows), ${WINDOW} s windows"
    start_load
    echo -n "measuring ($WINDOW s each): the screen"

@@ -200,7 +200,7 @@ main() {
    trap cleanup EXIT
    : >"$WORK/notes"
 
-   echo "tcptop:  $TCPTOP_BIN ($("$TCPTOP_BIN" --version | paste -sd ' ' -))"
+   tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $RUNS runs each"
 
    # Warm-up, not counted: page cache for the binaries, LLVM and the BTF.
