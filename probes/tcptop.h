@@ -66,7 +66,7 @@ enum tcptop_event_type {
 enum tcptop_stat {
    TCPTOP_STAT_RINGBUF_FULL = 0,   /* an event was dropped: ring buffer full */
    TCPTOP_STAT_TCP_MAP_FULL = 1,   /* a connection was not tracked: tcp_conns full (or no memory) */
-   TCPTOP_STAT_UDP_MAP_FULL = 2,   /* a flow was not tracked: udp_flows full (or no memory) */
+   TCPTOP_STAT_UDP_MAP_FULL = 2,   /* a flow was not tracked: udp_flows full, no memory, or no slot left in udp_counts */
    TCPTOP_STAT_COUNT = 4,
 };
 
