@@ -31,6 +31,7 @@ int Cache_put(Cache* this, HashDigest key, const char* suffix, const void* data,
 /* Entry kinds (file name suffixes). */
 #define CACHE_OBJECT ".o"
 #define CACHE_BTF_DIGEST ".btfsum"
+#define CACHE_HOOK_ANSWER ".hook"   /* "" (available) or why not, for this boot */
 
 /* Path of an entry (malloc'd), for tests and diagnostics. */
 char* Cache_entryPath(const Cache* this, HashDigest key, const char* suffix);

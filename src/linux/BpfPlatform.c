@@ -55,7 +55,7 @@ BpfPlatform* BpfPlatform_compile(const Settings* settings, const Paths* paths, P
 
 void BpfPlatform_load(BpfPlatform* this, ProbeSet* set, bool attach) {
    if (!this->loaderUsed) {
-      Loader_init(&this->loader);
+      Loader_init(&this->loader, &this->cache);
       this->loaderUsed = true;
    }
    for (int i = 0; i < set->count; i++)

@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sched.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/statfs.h>
 
 #include <bpf/bpf.h>
@@ -21,6 +19,7 @@
 
 #include "XUtils.h"
 #include "linux/ProbeSettings.h"
+#include "linux/Variants.h"
 
 /*
  * libbpf's print callback has no context pointer, so its messages go to this
@@ -49,7 +48,7 @@ static void Loader_findCgroupRoot(Loader* this) {
    }
 }
 
-void Loader_init(Loader* this) {
+void Loader_init(Loader* this, Cache* cache) {
    memset(this, 0, sizeof(*this));
    this->cgroupFd = -1;
    this->log = xMalloc(LOADER_LOG_SIZE);
@@ -57,6 +56,7 @@ void Loader_init(Loader* this) {
    libbpf_set_print(Loader_print);
    libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
    Loader_findCgroupRoot(this);
+   Hooks_init(&this->hooks, cache);
 }
 
 static void LoadedProbe_destroy(LoadedProbe* lp) {
@@ -80,7 +80,7 @@ void Loader_done(Loader* this) {
    free(this->shared);
    free(this->cgroupPath);
    free(this->log);
-   free(this->tracefsProblem);
+   Hooks_done(&this->hooks);
    Buf_done(&Loader_libbpfLog);
    memset(this, 0, sizeof(*this));
    this->cgroupFd = -1;
@@ -155,20 +155,6 @@ static void Loader_registerShared(Loader* this, struct bpf_object* obj) {
    }
 }
 
-/* Program types this kernel cannot load at all: the hook is unavailable. */
-static char* Loader_unsupportedType(struct bpf_object* obj) {
-   struct bpf_program* prog;
-   bpf_object__for_each_program(prog, obj) {
-      enum bpf_prog_type type = bpf_program__type(prog);
-      if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM || type == BPF_PROG_TYPE_EXT)
-         continue;   /* need an attach target to probe; judged at load */
-      if (libbpf_probe_bpf_prog_type(type, NULL) == 0)
-         return xAsprintf("%s: this kernel does not support %s programs", bpf_program__section_name(prog),
-                          libbpf_bpf_prog_type_str(type));
-   }
-   return NULL;
-}
-
 static bool Loader_isCgroupProg(enum bpf_prog_type type) {
    return type == BPF_PROG_TYPE_CGROUP_SKB || type == BPF_PROG_TYPE_SOCK_OPS ||
           type == BPF_PROG_TYPE_CGROUP_SOCK || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
@@ -188,24 +174,6 @@ static char* Loader_attachHint(enum bpf_prog_type type, int err) {
    return xStrdup(strerror(err));
 }
 
-/*
- * Tracepoint and kprobe attachment reads event ids from tracefs. Where it is
- * not mounted (minimal systems, containers), mount it in a mount namespace of
- * tcptop's own, so the host's mounts are left exactly as they were.
- */
-static const char* Loader_ensureTracefs(Loader* this) {
-   if (this->tracefsChecked)
-      return this->tracefsProblem;
-   this->tracefsChecked = true;
-   if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
-      return NULL;
-   if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-       mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
-      this->tracefsProblem = xAsprintf("tracefs is not mounted at /sys/kernel/tracing and tcptop could not mount it (%s): "
-                                       "mount it with 'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno));
-   return this->tracefsProblem;
-}
-
 /* "tracepoint/sock/x, sockops": the hooks a probe's programs attached to. */
 static void Loader_noteAttached(Probe* p, struct bpf_program* prog) {
    char* old = p->attached;
@@ -213,8 +181,9 @@ static void Loader_noteAttached(Probe* p, struct bpf_program* prog) {
    free(old);
 }
 
-/* Returns PROBE_OK, or the failure status with *why set. */
-static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
+/* Returns PROBE_OK, or the failure status with *why set and *failed the
+ * program that could not attach. */
+static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why, struct bpf_program** failed) {
    struct bpf_program* prog;
    free(lp->probe->attached);
    lp->probe->attached = NULL;
@@ -222,8 +191,8 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
       if (!bpf_program__autoload(prog))
          continue;
       enum bpf_prog_type type = bpf_program__type(prog);
-      struct bpf_link* link = NULL;
-      const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Loader_ensureTracefs(this) : NULL;
+      *failed = prog;
+      const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Hooks_tracefs(&this->hooks) : NULL;
       if (tracefs) {
          *why = xAsprintf("%s: %s", bpf_program__section_name(prog), tracefs);
          return PROBE_HOOK_UNAVAILABLE;
@@ -233,7 +202,8 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
                           bpf_program__section_name(prog));
          return PROBE_HOOK_UNAVAILABLE;
       }
-      link = Loader_isCgroupProg(type) ? bpf_program__attach_cgroup(prog, this->cgroupFd) : bpf_program__attach(prog);
+      struct bpf_link* link = Loader_isCgroupProg(type) ? bpf_program__attach_cgroup(prog, this->cgroupFd)
+                                                        : bpf_program__attach(prog);
       if (!link) {
          int err = errno;
          char* hint = Loader_attachHint(type, err);
@@ -246,20 +216,25 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why) {
          lp->links[lp->nLinks++] = link;
       Loader_noteAttached(lp->probe, prog);
    }
+   *failed = NULL;
    return PROBE_OK;
 }
 
-/* Why bpf_object__load failed, and the status that says so. */
-static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err, ProbeStatus* status) {
+/* Why bpf_object__load failed, and the status that says so; *failed: the
+ * program whose hook is unavailable, when that is why. */
+static char* Loader_loadFailure(Loader* this, struct bpf_object* obj, int err, ProbeStatus* status,
+                                struct bpf_program** failed) {
    *status = PROBE_VERIFIER_REJECTED;
    struct bpf_program* prog;
    bpf_object__for_each_program(prog, obj) {
       enum bpf_prog_type type = bpf_program__type(prog);
       /* Kernels without BTF tracing support refuse these with EPERM, EINVAL
-       * or ENOTSUPP (524) and an empty verifier log. */
-      if ((type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) &&
+       * or ENOTSUPP (524) and an empty verifier log (Hooks' trial attach
+       * normally says so first). */
+      if (bpf_program__autoload(prog) && (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM) &&
           (err == EPERM || err == ENOTSUP || err == 524 || err == EINVAL) && !this->log[0]) {
          *status = PROBE_HOOK_UNAVAILABLE;
+         *failed = prog;
          return xAsprintf("%s: BTF tracing programs (fentry/fexit/LSM) are not available on this kernel",
                           bpf_program__section_name(prog));
       }
@@ -293,74 +268,13 @@ static int Loader_selfBtf(const Probe* p, char* path, size_t size) {
    return fd;
 }
 
-/* Each @variants group: only its program at pick[g] is loaded. NULL, or why
- * the groups do not name this probe's programs. */
-static char* Loader_pickVariants(struct bpf_object* obj, const Probe* p, const int* pick, int* picked) {
-   for (int g = 0; g < p->meta.nVariants && g < LOADER_MAX_VARIANT_GROUPS; g++) {
-      char* copy = xStrdup(p->meta.variants[g]);
-      char* save = NULL;
-      int i = 0;
-      picked[g] = 0;
-      for (char* name = strtok_r(copy, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save), i++) {
-         struct bpf_program* prog = bpf_object__find_program_by_name(obj, name);
-         if (!prog) {
-            char* why = xAsprintf("@variants names %s, which is no program of this probe", name);
-            free(copy);
-            return why;
-         }
-         bpf_program__set_autoload(prog, i == pick[g]);
-      }
-      picked[g] = i;   /* the group's size */
-      free(copy);
-   }
-   return NULL;
-}
-
-/* The section of the program a group picked, e.g. "fexit/tcp_retransmit_skb". */
-static const char* Loader_pickedSection(struct bpf_object* obj, const Probe* p, int g, int pick) {
-   char* copy = xStrdup(p->meta.variants[g]);
-   char* save = NULL;
-   const char* section = NULL;
-   int i = 0;
-   for (char* name = strtok_r(copy, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save), i++) {
-      struct bpf_program* prog = i == pick ? bpf_object__find_program_by_name(obj, name) : NULL;
-      if (prog)
-         section = bpf_program__section_name(prog);
-   }
-   free(copy);
-   return section;
-}
-
-/*
- * After a hook-unavailable failure: the group whose picked program the
- * reason names moves to its next program; *skipped gets "<section> skipped:
- * <why>". -1: no variant left to try.
- */
-static int Loader_nextVariant(struct bpf_object* obj, const Probe* p, int* pick, const int* sizes, const char* why,
-                              Buf* skipped) {
-   for (int g = 0; g < p->meta.nVariants && g < LOADER_MAX_VARIANT_GROUPS; g++) {
-      const char* section = Loader_pickedSection(obj, p, g, pick[g]);
-      if (!section || !strstr(why, section) || pick[g] + 1 >= sizes[g])
-         continue;
-      const char* nl = strchr(why, '\n');
-      Buf_printf(skipped, "%s%.*s", skipped->len ? "; " : "", nl ? (int)(nl - why) : (int)strlen(why), why);
-      pick[g]++;
-      return g;
-   }
-   return -1;
-}
-
-typedef struct LoaderTry_ {
-   int pick[LOADER_MAX_VARIANT_GROUPS];
-   int sizes[LOADER_MAX_VARIANT_GROUPS];
-   Buf skipped;
-   bool retry;          /* a variant is left: try again */
-} LoaderTry;
-
-/* One attempt with the variants of t->pick. Returns NULL (loaded: *lp), or why. */
-static char* Loader_try(Loader* this, Probe* p, bool attach, LoaderTry* t, LoadedProbe* lp, ProbeStatus* failure) {
+/* One attempt with the variants picked so far. Returns NULL (loaded: *lp),
+ * or why not, with *retry when another variant is left to try. */
+static char* Loader_try(Loader* this, Probe* p, bool attach, Variants* v, LoadedProbe* lp, ProbeStatus* failure,
+                        bool* retry) {
    this->log[0] = '\0';
    Loader_libbpfLog.len = 0;
+   *retry = false;
    char btfPath[64];
    int btfFd = Loader_selfBtf(p, btfPath, sizeof(btfPath));
    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = p->name,
@@ -373,43 +287,42 @@ static char* Loader_try(Loader* this, Probe* p, bool attach, LoaderTry* t, Loade
          close(btfFd);
       return xAsprintf("libbpf cannot open the compiled object: %s", strerror(errno));
    }
-   char* why = Loader_pickVariants(obj, p, t->pick, t->sizes);
-   if (!why && !(why = Loader_unsupportedType(obj)))
-      *failure = PROBE_HOOK_UNAVAILABLE;
+   struct bpf_program* failed = NULL;
+   char* why = Variants_choose(v, obj, &this->hooks, failure);
    if (!why && (why = ProbeSettings_apply(obj, p)))
       *failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
       *failure = PROBE_LOAD_ERROR;
    int err = 0;
    if (!why && (err = bpf_object__load(obj)) < 0)
-      why = Loader_loadFailure(this, obj, -err, failure);
+      why = Loader_loadFailure(this, obj, -err, failure, &failed);
    if (btfFd >= 0)
       close(btfFd);   /* libbpf reads the custom BTF during load */
    *lp = (LoadedProbe){ .probe = p, .obj = obj };
    if (!why && attach)
-      *failure = Loader_attach(this, lp, &why);
+      *failure = Loader_attach(this, lp, &why, &failed);
    if (why) {
-      t->retry = *failure == PROBE_HOOK_UNAVAILABLE &&
-                 Loader_nextVariant(obj, p, t->pick, t->sizes, why, &t->skipped) >= 0;
+      *retry = *failure == PROBE_HOOK_UNAVAILABLE && failed && Variants_reject(v, obj, failed, why);
       LoadedProbe_destroy(lp);
    }
    return why;
 }
 
 static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
-   LoaderTry t = { .retry = true };
-   Buf_init(&t.skipped);
+   Variants v;
    LoadedProbe lp;
-   ProbeStatus failure = PROBE_LOAD_ERROR;
-   char* why = NULL;
-   while (t.retry) {
-      free(why);
-      t.retry = false;
-      why = Loader_try(this, p, attach, &t, &lp, &failure);
+   ProbeStatus failure = PROBE_BAD_METADATA;
+   bool retry = false;
+   char* why = Variants_parse(&v, &p->meta);
+   if (!why) {
+      do {
+         free(why);
+         why = Loader_try(this, p, attach, &v, &lp, &failure, &retry);
+      } while (retry);
    }
    free(p->variant);
-   p->variant = t.skipped.len ? xStrdup(Buf_cstr(&t.skipped)) : NULL;
-   Buf_done(&t.skipped);
+   p->variant = v.skipped.len ? xStrdup(Buf_cstr(&v.skipped)) : NULL;
+   Variants_done(&v);
    if (why) {
       Probe_setStatus(p, failure, why);
       free(why);

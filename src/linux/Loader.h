@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 #include "Probe.h"
+#include "linux/Hooks.h"
 
 #define LOADER_MAX_LINKS 32
 #define LOADER_LOG_SIZE (1 << 20)
 #define LOADER_LOG_TAIL 12
-#define LOADER_MAX_VARIANT_GROUPS 4   /* @variants lines per probe */
 
 struct bpf_object;
 struct bpf_link;
@@ -39,11 +39,11 @@ typedef struct Loader_ {
    int cgroupFd;        /* cgroup v2 root, for cgroup_skb and sock_ops */
    char* cgroupPath;
    char* log;           /* verifier log buffer */
-   bool tracefsChecked;
-   char* tracefsProblem;
+   Hooks hooks;         /* what this kernel can run, asked before each load */
 } Loader;
 
-void Loader_init(Loader* this);
+/* cache: where the kernel's answers about hooks are remembered for the boot (NULL). */
+void Loader_init(Loader* this, Cache* cache);
 /* Detaches and unloads everything. */
 void Loader_done(Loader* this);
 

@@ -36,13 +36,13 @@ if [ -d /sys/bus/event_source/devices/kprobe ]; then
    expect_grep "kprobe_variant ok" '^kprobe_variant +user +ok ' "$TMP/out"
 else
    expect_grep "kprobe_variant unavailable" '^kprobe_variant +user +hook unavailable ' "$TMP/out"
-   expect_grep "kprobe reason" 'kprobes cannot be attached on this kernel .*CONFIG_KPROBE_EVENTS' "$TMP/out"
+   expect_grep "kprobe reason" 'kprobe/tcp_sendmsg: kprobes are not available on this kernel .*CONFIG_KPROBE_EVENTS' "$TMP/out"
 fi
 if grep -Eq '^fentry_variant +user +ok ' "$TMP/out"; then
    echo "this kernel has fentry"
 else
    expect_grep "fentry_variant unavailable" '^fentry_variant +user +hook unavailable ' "$TMP/out"
-   expect_grep "fentry reason" 'BTF tracing programs \(fentry/fexit/LSM\) are not available on this kernel' "$TMP/out"
+   expect_grep "fentry reason" 'fentry/tcp_sendmsg: BTF tracing programs \(fentry/fexit\) cannot be loaded on this kernel' "$TMP/out"
 fi
 
 # The good ones: built-ins, and a user probe on sock_ops + cgroup_skb.
