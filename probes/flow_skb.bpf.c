@@ -2,6 +2,7 @@
 // @name        flow_skb
 // @description Packets of every socket: UDP flows per peer (payload bytes and datagrams); TCP segments, RTT, retransmits (every 8 segments sent)
 // @hooks       cgroup_skb/ingress, cgroup_skb/egress
+// @variants    flow_egress, flow_egress_plain
 // @provides    tx_packets, rx_packets, rtt_us, retrans, udp: tx_bytes, rx_bytes, laddr, lport, raddr, rport
 #include "tcptop.bpf.h"
 
@@ -167,7 +168,7 @@ static __always_inline int flow_udp_slot(__u32* slot) {
    return 1;
 }
 
-static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, int egress) {
+static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, int egress, int owner) {
    struct tcptop_flow_key* k = &h->key;
    struct tcptop_conn n = {};
    if (!flow_udp_slot(&n.slot)) {
@@ -185,8 +186,9 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, 
    n.rport = h->key.rport;
    __builtin_memcpy(n.laddr, h->laddr, 16);
    __builtin_memcpy(n.raddr, h->key.raddr, 16);
-   /* UDP sends run in the sending process; receives in softirq. */
-   if (egress)
+   /* UDP sends run in the sending process; receives in softirq. Without
+    * the helpers (flow_egress_plain), sock_io names the process. */
+   if (egress && owner)
       tcptop_set_owner(&n.pid, &n.uid, n.comm);
    long err = bpf_map_update_elem(&udp_flows, k, &n, BPF_NOEXIST);
    if (err) {
@@ -205,7 +207,8 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, 
 
 /* The flow's counters in this direction: through the cache of recent
  * flows, else the flow table (made on the flow's first datagram). */
-static __always_inline struct tcptop_udp_dir* flow_udp_dir(struct __sk_buff* skb, struct flow_hdrs* h, int egress) {
+static __always_inline struct tcptop_udp_dir* flow_udp_dir(struct __sk_buff* skb, struct flow_hdrs* h, int egress,
+                                                           int owner) {
    h->key.cookie = bpf_get_socket_cookie(skb);
    __u32 i = flow_last_index(&h->key);
    __u64* last = bpf_map_lookup_elem(&flow_last, &i);
@@ -224,7 +227,7 @@ static __always_inline struct tcptop_udp_dir* flow_udp_dir(struct __sk_buff* skb
    }
    struct tcptop_conn* c = bpf_map_lookup_elem(&udp_flows, &h->key);
    if (!c)
-      c = flow_udp_record(h, egress);
+      c = flow_udp_record(h, egress, owner);
    if (!c)
       return NULL;
    slot = c->slot;
@@ -237,11 +240,11 @@ static __always_inline struct tcptop_udp_dir* flow_udp_dir(struct __sk_buff* skb
    return d;
 }
 
-static __always_inline void flow_udp(struct __sk_buff* skb, int egress) {
+static __always_inline void flow_udp(struct __sk_buff* skb, int egress, int owner) {
    struct flow_hdrs h = {};
    if (!flow_parse(skb, egress, &h))
       return;
-   struct tcptop_udp_dir* d = flow_udp_dir(skb, &h, egress);
+   struct tcptop_udp_dir* d = flow_udp_dir(skb, &h, egress, owner);
    if (!d)
       return;
    __sync_fetch_and_add(&d->bytes, h.payload);
@@ -312,7 +315,7 @@ static __always_inline int flow_sk_proto(struct bpf_sock* sk) {
  * nothing to count here (the egress snapshots read segs_in), a sent one
  * goes to bpf_tcp_sock, which checks the socket itself.
  */
-static __always_inline int flow_skb(struct __sk_buff* skb, int egress) {
+static __always_inline int flow_skb(struct __sk_buff* skb, int egress, int owner) {
    struct bpf_sock* sk = skb->sk;
    if (!sk)
       return 1;
@@ -322,18 +325,25 @@ static __always_inline int flow_skb(struct __sk_buff* skb, int egress) {
    if (proto == IPPROTO_TCP && egress)
       flow_tcp(skb, sk);
    else if (proto == IPPROTO_UDP)
-      flow_udp(skb, egress);
+      flow_udp(skb, egress, owner);
    return 1;
 }
 
 SEC("cgroup_skb/ingress")
 int flow_ingress(struct __sk_buff* skb) {
-   return flow_skb(skb, 0);
+   return flow_skb(skb, 0, 0);
+}
+
+/* A UDP flow's first datagram sent names its process, where this kernel
+ * lets cgroup_skb call the process helpers (6.18; not 6.1 or 6.12). */
+SEC("cgroup_skb/egress")
+int flow_egress(struct __sk_buff* skb) {
+   return flow_skb(skb, 1, 1);
 }
 
 SEC("cgroup_skb/egress")
-int flow_egress(struct __sk_buff* skb) {
-   return flow_skb(skb, 1);
+int flow_egress_plain(struct __sk_buff* skb) {
+   return flow_skb(skb, 1, 0);
 }
 
 char LICENSE[] SEC("license") = "GPL";

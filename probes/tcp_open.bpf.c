@@ -2,8 +2,21 @@
 // @name        tcp_open
 // @description TCP connections as they open (connect, established, accepted), with the connecting process
 // @hooks       sockops
+// @variants    tcp_open, tcp_open_plain+connect_fexit, tcp_open_plain+connect_kprobe+connect_kretprobe, tcp_open_plain
 // @provides    proto, laddr, lport, raddr, rport, pid, comm, user, age_s
 #include "tcptop.bpf.h"
+
+/*
+ * A sockops program sees a connection open: connect() (in the connecting
+ * process), then established, or accepted (in softirq). The connecting
+ * process is its owner: tcp_open takes it in the sockops program itself
+ * where this kernel lets sockops call the process helpers (6.18); else
+ * (6.1: no bpf_get_current_pid_tgid there, 6.12: no
+ * bpf_get_current_uid_gid) tcp_open_plain makes the record without it, and
+ * fexit on tcp_connect, or a kretprobe, which runs in connect() just after
+ * the sockops program, sets it. With none of them, the owner is the first
+ * process to send or receive (sock_io), as for accepted connections.
+ */
 
 #ifndef TCP_ESTABLISHED
 #define TCP_ESTABLISHED 1
@@ -25,12 +38,13 @@ static __always_inline void tcp_open_addrs(struct bpf_sock_ops* ops, struct tcpt
    __builtin_memcpy(c->raddr, r, 16);
 }
 
-static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* ops, __u64 cookie, __u32 op) {
+static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* ops, __u64 cookie, __u32 op,
+                                                           int owner) {
    struct tcptop_conn n = {};
    n.start_ns = bpf_ktime_get_ns();
    tcp_open_addrs(ops, &n);
    /* connect() runs in the process; the passive side runs in softirq. */
-   if (op == BPF_SOCK_OPS_TCP_CONNECT_CB)
+   if (op == BPF_SOCK_OPS_TCP_CONNECT_CB && owner)
       tcptop_set_owner(&n.pid, &n.uid, n.comm);
    else if (op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
       n.flags = TCPTOP_F_PASSIVE;
@@ -40,8 +54,7 @@ static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* 
    return bpf_map_lookup_elem(&tcp_conns, &cookie);
 }
 
-SEC("sockops")
-int tcp_open(struct bpf_sock_ops* ops) {
+static __always_inline int tcp_open_cb(struct bpf_sock_ops* ops, int owner) {
    __u32 op = ops->op;
    if (op != BPF_SOCK_OPS_TCP_CONNECT_CB && op != BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB &&
        op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
@@ -57,7 +70,7 @@ int tcp_open(struct bpf_sock_ops* ops) {
       c = NULL;
    }
    if (!c)
-      c = tcp_open_record(ops, cookie, op);
+      c = tcp_open_record(ops, cookie, op, owner);
    if (!c)
       return 1;
    if (op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
@@ -67,6 +80,59 @@ int tcp_open(struct bpf_sock_ops* ops) {
    c->state = TCP_ESTABLISHED;
    tcptop_emit(TCPTOP_EV_TCP_OPEN, cookie, c);
    return 1;
+}
+
+SEC("sockops")
+int tcp_open(struct bpf_sock_ops* ops) {
+   return tcp_open_cb(ops, 1);
+}
+
+SEC("sockops")
+int tcp_open_plain(struct bpf_sock_ops* ops) {
+   return tcp_open_cb(ops, 0);
+}
+
+/* The connecting process, where sockops could not take it: tcp_connect()
+ * has run the sockops program (which made the record) by its return. */
+static __always_inline void tcp_open_connected(struct sock* sk) {
+   __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+   struct tcptop_conn* c = cookie ? bpf_map_lookup_elem(&tcp_conns, &cookie) : NULL;
+   if (c)
+      tcptop_set_owner(&c->pid, &c->uid, c->comm);
+}
+
+SEC("fexit/tcp_connect")
+int BPF_PROG(connect_fexit, struct sock* sk, int ret) {
+   tcp_open_connected(sk);
+   return 0;
+}
+
+/* kprobes: the socket remembered by thread from the entry to the return. */
+struct {
+   __uint(type, BPF_MAP_TYPE_HASH);
+   __uint(map_flags, BPF_F_NO_PREALLOC);
+   __uint(max_entries, 16384);
+   __type(key, __u64);
+   __type(value, struct sock*);
+} tcp_open_connects SEC(".maps");
+
+SEC("kprobe/tcp_connect")
+int BPF_KPROBE(connect_kprobe, struct sock* sk) {
+   __u64 tid = bpf_get_current_pid_tgid();
+   bpf_map_update_elem(&tcp_open_connects, &tid, &sk, BPF_ANY);
+   return 0;
+}
+
+SEC("kretprobe/tcp_connect")
+int BPF_KRETPROBE(connect_kretprobe, int ret) {
+   __u64 tid = bpf_get_current_pid_tgid();
+   struct sock** sk = bpf_map_lookup_elem(&tcp_open_connects, &tid);
+   if (!sk)
+      return 0;
+   struct sock* s = *sk;
+   bpf_map_delete_elem(&tcp_open_connects, &tid);
+   tcp_open_connected(s);
+   return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -150,9 +150,15 @@ static __always_inline void tcptop_count(__u32 stat) {
       *n += 1;
 }
 
-/* The current process as a connection's owner. Only meaningful in process
+/*
+ * The current process as a connection's owner. Only meaningful in process
  * context (system calls), never in softirq, where "current" is whoever was
- * interrupted. */
+ * interrupted. Tracepoint, kprobe and fentry/fexit programs may call these
+ * helpers on every kernel; sockops and cgroup_skb programs only on some
+ * (6.1 refuses bpf_get_current_pid_tgid there, 6.12
+ * bpf_get_current_uid_gid): a probe that calls it from those keeps a
+ * variant without the call (see @variants in docs/PROBES.md).
+ */
 static __always_inline void tcptop_set_owner(__u32* pid, __u32* uid, char* comm) {
    *pid = bpf_get_current_pid_tgid() >> 32;
    *uid = (__u32)bpf_get_current_uid_gid();
@@ -213,6 +219,24 @@ static __always_inline void tcptop_emit(__u32 type, __u64 cookie, const struct t
 /* Adds (SUM), offers (MAX) or stores (LAST) value for the connection. */
 #define tcptop_metric_add(cookie, name, value) \
    tcptop_metric_update((cookie), &tcptop_metric_##name, (__u64)(value))
+
+/*
+ * The record of the tracepoints sock:sock_send_length and
+ * sock:sock_recv_length (Linux 6.3 on), declared here so that a probe using
+ * them compiles against every kernel's vmlinux.h (6.1's has no struct
+ * trace_event_raw_sock_msg_length). It is the layout the kernel gives a
+ * tracepoint program, fixed by the event's definition since it was added
+ * (include/trace/events/sock.h); where the tracepoint does not exist, a
+ * program on it cannot run: give it a variant.
+ */
+struct tcptop_sock_msg_length {
+   struct trace_entry ent;
+   void* sk;
+   __u16 family;
+   __u16 protocol;
+   int ret;             /* bytes, or -errno */
+   int flags;           /* recvmsg flags (MSG_PEEK ...) */
+};
 
 /* The socket cookie of a struct sock* (tracepoints give the socket's
  * address); 0 when the socket never had one (never tracked). */

@@ -11,7 +11,7 @@ TCPTOP_METRIC(max_send, "MAXSEND", "bytes", MAX);
 TCPTOP_METRIC(last_send, "LASTSEND", "bytes", LAST);
 
 SEC("tracepoint/sock/sock_send_length")
-int count_sends(struct trace_event_raw_sock_msg_length* ctx) {
+int count_sends(struct tcptop_sock_msg_length* ctx) {
    if (ctx->protocol != IPPROTO_TCP || ctx->ret < (int)min_bytes)
       return 0;
    __u64 cookie = tcptop_sk_cookie(ctx->sk);
