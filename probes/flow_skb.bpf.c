@@ -3,7 +3,7 @@
 // @description Packets of every socket: UDP flows per peer (payload bytes and datagrams); TCP segments, RTT, retransmits (every 8 segments sent)
 // @hooks       cgroup_skb/ingress, cgroup_skb/egress
 // @variants    flow_egress, flow_egress_plain
-// @provides    tx_packets, rx_packets, rtt_us, retrans, udp: tx_bytes, rx_bytes, laddr, lport, raddr, rport
+// @provides    tcp: tx_packets, rx_packets, rtt_us, retrans, udp: rows, proto, laddr, lport, raddr, rport, state, tx_bytes, rx_bytes, tx_packets, rx_packets, pid, comm, user, age_s
 #include "tcptop.bpf.h"
 
 /*

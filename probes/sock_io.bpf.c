@@ -5,7 +5,7 @@
 // @variants    sock_send, send_fexit+send6_fexit, send_kprobe+send_kretprobe+send6_kprobe+send6_kretprobe
 // @variants    sock_recv, recv_fexit+recv6_fexit, recv_kprobe+recv_kretprobe+recv6_kprobe+recv6_kretprobe
 // @variants    page_fexit, page_kprobe+page_kretprobe, -
-// @provides    tx_bytes, rx_bytes, pid, comm, user
+// @provides    tcp: tx_bytes, rx_bytes, pid, comm, user, udp: pid, comm, user
 // @setting     sample_every count one TCP send or receive in N, at random, as N times its bytes: totals become estimates (1: exact)
 #include "tcptop.bpf.h"
 

@@ -2,7 +2,7 @@
 // @name        sock_release
 // @description Sockets closed by their process: ends a TCP record (with tcp_state) and a UDP socket's flows
 // @hooks       cgroup/sock_release
-// @provides    state
+// @provides    udp: state
 #include "tcptop.bpf.h"
 
 SEC("cgroup/sock_release")

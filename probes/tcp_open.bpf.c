@@ -3,7 +3,7 @@
 // @description TCP connections as they open (connect, established, accepted), with the connecting process
 // @hooks       sockops
 // @variants    tcp_open, tcp_open_plain+connect_fexit, tcp_open_plain+connect_kprobe+connect_kretprobe, tcp_open_plain
-// @provides    proto, laddr, lport, raddr, rport, pid, comm, user, age_s
+// @provides    tcp: rows, proto, laddr, lport, raddr, rport, pid, comm, user, age_s
 #include "tcptop.bpf.h"
 
 /*

@@ -2,7 +2,7 @@
 // @name        tcp_state
 // @description TCP state of every tracked connection; final RTT, segments and retransmits at close
 // @hooks       tracepoint/sock/inet_sock_set_state
-// @provides    state, rtt_us, retrans, tx_packets, rx_packets
+// @provides    tcp: state, rtt_us, retrans, tx_packets, rx_packets
 #include "tcptop.bpf.h"
 
 #ifndef TCP_CLOSE

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "Monitor.h"
+#include "ProbeCoverage.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,7 +145,8 @@ static void Monitor_filter(Monitor* this) {
    this->summary = (Summary){ .interval = this->interval,
                               .lost = Platform_lost(this->platform) + this->table.vanished,
                               .capture = Platform_isCapture(this->platform),
-                              .malformed = Platform_malformed(this->platform) };
+                              .malformed = Platform_malformed(this->platform),
+                              .missing = this->missing };
    Monitor_health(this);
    size_t k = 0;
    for (size_t i = 0; i < this->nRows; i++) {
@@ -277,6 +279,8 @@ int Monitor_init(Monitor* this, const Settings* settings, Platform* platform) {
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
    ConnTable_init(&this->table);
    ProbeHealth_init(&this->health);
+   const ProbeSet* set = Platform_probes(platform);
+   this->missing = set ? ProbeCoverage_missing(set) : NULL;
    Monitor_signals();
    double mono, wall;
    Monitor_now(this, &mono, &wall);
@@ -296,6 +300,8 @@ int Monitor_done(Monitor* this, int rc) {
    this->rows = NULL;
    free(this->healthText);
    this->healthText = NULL;
+   free(this->missing);
+   this->missing = NULL;
    ConnTable_done(&this->table);
    ProbeHealth_done(&this->health);
    return rc;

@@ -39,6 +39,7 @@ typedef struct Monitor_ {
    RowContext ctx;
    ProbeHealth health;      /* --probe-stats: per-probe rates since the last sample */
    char* healthText;        /* its lines for this sample, or NULL */
+   char* missing;           /* columns no running probe fills, or NULL */
    bool wantHealth;         /* a view shows them (the screen's P) */
 } Monitor;
 

@@ -97,7 +97,9 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
       fprintf(out, ", malformed %llu", (unsigned long long)s->malformed);
    fputc('\n', out);
    if (s->health)
-      fputs(s->health, out);
+      fputs(s->health, out);   /* its last line names the columns without data */
+   else if (s->missing)
+      fprintf(out, "Without data on this kernel: %s\n", s->missing);
    fputc('\n', out);
 }
 

@@ -27,6 +27,7 @@ typedef struct Summary_ {
    double txPacketRate, rxPacketRate;
    uint64_t lost;               /* events the probes could not deliver (pcap: packets dropped) */
    const char* health;          /* text: probe health lines (--probe-stats), or NULL */
+   const char* missing;         /* columns no running probe fills (ProbeCoverage_missing), or NULL */
    bool capture;                /* the pcap backend: malformed packets are shown */
    uint64_t malformed;          /* packets that could not be parsed */
 } Summary;

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "ProbeHealth.h"
+#include "ProbeCoverage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,5 +68,9 @@ char* ProbeHealth_lines(ProbeHealth* this, const ProbeSet* set, const Platform* 
       if (set->probes[i]->status != PROBE_DISABLED)
          ProbeHealth_line(this, &b, set->probes[i], i, platform, elapsed);
    }
+   char* missing = ProbeCoverage_missing(set);
+   if (missing)
+      Buf_printf(&b, "without data on this kernel: %s\n", missing);
+   free(missing);
    return Buf_cstr(&b);
 }

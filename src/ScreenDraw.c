@@ -229,6 +229,8 @@ static void Screen_drawTitleLine(Screen* this) {
       Screen_pair(this, "  probes ", buf, CRT_VALUE);
       snprintf(buf, sizeof(buf), "%d failed", this->probesFailed);
       Screen_pair(this, ", ", buf, this->probesFailed ? CRT_WARNING : CRT_VALUE);
+      if (this->monitor->missing)
+         Screen_pair(this, "  without data ", this->monitor->missing, CRT_WARNING);
    }
    if (this->paused)
       Screen_pair(this, "  ", "PAUSED", CRT_WARNING);

@@ -19,6 +19,7 @@
 #include "Privilege.h"
 #include "Probe.h"
 #include "ProbeConfig.h"
+#include "ProbeCoverage.h"
 #include "ProbeDiscovery.h"
 #include "Screen.h"
 #include "XUtils.h"
@@ -152,6 +153,14 @@ static int tcptop_attached(const ProbeSet* set) {
    return attached;
 }
 
+/* The columns no running probe fills, in one line. */
+static void tcptop_missing(const ProbeSet* set) {
+   char* missing = ProbeCoverage_missing(set);
+   if (missing)
+      XUtils_error("without data on this kernel: %s", missing);
+   free(missing);
+}
+
 static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
    int rc;
    char* why = NULL;
@@ -163,8 +172,12 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
       return rc;
    }
    char* stats = NULL;
-   why = tcptop_attached(set) == 0 ? xStrdup("no probe could be attached: see 'tcptop --list-probes'")
-                                   : Platform_readyProblem(platform);
+   if (tcptop_attached(set) == 0)
+      why = xStrdup("no probe could be attached: see 'tcptop --list-probes'");
+   else if (ProbeCoverage_measures(set, &why))
+      why = Platform_readyProblem(platform);
+   if (!why)
+      tcptop_missing(set);
    if (why) {
       /* below, with the probes gone: capture instead (auto), or say why */
    } else if (settings->probeStats && (stats = Platform_enableStats(platform))) {
