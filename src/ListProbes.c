@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ProbeCoverage.h"
 #include "ProbeHealth.h"
 #include "ProbeMetrics.h"
 #include "XUtils.h"
@@ -138,6 +139,10 @@ void ListProbes_print(FILE* out, const ProbeSet* set, bool loadChecked) {
    }
    if (set->count == 0)
       fprintf(out, "(no probes found)\n");
+   char* missing = loadChecked ? ProbeCoverage_missing(set) : NULL;
+   if (missing)
+      fprintf(out, "without data on this kernel: %s\n", missing);
+   free(missing);
    if (!loadChecked)
       fprintf(out, "note: only compiled; loading into the kernel and attaching need root: sudo tcptop --list-probes\n");
 }

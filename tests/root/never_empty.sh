@@ -38,6 +38,9 @@ expect_grep "the columns, at start" '^tcptop: without data on this kernel: TCP t
 expect_grep "the columns, in the health lines" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
 expect_grep "the other probes still measure: a UDP flow with its bytes" '^udp +127\.0\.0\.1 .* [1-9][0-9]* +[1-9]' "$TMP/out"
 
+"$TCPTOP" --list-probes --cache-dir "$TMP/cache" --probe-dir "$PD" > "$TMP/out"
+expect_grep "the columns, in --list-probes" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
+
 # Without --probe-stats the text header says it too.
 "$TCPTOP" -b -n 1 -d 0.2 --cache-dir "$TMP/cache" --probe-dir "$PD" > "$TMP/out" 2> /dev/null
 expect_grep "the columns, in the header" '^Without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
