@@ -15,6 +15,8 @@
 static const char* const CommandLine_formats[] = { "text", "csv", "json", NULL };
 static const char* const CommandLine_protos[] = { "all", "tcp", "udp", NULL };
 static const char* const CommandLine_backends[] = { "auto", "bpf", "pcap", NULL };
+/* The order of enum SettingsHook's bits. */
+static const char* const CommandLine_hooks[] = { "fentry", "kprobe", "tracepoint", NULL };
 
 #define OFF(field) offsetof(Settings, field)
 
@@ -32,6 +34,9 @@ static const OptionEntry CommandLine_options[] = {
    { .name = "probe-dir", .type = OPT_STRING_LIST, .argName = "DIR", .offset = OFF(probeDirs),
      .countOffset = OFF(nProbeDirs),
      .help = "also load the probes in DIR (repeatable; later ones override by name)" },
+   { .name = "avoid-hooks", .type = OPT_CHOICE_SET, .argName = "LIST", .offset = OFF(avoidHooks),
+     .choices = CommandLine_hooks,
+     .help = "never use these kinds of hook (fentry, kprobe, tracepoint): probes take their other variants" },
    { .name = "cache-dir", .type = OPT_STRING, .argName = "DIR", .offset = OFF(cacheDir),
      .help = "keep compiled probes in DIR (default /var/cache/tcptop as root)" },
    { .name = "no-cache", .type = OPT_FLAG, .offset = OFF(noCache),

@@ -31,6 +31,7 @@ typedef struct Settings_ {
    bool probeStats;     /* --probe-stats: kernel BPF run-time statistics */
    char* configFile;    /* -c, --config: read after the system and user files */
    char* cacheDir;
+   unsigned avoidHooks; /* --avoid-hooks, [probes] avoid_hooks: enum SettingsHook bits */
    char** probeDirs;    /* --probe-dir, in order given */
    int nProbeDirs;
    /* monitoring */
@@ -63,6 +64,8 @@ typedef struct Settings_ {
 
 enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
 enum { SETTINGS_BACKEND_AUTO = 0, SETTINGS_BACKEND_BPF = 1, SETTINGS_BACKEND_PCAP = 2 };
+/* Settings.avoidHooks: kinds of hook the probes must not use. */
+enum SettingsHook { SETTINGS_HOOK_FENTRY = 1u << 0, SETTINGS_HOOK_KPROBE = 1u << 1, SETTINGS_HOOK_TRACEPOINT = 1u << 2 };
 enum { SETTINGS_UNITS_BYTES = 0, SETTINGS_UNITS_BITS = 1 };
 enum { SETTINGS_COLOUR_AUTO = 0, SETTINGS_COLOUR_ALWAYS = 1, SETTINGS_COLOUR_NEVER = 2 };
 

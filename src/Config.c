@@ -67,6 +67,8 @@ static const ConfigKey Config_keys[] = {
      .help = "seconds after which an idle UDP flow is forgotten, 0.1 to 86400 (like --udp-timeout)" },
    { .section = "log", .name = "file", .option = "log", .unset = "",
      .help = "also write every interval and every closed connection to this CSV file (like --log); empty: none" },
+   { .section = "probes", .name = "avoid_hooks", .option = "avoid-hooks",
+     .help = "kinds of hook the probes must not use: fentry, kprobe, tracepoint (like --avoid-hooks); empty: none" },
    { .section = "probes", .name = "<probe>", .kind = CONFIG_PROBE_SWITCH,
      .help = "on or off: load this probe or not" },
    { .section = "probes", .name = "<probe>.<setting>", .kind = CONFIG_PROBE_SETTING,

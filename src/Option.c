@@ -46,6 +46,28 @@ static int Option_value(const OptionEntry* o, const char* arg, double* number, i
    return 0;
 }
 
+/* "a,b": the bits of those choices; 0, or -1 with *why. */
+static int Option_set(const OptionEntry* o, const char* arg, unsigned* bits, char** why) {
+   char* copy = xStrdup(arg);
+   char* save = NULL;
+   *bits = 0;
+   for (char* item = strtok_r(copy, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save)) {
+      int i = 0;
+      while (o->choices[i] && strcmp(item, o->choices[i]) != 0)
+         i++;
+      if (!o->choices[i]) {
+         char* list = Option_choiceList(o->choices);
+         *why = xAsprintf("'%s' is not one of %s (a comma-separated list, or empty for none)", item, list);
+         free(list);
+         free(copy);
+         return -1;
+      }
+      *bits |= 1u << i;
+   }
+   free(copy);
+   return 0;
+}
+
 int Option_store(void* settings, const OptionEntry* o, const char* arg, char** why) {
    char* base = (char*)settings + o->offset;
    double number = 0;
@@ -63,6 +85,8 @@ int Option_store(void* settings, const OptionEntry* o, const char* arg, char** w
    case OPT_CHOICE:
       *(int*)base = choice;
       break;
+   case OPT_CHOICE_SET:
+      return Option_set(o, arg, (unsigned*)base, why);
    case OPT_FLAG:
       *(bool*)base = true;
       break;
@@ -101,6 +125,12 @@ void Option_format(const void* settings, const OptionEntry* o, Buf* out) {
    }
    case OPT_CHOICE:
       Buf_appendStr(out, o->choices[*(const int*)base]);
+      break;
+   case OPT_CHOICE_SET:
+      for (int i = 0, n = 0; o->choices[i]; i++) {
+         if (*(const unsigned*)base & (1u << i))
+            Buf_printf(out, "%s%s", n++ ? "," : "", o->choices[i]);
+      }
       break;
    case OPT_FLAG:
       Buf_appendStr(out, *(const bool*)base ? "on" : "off");

@@ -17,6 +17,7 @@ typedef enum OptionType_ {
    OPT_INT,           /* int in [min, max] */
    OPT_DOUBLE,        /* double in [min, max] */
    OPT_CHOICE,        /* int: index in choices */
+   OPT_CHOICE_SET,    /* unsigned: bit i for choices[i], given as "a,b" ("" none) */
 } OptionType;
 
 typedef struct OptionEntry_ {

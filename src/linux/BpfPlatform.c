@@ -29,6 +29,7 @@ struct BpfPlatform_ {
    Sampler sampler;
    bool samplerUsed;
    int statsFd;         /* BPF_STATS_RUN_TIME on while open; -1 off */
+   unsigned avoidHooks; /* Settings.avoidHooks */
    const ProbeSet* set; /* the set compiled, then loaded */
 };
 
@@ -36,6 +37,7 @@ BpfPlatform* BpfPlatform_compile(const Settings* settings, const Paths* paths, P
    BpfPlatform* this = xCalloc(1, sizeof(*this));
    this->set = set;
    this->statsFd = -1;
+   this->avoidHooks = settings->avoidHooks;
    char* cacheDir = settings->noCache ? NULL : settings->cacheDir ? xStrdup(settings->cacheDir) : Paths_defaultCacheDir();
    Cache_open(&this->cache, cacheDir);
    free(cacheDir);
@@ -55,7 +57,7 @@ BpfPlatform* BpfPlatform_compile(const Settings* settings, const Paths* paths, P
 
 void BpfPlatform_load(BpfPlatform* this, ProbeSet* set, bool attach) {
    if (!this->loaderUsed) {
-      Loader_init(&this->loader, &this->cache);
+      Loader_init(&this->loader, &this->cache, this->avoidHooks);
       this->loaderUsed = true;
    }
    for (int i = 0; i < set->count; i++)

@@ -18,15 +18,17 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "CommandLine.h"
 #include "Hash.h"
 #include "XUtils.h"
 
 #define HOOKS_TRACEFS "/sys/kernel/tracing"
 #define HOOKS_DEBUG_TRACEFS "/sys/kernel/debug/tracing"
 
-void Hooks_init(Hooks* this, Cache* cache) {
+void Hooks_init(Hooks* this, Cache* cache, unsigned avoid) {
    memset(this, 0, sizeof(*this));
    this->cache = cache;
+   this->avoid = avoid;
 }
 
 void Hooks_done(Hooks* this) {
@@ -355,8 +357,24 @@ static char* Hooks_hook(Hooks* this, const struct bpf_program* prog) {
    return why ? xStrdup(why) : NULL;
 }
 
+/* A kind of hook --avoid-hooks rules out. */
+static char* Hooks_avoided(const Hooks* this, const struct bpf_program* prog) {
+   enum bpf_prog_type type = bpf_program__type(prog);
+   enum bpf_attach_type attach = bpf_program__expected_attach_type(prog);
+   if ((this->avoid & SETTINGS_HOOK_FENTRY) && type == BPF_PROG_TYPE_TRACING &&
+       (attach == BPF_TRACE_FENTRY || attach == BPF_TRACE_FEXIT))
+      return xStrdup("fentry/fexit avoided (--avoid-hooks, [probes] avoid_hooks)");
+   if ((this->avoid & SETTINGS_HOOK_KPROBE) && type == BPF_PROG_TYPE_KPROBE)
+      return xStrdup("kprobes avoided (--avoid-hooks, [probes] avoid_hooks)");
+   if ((this->avoid & SETTINGS_HOOK_TRACEPOINT) && type == BPF_PROG_TYPE_TRACEPOINT)
+      return xStrdup("tracepoints avoided (--avoid-hooks, [probes] avoid_hooks)");
+   return NULL;
+}
+
 char* Hooks_problem(Hooks* this, const struct bpf_program* prog) {
-   char* why = Hooks_type(this, prog);
+   char* why = Hooks_avoided(this, prog);
+   if (!why)
+      why = Hooks_type(this, prog);
    if (!why)
       why = Hooks_hook(this, prog);
    if (!why)

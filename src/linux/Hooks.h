@@ -23,6 +23,7 @@ typedef struct HookAnswer_ {
 } HookAnswer;
 
 typedef struct Hooks_ {
+   unsigned avoid;      /* enum SettingsHook: kinds of hook not to use (--avoid-hooks) */
    Cache* cache;        /* remembers the costly answers for the boot; NULL */
    HookAnswer* answers;
    size_t nAnswers;
@@ -35,8 +36,9 @@ typedef struct Hooks_ {
    char* tracefsProblem;
 } Hooks;
 
-/* cache: where answers are remembered for this boot (NULL: nowhere). */
-void Hooks_init(Hooks* this, Cache* cache);
+/* cache: where answers are remembered for this boot (NULL: nowhere);
+ * avoid: enum SettingsHook bits, kinds of hook the user ruled out. */
+void Hooks_init(Hooks* this, Cache* cache, unsigned avoid);
 void Hooks_done(Hooks* this);
 
 /*

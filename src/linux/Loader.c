@@ -48,7 +48,7 @@ static void Loader_findCgroupRoot(Loader* this) {
    }
 }
 
-void Loader_init(Loader* this, Cache* cache) {
+void Loader_init(Loader* this, Cache* cache, unsigned avoid) {
    memset(this, 0, sizeof(*this));
    this->cgroupFd = -1;
    this->log = xMalloc(LOADER_LOG_SIZE);
@@ -56,7 +56,7 @@ void Loader_init(Loader* this, Cache* cache) {
    libbpf_set_print(Loader_print);
    libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
    Loader_findCgroupRoot(this);
-   Hooks_init(&this->hooks, cache);
+   Hooks_init(&this->hooks, cache, avoid);
 }
 
 static void LoadedProbe_destroy(LoadedProbe* lp) {

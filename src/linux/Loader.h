@@ -42,8 +42,9 @@ typedef struct Loader_ {
    Hooks hooks;         /* what this kernel can run, asked before each load */
 } Loader;
 
-/* cache: where the kernel's answers about hooks are remembered for the boot (NULL). */
-void Loader_init(Loader* this, Cache* cache);
+/* cache: where the kernel's answers about hooks are remembered for the boot
+ * (NULL); avoid: kinds of hook not to use (enum SettingsHook). */
+void Loader_init(Loader* this, Cache* cache, unsigned avoid);
 /* Detaches and unloads everything. */
 void Loader_done(Loader* this);
 

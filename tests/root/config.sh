@@ -67,6 +67,7 @@ check_config_error "$B:3: probe sock_io has no setting 'sample'; its settings: s
 check_config_error "$B:2: probe tcp_state has no setting 'x'; its settings: (none)" '[probes]\ntcp_state.x = 2\n'
 check_config_error "$B:2: invalid value '-1' for sock_io.sample_every in [probes]: must be a whole number from 0 to 4294967295" '[probes]\nsock_io.sample_every = -1\n'
 check_config_error "$B:2: invalid value 'often' for sock_io.sample_every in [probes]: must be a whole number" '[probes]\nsock_io.sample_every = often\n'
+check_config_error "$B:2: invalid value 'fentry,kprob' for avoid_hooks in [probes]: 'kprob' is not one of fentry, kprobe, tracepoint (a comma-separated list, or empty for none)" '[probes]\navoid_hooks = fentry,kprob\n'
 # an error in the user file names the user file, and stops a batch run too
 check_config_error "tcptop: $USERCONF:2: invalid value 'loud' for colour in [display]: valid values are auto, always, never" \
    '[display]\ncolour = loud\n' "$USERCONF"
