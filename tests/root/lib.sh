@@ -87,12 +87,22 @@ json_get() {
    python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())[sys.argv[2]])' "$1" "$2"
 }
 
+# The compiled-probe cache of the tests that do not test the cache itself: a
+# fresh one per test, or TCPTOP_TEST_CACHE when set (tests/kernels/run shares
+# one across a kernel's tests: compiling under TCG takes up to a minute).
+PROBE_CACHE=${TCPTOP_TEST_CACHE:-$TMP/cache}
+
+# --avoid-hooks for every tcptop a test runs, from TCPTOP_TEST_AVOID
+# (tests/kernels/run --avoid-hooks fentry: the kprobe variants on a kernel
+# that has fentry). Empty: none.
+AVOID_ARGS=${TCPTOP_TEST_AVOID:+--avoid-hooks=$TCPTOP_TEST_AVOID}
+
 # start_batch OUT ERR ARGS...: tcptop -b in the background; waits for its
 # first interval (the CSV header or the text summary).
 start_batch() {
    local out=$1 err=$2
    shift 2
-   "$TCPTOP" -b --cache-dir "$TMP/cache" "$@" > "$out" 2> "$err" &
+   "$TCPTOP" -b --cache-dir "$PROBE_CACHE" $AVOID_ARGS "$@" > "$out" 2> "$err" &
    BG_PIDS="$BG_PIDS $!"
    TCPTOP_PID=$!
    wait_for_line '^(proto|time|tcptop - |\{)' "$out" 60 || { cat "$err"; fail "tcptop did not start"; }
