@@ -4,6 +4,8 @@
   traffic.py tcp FAMILY NBYTES HOLD        client sends NBYTES to a server, both
                                            in this process; both ends stay open
                                            HOLD seconds after the transfer
+  traffic.py idle FAMILY HOLD              a connection that sends nothing, both
+                                           ends in this process, held HOLD s
   traffic.py udp FAMILY K SIZE HOLD        K datagrams of SIZE bytes each way
                                            (echo), sockets kept HOLD seconds
   traffic.py udpagain FAMILY K1 K2 SIZE PAUSE HOLD
@@ -80,6 +82,18 @@ def tcp(fam_name, nbytes, hold):
     cli.sendall(b"x" * nbytes)
     t.join()
     report(sent=nbytes, received=got[0], server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
+    time.sleep(hold)
+    cli.close()
+    peer.close()
+    srv.close()
+
+
+def idle(fam_name, hold):
+    """A connection that carries nothing: its client's owner can only come
+    from the connect itself."""
+    fam, host = family(fam_name)
+    srv, cli, peer = pair(fam, host)
+    report(server_port=srv.getsockname()[1], client_port=cli.getsockname()[1])
     time.sleep(hold)
     cli.close()
     peer.close()
@@ -239,6 +253,8 @@ if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "tcp":
         tcp(args[0], int(args[1]), float(args[2]))
+    elif mode == "idle":
+        idle(args[0], float(args[1]))
     elif mode == "chunks":
         chunks(args[0], int(args[1]), int(args[2]), float(args[3]))
     elif mode == "udp":
