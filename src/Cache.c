@@ -15,6 +15,19 @@
 
 #include "XUtils.h"
 
+bool Cache_bootKey(Hash* h, const char* kind) {
+   Buf boot;
+   Buf_init(&boot);
+   bool ok = XUtils_readFile("/proc/sys/kernel/random/boot_id", &boot) == 0 && boot.len > 0;
+   if (ok) {
+      Hash_init(h);
+      Hash_str(h, kind);
+      Hash_field(h, boot.data, boot.len);
+   }
+   Buf_done(&boot);
+   return ok;
+}
+
 #define CACHE_MAGIC "TCPTOPO1"
 #define CACHE_HEADER 32
 

@@ -33,6 +33,13 @@ int Cache_put(Cache* this, HashDigest key, const char* suffix, const void* data,
 #define CACHE_BTF_DIGEST ".btfsum"
 #define CACHE_HOOK_ANSWER ".hook"   /* "" (available) or why not, for this boot */
 
+/*
+ * Starts a key for what is remembered only for this boot (the kernel's BTF
+ * digest, what it can run): kind and the boot's id hashed. false when the
+ * boot id cannot be read (then nothing is remembered).
+ */
+bool Cache_bootKey(Hash* h, const char* kind);
+
 /* Path of an entry (malloc'd), for tests and diagnostics. */
 char* Cache_entryPath(const Cache* this, HashDigest key, const char* suffix);
 

@@ -302,19 +302,12 @@ static char* Hooks_type(Hooks* this, const struct bpf_program* prog) {
 
 /* The memo's key for a hook's answer: this boot and the section. */
 static bool Hooks_memoKey(const char* section, HashDigest* key) {
-   Buf boot;
-   Buf_init(&boot);
-   bool ok = XUtils_readFile("/proc/sys/kernel/random/boot_id", &boot) == 0 && boot.len > 0;
-   if (ok) {
-      Hash h;
-      Hash_init(&h);
-      Hash_str(&h, "hook-answer-1");
-      Hash_field(&h, boot.data, boot.len);
-      Hash_str(&h, section);
-      *key = Hash_final(&h);
-   }
-   Buf_done(&boot);
-   return ok;
+   Hash h;
+   if (!Cache_bootKey(&h, "hook-answer-1"))
+      return false;
+   Hash_str(&h, section);
+   *key = Hash_final(&h);
+   return true;
 }
 
 /* A kprobe or fentry/fexit answer as remembered for this boot: true with

@@ -19,22 +19,14 @@
 
 /* The memo's key: this boot, this BTF file and its size. */
 static bool KernelTypes_memoKey(const char* btfPath, HashDigest* key) {
-   Buf boot;
-   Buf_init(&boot);
    struct stat st;
-   bool ok = XUtils_readFile("/proc/sys/kernel/random/boot_id", &boot) == 0 && boot.len > 0 &&
-             stat(btfPath, &st) == 0;
-   if (ok) {
-      Hash h;
-      Hash_init(&h);
-      Hash_str(&h, "kernel-btf-digest-1");
-      Hash_field(&h, boot.data, boot.len);
-      Hash_str(&h, btfPath);
-      Hash_field(&h, &st.st_size, sizeof(st.st_size));
-      *key = Hash_final(&h);
-   }
-   Buf_done(&boot);
-   return ok;
+   Hash h;
+   if (stat(btfPath, &st) != 0 || !Cache_bootKey(&h, "kernel-btf-digest-1"))
+      return false;
+   Hash_str(&h, btfPath);
+   Hash_field(&h, &st.st_size, sizeof(st.st_size));
+   *key = Hash_final(&h);
+   return true;
 }
 
 static int KernelTypes_btfDigest(const char* btfPath, Cache* cache, HashDigest* out) {
