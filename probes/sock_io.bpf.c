@@ -120,27 +120,27 @@ int sock_recv(struct tcptop_sock_msg_length* ctx) {
 /* fexit: the calls those tracepoints follow. */
 
 SEC("fexit/inet_sendmsg")
-int BPF_PROG(send_fexit, struct socket* sock, struct msghdr* msg, size_t size, int ret) {
+int BPF_PROG(send_fexit, struct socket* sock, void* msg, size_t size, int ret) {
    return sock_io_direct(sock, ret, 1);
 }
 
 SEC("fexit/inet6_sendmsg")
-int BPF_PROG(send6_fexit, struct socket* sock, struct msghdr* msg, size_t size, int ret) {
+int BPF_PROG(send6_fexit, struct socket* sock, void* msg, size_t size, int ret) {
    return sock_io_direct(sock, ret, 1);
 }
 
 SEC("fexit/inet_recvmsg")
-int BPF_PROG(recv_fexit, struct socket* sock, struct msghdr* msg, size_t size, int flags, int ret) {
+int BPF_PROG(recv_fexit, struct socket* sock, void* msg, size_t size, int flags, int ret) {
    return flags & MSG_PEEK ? 0 : sock_io_direct(sock, ret, 0);
 }
 
 SEC("fexit/inet6_recvmsg")
-int BPF_PROG(recv6_fexit, struct socket* sock, struct msghdr* msg, size_t size, int flags, int ret) {
+int BPF_PROG(recv6_fexit, struct socket* sock, void* msg, size_t size, int flags, int ret) {
    return flags & MSG_PEEK ? 0 : sock_io_direct(sock, ret, 0);
 }
 
 SEC("fexit/inet_sendpage")
-int BPF_PROG(page_fexit, struct socket* sock, struct page* page, int offset, size_t size, int flags, long ret) {
+int BPF_PROG(page_fexit, struct socket* sock, void* page, int offset, size_t size, int flags, long ret) {
    return sock_io_direct(sock, (int)ret, 1);
 }
 
@@ -203,7 +203,7 @@ int BPF_KRETPROBE(send6_kretprobe, int ret) {
 }
 
 SEC("kprobe/inet_recvmsg")
-int BPF_KPROBE(recv_kprobe, struct socket* sock, struct msghdr* msg, size_t size, int flags) {
+int BPF_KPROBE(recv_kprobe, struct socket* sock, void* msg, size_t size, int flags) {
    return sock_io_enter(sock, flags);
 }
 
@@ -213,7 +213,7 @@ int BPF_KRETPROBE(recv_kretprobe, int ret) {
 }
 
 SEC("kprobe/inet6_recvmsg")
-int BPF_KPROBE(recv6_kprobe, struct socket* sock, struct msghdr* msg, size_t size, int flags) {
+int BPF_KPROBE(recv6_kprobe, struct socket* sock, void* msg, size_t size, int flags) {
    return sock_io_enter(sock, flags);
 }
 

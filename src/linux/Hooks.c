@@ -31,17 +31,26 @@ void Hooks_init(Hooks* this, Cache* cache, unsigned avoid) {
    this->avoid = avoid;
 }
 
+void Hooks_release(Hooks* this) {
+   for (size_t i = 0; i < this->nKfuncs; i++)
+      free(this->kfuncs[i]);
+   free(this->kfuncs);
+   this->kfuncs = NULL;
+   this->nKfuncs = 0;
+   this->kfuncsRead = false;
+   btf__free(this->vmlinux);
+   this->vmlinux = NULL;
+   this->vmlinuxTried = false;
+}
+
 void Hooks_done(Hooks* this) {
+   Hooks_release(this);
    for (size_t i = 0; i < this->nAnswers; i++) {
       free(this->answers[i].key);
       free(this->answers[i].problem);
    }
-   for (size_t i = 0; i < this->nKfuncs; i++)
-      free(this->kfuncs[i]);
    free(this->answers);
-   free(this->kfuncs);
    free(this->tracefsProblem);
-   btf__free(this->vmlinux);
    memset(this, 0, sizeof(*this));
 }
 

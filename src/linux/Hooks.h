@@ -40,6 +40,9 @@ typedef struct Hooks_ {
  * avoid: enum SettingsHook bits, kinds of hook the user ruled out. */
 void Hooks_init(Hooks* this, Cache* cache, unsigned avoid);
 void Hooks_done(Hooks* this);
+/* Frees what only checking needed (the kernel's BTF, 6 MB, read for
+ * fentry; the kprobe functions), keeping the answers. */
+void Hooks_release(Hooks* this);
 
 /*
  * NULL when `prog` can run on this kernel, else why not, one line

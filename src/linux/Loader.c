@@ -340,6 +340,7 @@ void Loader_loadAll(Loader* this, ProbeSet* set, bool attach) {
       if (p->status == PROBE_COMPILED)
          Loader_loadOne(this, p, attach);
    }
+   Hooks_release(&this->hooks);   /* the BTF read for fentry checks: 6 MB of RSS */
 }
 
 struct bpf_map* Loader_findMap(const Loader* this, const char* name) {
