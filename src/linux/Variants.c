@@ -20,22 +20,20 @@ static void VariantGroup_add(VariantGroup* g, const char* alt) {
 static char* Variants_parseLine(VariantGroup* g, const char* line) {
    char* copy = xStrdup(line);
    char* save = NULL;
-   for (char* alt = strtok_r(copy, ", \t", &save); alt; alt = strtok_r(NULL, ", \t", &save)) {
+   char* why = NULL;
+   for (char* alt = strtok_r(copy, ", \t", &save); alt && !why; alt = strtok_r(NULL, ", \t", &save)) {
       bool none = strcmp(alt, VARIANTS_NONE) == 0;
-      if (g->nAlts > 0 && strcmp(g->alts[g->nAlts - 1], VARIANTS_NONE) == 0) {
-         free(copy);
-         return xAsprintf("@variants %s: '-' (run nothing) can only be the last alternative", line);
-      }
-      if (!none && (alt[0] == '+' || alt[strlen(alt) - 1] == '+' || strstr(alt, "++"))) {
-         free(copy);
-         return xAsprintf("@variants %s: '%s' is not NAME or NAME+NAME...", line, alt);
-      }
-      VariantGroup_add(g, alt);
+      if (g->nAlts > 0 && strcmp(g->alts[g->nAlts - 1], VARIANTS_NONE) == 0)
+         why = xAsprintf("@variants %s: '-' (run nothing) can only be the last alternative", line);
+      else if (!none && (alt[0] == '+' || alt[strlen(alt) - 1] == '+' || strstr(alt, "++")))
+         why = xAsprintf("@variants %s: '%s' is not NAME or NAME+NAME...", line, alt);
+      else
+         VariantGroup_add(g, alt);
    }
    free(copy);
-   if (g->nAlts == 0 || (g->nAlts == 1 && strcmp(g->alts[0], VARIANTS_NONE) == 0))
-      return xAsprintf("@variants %s: names no program", line);
-   return NULL;
+   if (!why && (g->nAlts == 0 || (g->nAlts == 1 && strcmp(g->alts[0], VARIANTS_NONE) == 0)))
+      why = xAsprintf("@variants %s: names no program", line);
+   return why;
 }
 
 char* Variants_parse(Variants* this, const ProbeMeta* meta) {
