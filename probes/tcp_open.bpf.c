@@ -3,6 +3,7 @@
 // @description TCP connections as they open (connect, established, accepted), with the connecting process
 // @hooks       sockops
 // @variants    tcp_open, tcp_open_plain+connect_fexit, tcp_open_plain+connect_kprobe+connect_kretprobe, tcp_open_plain
+// @variants    accept_fexit, accept_kprobe+accept_kretprobe, -
 // @provides    tcp: rows, proto, laddr, lport, raddr, rport, pid, comm, user, age_s
 #include "tcptop.bpf.h"
 
@@ -14,8 +15,11 @@
  * (6.1: no bpf_get_current_pid_tgid there, 6.12: no
  * bpf_get_current_uid_gid) tcp_open_plain makes the record without it, and
  * fexit on tcp_connect, or a kretprobe, which runs in connect() just after
- * the sockops program, sets it. With none of them, the owner is the first
- * process to send or receive (sock_io), as for accepted connections.
+ * the sockops program, sets it. The accepting process is set by fexit (or
+ * a kretprobe) on inet_accept, which accept() runs in the server's process
+ * for IPv4 and IPv6 after the sockops program made the record (a
+ * connection is established before it is queued). Without these hooks the
+ * owner is the first process to send or receive (sock_io).
  */
 
 #ifndef TCP_ESTABLISHED
@@ -92,46 +96,84 @@ int tcp_open_plain(struct bpf_sock_ops* ops) {
    return tcp_open_cb(ops, 0);
 }
 
-/* The connecting process, where sockops could not take it: tcp_connect()
- * has run the sockops program (which made the record) by its return. */
-static __always_inline void tcp_open_connected(struct sock* sk) {
+/* The current process as the owner of a socket's record (connect, accept). */
+static __always_inline void tcp_open_owner(struct sock* sk) {
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    struct tcptop_conn* c = cookie ? bpf_map_lookup_elem(&tcp_conns, &cookie) : NULL;
    if (c)
       tcptop_set_owner(&c->pid, &c->uid, c->comm);
 }
 
+/* The connecting process, where sockops could not take it: tcp_connect()
+ * has run the sockops program (which made the record) by its return. */
 SEC("fexit/tcp_connect")
 int BPF_PROG(connect_fexit, struct sock* sk, int ret) {
-   tcp_open_connected(sk);
+   tcp_open_owner(sk);
    return 0;
 }
 
-/* kprobes: the socket remembered by thread from the entry to the return. */
+/* The accepting process: newsock, inet_accept's second argument (the same
+ * from 5.8 to 6.10's change of the others), holds the connection. */
+SEC("fexit/inet_accept")
+int BPF_PROG(accept_fexit, struct socket* sock, struct socket* newsock) {
+   struct sock* sk = newsock->sk;
+   if (sk)
+      tcp_open_owner(sk);
+   return 0;
+}
+
+/* kprobes: the connecting struct sock* or the accepting struct socket*,
+ * remembered by thread from the entry to the return. */
 struct {
    __uint(type, BPF_MAP_TYPE_HASH);
    __uint(map_flags, BPF_F_NO_PREALLOC);
    __uint(max_entries, 16384);
    __type(key, __u64);
-   __type(value, struct sock*);
-} tcp_open_connects SEC(".maps");
+   __type(value, __u64);
+} tcp_open_calls SEC(".maps");
+
+static __always_inline void tcp_open_enter(const void* p) {
+   __u64 tid = bpf_get_current_pid_tgid(), v = (__u64)p;
+   bpf_map_update_elem(&tcp_open_calls, &tid, &v, BPF_ANY);
+}
+
+/* What the thread's entry remembered, forgotten; 0 when none. */
+static __always_inline __u64 tcp_open_exit(void) {
+   __u64 tid = bpf_get_current_pid_tgid();
+   __u64* v = bpf_map_lookup_elem(&tcp_open_calls, &tid);
+   if (!v)
+      return 0;
+   __u64 p = *v;
+   bpf_map_delete_elem(&tcp_open_calls, &tid);
+   return p;
+}
 
 SEC("kprobe/tcp_connect")
 int BPF_KPROBE(connect_kprobe, struct sock* sk) {
-   __u64 tid = bpf_get_current_pid_tgid();
-   bpf_map_update_elem(&tcp_open_connects, &tid, &sk, BPF_ANY);
+   tcp_open_enter(sk);
    return 0;
 }
 
 SEC("kretprobe/tcp_connect")
 int BPF_KRETPROBE(connect_kretprobe, int ret) {
-   __u64 tid = bpf_get_current_pid_tgid();
-   struct sock** sk = bpf_map_lookup_elem(&tcp_open_connects, &tid);
-   if (!sk)
-      return 0;
-   struct sock* s = *sk;
-   bpf_map_delete_elem(&tcp_open_connects, &tid);
-   tcp_open_connected(s);
+   struct sock* sk = (struct sock*)tcp_open_exit();
+   if (sk)
+      tcp_open_owner(sk);
+   return 0;
+}
+
+SEC("kprobe/inet_accept")
+int BPF_KPROBE(accept_kprobe, struct socket* sock, struct socket* newsock) {
+   tcp_open_enter(newsock);
+   return 0;
+}
+
+SEC("kretprobe/inet_accept")
+int BPF_KRETPROBE(accept_kretprobe, int ret) {
+   struct socket* newsock = (struct socket*)tcp_open_exit();
+   struct sock* sk = newsock ? BPF_CORE_READ(newsock, sk) : NULL;
+   if (sk)
+      tcp_open_owner(sk);
    return 0;
 }
 

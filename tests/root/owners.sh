@@ -4,7 +4,8 @@
 # connecting side, the accepting side, a connection that never carries a
 # byte (its owner can only come from the connect: sockops where the kernel
 # lets it call the process helpers, else fexit or a kretprobe on
-# tcp_connect), and both ends of a UDP exchange.
+# tcp_connect; its accepted end's from inet_accept, where the kernel has
+# fentry or kprobes), and both ends of a UDP exchange.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 command -v setpriv > /dev/null || skip "setpriv (util-linux) is not installed"
@@ -33,6 +34,12 @@ check() {
 check "TCP client" "$TMP/tcp" tcp client_port server_port
 check "TCP server (accepted)" "$TMP/tcp" tcp server_port client_port
 check "TCP client that sent nothing" "$TMP/idle" tcp client_port server_port
+"$TCPTOP" --list-probes --cache-dir "$PROBE_CACHE" $AVOID_ARGS > "$TMP/probes" 2>&1
+if grep -Eq '^    attached: .*(fexit|kretprobe)/inet_accept' "$TMP/probes"; then
+   check "TCP server that received nothing" "$TMP/idle" tcp server_port client_port
+else
+   echo "no accept hook on this kernel (no fentry, no kprobes): an accepted connection's owner comes with its first read or write"
+fi
 idle="r['proto']=='tcp' and r['lport']=='$(json_get "$TMP/idle" client_port)'"
 expect_eq "idle client: nothing sent" "$(csv_last "$TMP/out" "$idle" tx_bytes)" 0
 check "UDP client" "$TMP/udp" udp client_port server_port
