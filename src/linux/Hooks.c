@@ -32,11 +32,7 @@ void Hooks_init(Hooks* this, Cache* cache, unsigned avoid) {
 }
 
 void Hooks_release(Hooks* this) {
-   for (size_t i = 0; i < this->nKfuncs; i++)
-      free(this->kfuncs[i]);
-   free(this->kfuncs);
-   this->kfuncs = NULL;
-   this->nKfuncs = 0;
+   StrSet_done(&this->kfuncs);   /* empty again: initialised when read */
    this->kfuncsRead = false;
    btf__free(this->vmlinux);
    this->vmlinux = NULL;
@@ -65,11 +61,17 @@ static bool Hooks_recall(const Hooks* this, const char* key, const char** proble
    return false;
 }
 
-/* Keeps problem (owned from now on) as the answer for key; returns it. */
-static const char* Hooks_remember(Hooks* this, const char* key, char* problem) {
+/* A caller's copy of an answer (NULL: available). */
+static char* Hooks_copy(const char* problem) {
+   return problem ? xStrdup(problem) : NULL;
+}
+
+/* Keeps problem (owned from now on) as the answer for key; returns the
+ * caller's copy. */
+static char* Hooks_remember(Hooks* this, const char* key, char* problem) {
    this->answers = xRealloc(this->answers, sizeof(HookAnswer) * (this->nAnswers + 1));
    this->answers[this->nAnswers++] = (HookAnswer){ xStrdup(key), problem };
-   return problem;
+   return Hooks_copy(problem);
 }
 
 const char* Hooks_tracefs(Hooks* this) {
@@ -116,11 +118,7 @@ static char* Hooks_tracepoint(Hooks* this, const struct bpf_program* prog) {
    return xAsprintf("no tracepoint %s on this kernel", Hooks_target(prog));
 }
 
-static int Hooks_cmpStr(const void* a, const void* b) {
-   return strcmp(*(char* const*)a, *(char* const*)b);
-}
-
-/* Adds the first word of each line of a file (column `col`, 0-based). */
+/* Adds the word in column `col` (0-based) of each line of a file. */
 static void Hooks_readNames(Hooks* this, const char* path, int col) {
    FILE* f = fopen(path, "re");
    if (!f)
@@ -131,11 +129,8 @@ static void Hooks_readNames(Hooks* this, const char* path, int col) {
       char* word = strtok_r(line, " \t\n", &save);
       for (int i = 0; word && i < col; i++)
          word = strtok_r(NULL, " \t\n", &save);
-      if (!word)
-         continue;
-      if (this->nKfuncs % 4096 == 0)
-         this->kfuncs = xRealloc(this->kfuncs, sizeof(char*) * (this->nKfuncs + 4096));
-      this->kfuncs[this->nKfuncs++] = xStrdup(word);
+      if (word)
+         StrSet_add(&this->kfuncs, word);
    }
    fclose(f);
 }
@@ -144,12 +139,12 @@ static void Hooks_readNames(Hooks* this, const char* path, int col) {
  * /proc/kallsyms. */
 static void Hooks_readKfuncs(Hooks* this) {
    this->kfuncsRead = true;
+   StrSet_init(&this->kfuncs);
    char path[256];
    Hooks_tracefsPath(path, sizeof(path), "available_filter_functions");
    Hooks_readNames(this, path, 0);
-   if (this->nKfuncs == 0)
+   if (this->kfuncs.count == 0)
       Hooks_readNames(this, "/proc/kallsyms", 2);
-   qsort(this->kfuncs, this->nKfuncs, sizeof(char*), Hooks_cmpStr);
 }
 
 /* kprobe/FUNC, kretprobe/FUNC: kprobes on this kernel, and the function. */
@@ -167,8 +162,7 @@ static char* Hooks_kprobe(Hooks* this, const struct bpf_program* prog) {
    char name[256];
    snprintf(name, sizeof(name), "%s", Hooks_target(prog));
    name[strcspn(name, "+")] = '\0';   /* kprobe/func+offset */
-   const char* key = name;
-   if (this->nKfuncs && !bsearch(&key, this->kfuncs, this->nKfuncs, sizeof(char*), Hooks_cmpStr))
+   if (this->kfuncs.count && !StrSet_has(&this->kfuncs, name))
       return xAsprintf("no kernel function %s that kprobes can attach to on this kernel", name);
    return NULL;
 }
@@ -263,14 +257,13 @@ static char* Hooks_helper(Hooks* this, const struct bpf_program* prog, int h) {
    const char* problem;
    snprintf(key, sizeof(key), "helper:%d:%d:%d", (int)type, (int)attach, Hooks_helpers[h].id);
    if (Hooks_recall(this, key, &problem))
-      return problem ? xStrdup(problem) : NULL;
+      return Hooks_copy(problem);
    char* why = NULL;
    if (Hooks_tryHelper(type, attach, Hooks_helpers[h].id, Hooks_helpers[h].stackArgs) < 0 &&
        Hooks_tryHelper(type, attach, -1, false) == 0)
       why = xAsprintf("%s programs cannot call %s on this kernel", libbpf_bpf_prog_type_str(type),
                       Hooks_helpers[h].name);
-   Hooks_remember(this, key, why);
-   return why ? xStrdup(why) : NULL;
+   return Hooks_remember(this, key, why);
 }
 
 /* Each helper of Hooks_helpers the program calls (its own instructions;
@@ -301,12 +294,11 @@ static char* Hooks_type(Hooks* this, const struct bpf_program* prog) {
    const char* problem;
    snprintf(key, sizeof(key), "type:%d", (int)type);
    if (Hooks_recall(this, key, &problem))
-      return problem ? xStrdup(problem) : NULL;
+      return Hooks_copy(problem);
    char* why = libbpf_probe_bpf_prog_type(type, NULL) == 0
                   ? xAsprintf("this kernel does not support %s programs", libbpf_bpf_prog_type_str(type))
                   : NULL;
-   Hooks_remember(this, key, why);
-   return why ? xStrdup(why) : NULL;
+   return Hooks_remember(this, key, why);
 }
 
 /* The memo's key for a hook's answer: this boot and the section. */
@@ -343,7 +335,7 @@ static char* Hooks_hook(Hooks* this, const struct bpf_program* prog) {
    const char* section = bpf_program__section_name(prog);
    const char* problem;
    if (Hooks_recall(this, section, &problem))
-      return problem ? xStrdup(problem) : NULL;
+      return Hooks_copy(problem);
    bool kprobe = type == BPF_PROG_TYPE_KPROBE && (Hooks_sectionIs(prog, "kprobe/") || Hooks_sectionIs(prog, "kretprobe/"));
    HashDigest key;
    bool keyed = false;
@@ -355,8 +347,7 @@ static char* Hooks_hook(Hooks* this, const struct bpf_program* prog) {
       if (keyed)
          Cache_put(this->cache, key, CACHE_HOOK_ANSWER, why ? why : "", why ? strlen(why) : 0);
    }
-   Hooks_remember(this, section, why);
-   return why ? xStrdup(why) : NULL;
+   return Hooks_remember(this, section, why);
 }
 
 /* A kind of hook --avoid-hooks rules out. */

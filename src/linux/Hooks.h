@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "Cache.h"
+#include "StrSet.h"
 
 struct bpf_program;
 struct btf;
@@ -29,8 +30,7 @@ typedef struct Hooks_ {
    size_t nAnswers;
    struct btf* vmlinux; /* loaded on the first fentry/fexit check */
    bool vmlinuxTried;
-   char** kfuncs;       /* kprobe-able functions, sorted; read on the first kprobe check */
-   size_t nKfuncs;
+   StrSet kfuncs;       /* kprobe-able functions, read on the first kprobe check */
    bool kfuncsRead;
    bool tracefsChecked;
    char* tracefsProblem;
