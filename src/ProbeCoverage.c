@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "StrSet.h"
 #include "XUtils.h"
 
 enum { COVERAGE_TCP = 1, COVERAGE_UDP = 2, COVERAGE_BOTH = 3 };
@@ -46,20 +47,20 @@ static bool ProbeCoverage_covered(const ProbeSet* set, const char* key, int prot
    return false;
 }
 
-/* Appends key once to a ", "-separated list. */
-static void ProbeCoverage_addOnce(Buf* list, const char* key) {
-   const char* s = list->len ? Buf_cstr(list) : "";
-   size_t n = strlen(key);
-   for (const char* at = s; (at = strstr(at, key)); at += n) {
-      if ((at == s || at[-1] == ' ') && (at[n] == ',' || at[n] == '\0'))
-         return;
-   }
-   Buf_printf(list, "%s%s", list->len ? ", " : "", key);
+/* The missing keys of one protocol: a ", "-separated list, each once. */
+typedef struct ProbeCoverageKeys_ {
+   Buf list;
+   StrSet seen;
+} ProbeCoverageKeys;
+
+static void ProbeCoverage_addOnce(ProbeCoverageKeys* keys, const char* key) {
+   if (StrSet_add(&keys->seen, key))
+      Buf_printf(&keys->list, "%s%s", keys->list.len ? ", " : "", key);
 }
 
 /* The keys of a failed probe that no running probe provides for proto:
  * "connections" alone when the rows themselves are missing. */
-static bool ProbeCoverage_lost(const ProbeSet* set, const Probe* p, int proto, bool noRows, Buf* keys) {
+static bool ProbeCoverage_lost(const ProbeSet* set, const Probe* p, int proto, bool noRows, ProbeCoverageKeys* keys) {
    if (noRows) {
       if (!ProbeCoverage_provides(p, "rows", proto))
          return false;
@@ -80,8 +81,10 @@ static bool ProbeCoverage_lost(const ProbeSet* set, const Probe* p, int proto, b
 
 /* One protocol's missing columns and the failed probes that have them. */
 static void ProbeCoverage_proto(const ProbeSet* set, int proto, Buf* out) {
-   Buf keys, probes;
-   Buf_init(&keys);
+   ProbeCoverageKeys keys;
+   Buf probes;
+   Buf_init(&keys.list);
+   StrSet_init(&keys.seen);
    Buf_init(&probes);
    bool noRows = !ProbeCoverage_covered(set, "rows", proto);
    for (int i = 0; i < set->count; i++) {
@@ -90,10 +93,11 @@ static void ProbeCoverage_proto(const ProbeSet* set, int proto, Buf* out) {
       if (any)
          Buf_printf(&probes, "%s%s: %s", probes.len ? ", " : "", p->name, Probe_statusName(p->status));
    }
-   if (keys.len)
-      Buf_printf(out, "%s%s %s (%s)", out->len ? "; " : "", ProbeCoverage_protoNames[proto - 1], Buf_cstr(&keys),
-                 Buf_cstr(&probes));
-   Buf_done(&keys);
+   if (keys.list.len)
+      Buf_printf(out, "%s%s %s (%s)", out->len ? "; " : "", ProbeCoverage_protoNames[proto - 1],
+                 Buf_cstr(&keys.list), Buf_cstr(&probes));
+   Buf_done(&keys.list);
+   StrSet_done(&keys.seen);
    Buf_done(&probes);
 }
 
