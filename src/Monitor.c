@@ -4,7 +4,6 @@
  */
 #include "config.h"
 #include "Monitor.h"
-#include "ProbeCoverage.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ProbeCoverage.h"
 #include "ProbeHealth.h"
 #include "XUtils.h"
 
@@ -281,6 +281,8 @@ int Monitor_init(Monitor* this, const Settings* settings, Platform* platform) {
    ProbeHealth_init(&this->health);
    const ProbeSet* set = Platform_probes(platform);
    this->missing = set ? ProbeCoverage_missing(set) : NULL;
+   if (this->missing)
+      XUtils_error("without data on this kernel: %s", this->missing);   /* once, at start */
    Monitor_signals();
    double mono, wall;
    Monitor_now(this, &mono, &wall);

@@ -153,14 +153,6 @@ static int tcptop_attached(const ProbeSet* set) {
    return attached;
 }
 
-/* The columns no running probe fills, in one line. */
-static void tcptop_missing(const ProbeSet* set) {
-   char* missing = ProbeCoverage_missing(set);
-   if (missing)
-      XUtils_error("without data on this kernel: %s", missing);
-   free(missing);
-}
-
 static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet* set) {
    int rc;
    char* why = NULL;
@@ -176,8 +168,6 @@ static int tcptop_monitor(const Settings* settings, const Paths* paths, ProbeSet
       why = xStrdup("no probe could be attached: see 'tcptop --list-probes'");
    else if (ProbeCoverage_measures(set, &why))
       why = Platform_readyProblem(platform);
-   if (!why)
-      tcptop_missing(set);
    if (why) {
       /* below, with the probes gone: capture instead (auto), or say why */
    } else if (settings->probeStats && (stats = Platform_enableStats(platform))) {
