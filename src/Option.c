@@ -18,15 +18,21 @@ char* Option_choiceList(const char* const* choices) {
    return Buf_cstr(&b);
 }
 
+/* The index of item among the option's choices, or -1. */
+static int Option_choiceIndex(const OptionEntry* o, const char* item) {
+   for (int i = 0; o->choices[i]; i++) {
+      if (strcmp(item, o->choices[i]) == 0)
+         return i;
+   }
+   return -1;
+}
+
 /* A number or choice argument; 0, or -1 with *why. */
 static int Option_value(const OptionEntry* o, const char* arg, double* number, int* choice, char** why) {
    if (o->type == OPT_CHOICE) {
-      for (int i = 0; o->choices[i]; i++) {
-         if (strcmp(arg, o->choices[i]) == 0) {
-            *choice = i;
-            return 0;
-         }
-      }
+      *choice = Option_choiceIndex(o, arg);
+      if (*choice >= 0)
+         return 0;
       char* list = Option_choiceList(o->choices);
       *why = xAsprintf("valid values are %s", list);
       free(list);
@@ -52,10 +58,8 @@ static int Option_set(const OptionEntry* o, const char* arg, unsigned* bits, cha
    char* save = NULL;
    *bits = 0;
    for (char* item = strtok_r(copy, ", \t", &save); item; item = strtok_r(NULL, ", \t", &save)) {
-      int i = 0;
-      while (o->choices[i] && strcmp(item, o->choices[i]) != 0)
-         i++;
-      if (!o->choices[i]) {
+      int i = Option_choiceIndex(o, item);
+      if (i < 0) {
          char* list = Option_choiceList(o->choices);
          *why = xAsprintf("'%s' is not one of %s (a comma-separated list, or empty for none)", item, list);
          free(list);
