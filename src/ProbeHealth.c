@@ -3,11 +3,11 @@
  */
 #include "config.h"
 #include "ProbeHealth.h"
-#include "ProbeCoverage.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ProbeCoverage.h"
 #include "XUtils.h"
 
 void ProbeHealth_init(ProbeHealth* this) {
