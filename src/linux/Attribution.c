@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "XUtils.h"
+#include "core/XUtils.h"
 #include "linux/ProcOwners.h"
 #include "linux/SockDiag.h"
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "XUtils.h"
+#include "core/XUtils.h"
 
 int ProcOwners_cmpInode(const void* a, const void* b) {
    uint32_t x = ((const ProcOwner*)a)->inode, y = ((const ProcOwner*)b)->inode;

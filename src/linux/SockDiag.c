@@ -23,7 +23,7 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 
-#include "XUtils.h"
+#include "core/XUtils.h"
 
 #define SOCKDIAG_SKIP_STATES ((1u << 10) /* LISTEN */ | (1u << 6) /* TIME_WAIT */ | (1u << 12) /* NEW_SYN_RECV */ | \
                               (1u << 3) /* SYN_RECV */)

@@ -17,7 +17,7 @@
 
 #include <pcap/pcap.h>
 
-#include "XUtils.h"
+#include "core/XUtils.h"
 #include "pcap/Packet.h"
 
 #define CAPTURE_SNAPLEN 262   /* link + IP + TCP headers with options; lengths come from IP */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "XUtils.h"
+#include "core/XUtils.h"
 
 #define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ConnTable.h"
+#include "core/ConnTable.h"
 #include "pcap/Packet.h"
 
 /* A closed TCP flow absorbs late segments (TIME_WAIT) this long, capture time. */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ConnTable.h"
+#include "core/ConnTable.h"
 #include "pcap/Capture.h"
 #include "pcap/FlowTracker.h"
 #include "pcap/Packet.h"

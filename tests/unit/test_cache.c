@@ -8,10 +8,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "Cache.h"
-#include "Probe.h"
-#include "XUtils.h"
-#include "linux/Compiler.h"
+#include "bpf/Cache.h"
+#include "bpf/Probe.h"
+#include "core/XUtils.h"
+#include "bpf/Compiler.h"
 #include "check.h"
 
 static char root[] = "/tmp/tcptop-test-cache-XXXXXX";

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "Probe.h"
-#include "StrSet.h"
-#include "XUtils.h"
-#include "linux/Compiler.h"
+#include "bpf/Probe.h"
+#include "bpf/StrSet.h"
+#include "core/XUtils.h"
+#include "bpf/Compiler.h"
 #include "check.h"
 
 static char root[] = "/tmp/tcptop-test-compile-XXXXXX";

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "Probe.h"
-#include "ProbeCoverage.h"
-#include "XUtils.h"
+#include "bpf/Probe.h"
+#include "bpf/ProbeCoverage.h"
+#include "core/XUtils.h"
 #include "check.h"
 
 static const char* const names[] = { "flow_skb", "sock_io", "sock_release", "tcp_open", "tcp_state" };

@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "Probe.h"
-#include "XUtils.h"
+#include "bpf/Probe.h"
+#include "core/XUtils.h"
 #include "check.h"
 
 static char root[] = "/tmp/tcptop-test-discovery-XXXXXX";

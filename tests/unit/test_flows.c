@@ -11,7 +11,7 @@
 
 #include <pcap/pcap.h>
 
-#include "ConnTable.h"
+#include "core/ConnTable.h"
 #include "check.h"
 #include "pcap/Capture.h"
 #include "pcap/FlowTracker.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "Hash.h"
+#include "bpf/Hash.h"
 #include "check.h"
 
 int main(void) {

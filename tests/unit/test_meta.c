@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "Probe.h"
+#include "bpf/Probe.h"
 #include "check.h"
 
 static int parse(const char* text, ProbeMeta* m, char** err) {

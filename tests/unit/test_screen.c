@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "Resolver.h"
-#include "Screen.h"
-#include "Sparkline.h"
+#include "ui/Resolver.h"
+#include "ui/Screen.h"
+#include "ui/Sparkline.h"
 #include "check.h"
 
 static void test_sparkline(void) {

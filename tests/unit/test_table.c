@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "Column.h"
-#include "ConnTable.h"
-#include "Format.h"
-#include "RadixSort.h"
-#include "Output.h"
+#include "core/Column.h"
+#include "core/ConnTable.h"
+#include "core/Format.h"
+#include "core/RadixSort.h"
+#include "core/Output.h"
 #include "check.h"
 
 static void test_table_churn(void) {

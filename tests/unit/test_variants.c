@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "Probe.h"
-#include "linux/Variants.h"
+#include "bpf/Probe.h"
+#include "bpf/Variants.h"
 #include "check.h"
 
 static char* parse(const char* line, Variants* v) {

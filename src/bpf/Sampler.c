@@ -1,0 +1,466 @@
+/*
+ * Sampler.c: kernel records (struct tcptop_conn) into table rows.
+ */
+#include "config.h"
+#include "bpf/Sampler.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "core/XUtils.h"
+#include "linux/ProcOwners.h"
+#include "linux/SockDiag.h"
+#include "../probes/tcptop.h"
+
+#define SAMPLER_CHUNK 4096
+
+_Static_assert(CONN_METRICS == TCPTOP_MAX_METRICS, "a row holds every metric slot of a record");
+
+/* The largest key and value Sampler_readMap reads. */
+#define SAMPLER_KEY_MAX sizeof(struct tcptop_flow_key)
+#define SAMPLER_VALUE_MAX (sizeof(struct tcptop_conn) > sizeof(struct tcptop_metrics) ? \
+                           sizeof(struct tcptop_conn) : sizeof(struct tcptop_metrics))
+
+static double Sampler_wallOf(const Sampler* this, uint64_t ns) {
+   return this->wallNow - (this->monoNow - (double)ns / 1e9);
+}
+
+/* A UDP flow's counters, from its slot of udp_counts as last read. */
+static void Sampler_udpCounters(const Sampler* this, Conn* c, uint32_t slot) {
+   if (slot >= this->udpUsed)
+      return;   /* made after the counters were read: next sample */
+   const struct tcptop_udp_counts* n = &this->udpCounts[slot];
+   c->txBytes = n->tx.bytes;
+   c->txPackets = n->tx.packets;
+   c->rxBytes = n->rx.bytes;
+   c->rxPackets = n->rx.packets;
+}
+
+/*
+ * A UDP flow's slot, its record just deleted, back to the probes: a new
+ * generation (a cache entry that still names the slot for the old flow is
+ * no longer believed), zeroed counters, then onto udp_free.
+ */
+static void Sampler_freeSlot(Sampler* this, uint32_t slot) {
+   struct tcptop_udp_counts n;
+   if (slot >= this->udpSlots || bpf_map_lookup_elem(this->udpCountsFd, &slot, &n) != 0)
+      return;
+   uint32_t gen = n.tx.gen + 1;
+   n.tx.bytes = n.tx.packets = n.rx.bytes = n.rx.packets = 0;
+   n.tx.gen = n.rx.gen = gen;
+   if (bpf_map_update_elem(this->udpCountsFd, &slot, &n, BPF_ANY) == 0)
+      bpf_map_update_elem(this->udpFreeFd, NULL, &slot, BPF_ANY);
+}
+
+/* The counters of every slot used so far (udp_next of them), in batches. */
+static int Sampler_readCounts(Sampler* this) {
+   __u32 zero = 0;
+   __u64 next = 0;
+   if (bpf_map_lookup_elem(this->udpNextFd, &zero, &next) != 0)
+      return -errno;
+   uint32_t used = next < this->udpSlots ? (uint32_t)next : this->udpSlots;
+   if (used > this->udpCap) {
+      this->udpCap = used > 2 * this->udpCap ? used : 2 * this->udpCap;
+      this->udpCap = this->udpCap < this->udpSlots ? this->udpCap : this->udpSlots;
+      this->udpCounts = xRealloc(this->udpCounts, this->udpCap * sizeof(struct tcptop_udp_counts));
+   }
+   __u32 done = 0, at = 0;
+   while (done < used) {
+      __u32 count = used - done < this->chunk ? used - done : this->chunk;
+      int err = bpf_map_lookup_batch(this->udpCountsFd, done ? &at : NULL, &at, this->keys,
+                                     this->udpCounts + done, &count, NULL);
+      if (err < 0 && err != -ENOENT)
+         return err;
+      done += count;
+      if (err == -ENOENT || count == 0)
+         break;
+   }
+   this->udpUsed = done;
+   return 0;
+}
+
+/* Copies a kernel record into a row. */
+static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, bool created) {
+   if (created) {
+      c->family = r->family;
+      memcpy(c->laddr, r->laddr, 16);
+      memcpy(c->raddr, r->raddr, 16);
+      c->lport = r->lport;
+      c->rport = r->rport;
+      c->startTime = Sampler_wallOf(this, r->start_ns);
+      c->seeded = r->flags & TCPTOP_F_SEEDED;
+      c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
+   }
+   if (c->key.proto == IPPROTO_UDP) {
+      Sampler_udpCounters(this, c, r->slot);
+   } else {
+      c->txBytes = r->tx_bytes;
+      c->rxBytes = r->rx_bytes;
+      c->txPackets = r->tx_packets;
+      c->rxPackets = r->rx_packets;
+      c->rttUs = r->srtt_us;
+      c->retrans = r->retrans;
+   }
+   if (r->pid) {
+      c->pid = r->pid;
+      c->uid = r->uid;
+      memcpy(c->comm, r->comm, sizeof(c->comm));
+      c->comm[sizeof(c->comm) - 1] = '\0';
+      c->hasOwner = true;
+   }
+   if (c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
+      c->state = r->state;
+   c->generation = this->generation;
+}
+
+static int Sampler_onEvent(void* ctx, void* data, size_t len) {
+   Sampler* this = ctx;
+   const struct tcptop_event* e = data;
+   if (len < sizeof(*e))
+      return 0;
+   if (e->type == TCPTOP_EV_UDP_RELEASE) {
+      if (this->nReleased == this->capReleased) {
+         this->capReleased = this->capReleased ? this->capReleased * 2 : 256;
+         this->released = xRealloc(this->released, this->capReleased * sizeof(uint64_t));
+      }
+      this->released[this->nReleased++] = e->cookie;
+      return 0;
+   }
+   if (e->type != TCPTOP_EV_TCP_OPEN && e->type != TCPTOP_EV_TCP_CLOSE)
+      return 0;
+   ConnKey key = ConnKey_tcp(e->cookie, e->conn.start_ns);
+   bool created;
+   Conn* c = ConnTable_get(this->table, &key, &created);
+   Sampler_apply(this, c, &e->conn, created);
+   if (e->type == TCPTOP_EV_TCP_CLOSE)
+      memcpy(c->metrics, e->metrics, sizeof(c->metrics));   /* final values */
+   if (e->type == TCPTOP_EV_TCP_CLOSE && c->state != CONN_CLOSED) {
+      c->lastTcpState = e->conn.state;
+      c->state = CONN_CLOSED;
+      c->closedAt = this->monoNow;
+   }
+   return 0;
+}
+
+char* Sampler_init(Sampler* this, Loader* loader) {
+   memset(this, 0, sizeof(*this));
+   this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
+   this->udpCountsFd = this->udpFreeFd = this->udpNextFd = -1;
+   static const struct { const char* name; size_t value; } need[] = {
+      { "events", 0 }, { "tcp_conns", sizeof(struct tcptop_conn) },
+      { "udp_flows", sizeof(struct tcptop_conn) }, { "udp_owners", sizeof(struct tcptop_owner) },
+      { "tcptop_stats", sizeof(__u64) }, { "tcp_metrics", sizeof(struct tcptop_metrics) },
+      { "udp_counts", sizeof(struct tcptop_udp_counts) }, { "udp_free", sizeof(__u32) }, { "udp_next", sizeof(__u64) },
+   };
+   int fds[ARRAY_SIZE(need)];
+   for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+      struct bpf_map* m = Loader_findMap(loader, need[i].name);
+      if (!m)
+         return xAsprintf("no loaded probe provides the \"%s\" map: check 'tcptop --list-probes'", need[i].name);
+      if (need[i].value && bpf_map__value_size(m) != need[i].value)
+         return xAsprintf("the \"%s\" map has %u-byte values, tcptop reads %zu: a probe redefines it",
+                          need[i].name, bpf_map__value_size(m), need[i].value);
+      fds[i] = bpf_map__fd(m);
+   }
+   this->rb = ring_buffer__new(fds[0], Sampler_onEvent, this, NULL);
+   if (!this->rb)
+      return xAsprintf("cannot read the events ring buffer: %s", strerror(errno));
+   this->tcpFd = fds[1];
+   this->udpFd = fds[2];
+   this->ownersFd = fds[3];
+   this->statsFd = fds[4];
+   this->metricsFd = fds[5];
+   this->udpCountsFd = fds[6];
+   this->udpFreeFd = fds[7];
+   this->udpNextFd = fds[8];
+   this->udpSlots = bpf_map__max_entries(Loader_findMap(loader, "udp_counts"));
+   this->chunk = SAMPLER_CHUNK;
+   this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
+   this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
+   this->ncpus = libbpf_num_possible_cpus();
+   return NULL;
+}
+
+void Sampler_done(Sampler* this) {
+   ring_buffer__free(this->rb);
+   free(this->udpCounts);
+   free(this->released);
+   free(this->keys);
+   free(this->values);
+   memset(this, 0, sizeof(*this));
+}
+
+int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
+   this->table = table;
+   this->monoNow = monoNow;
+   this->wallNow = wallNow;
+   int n = ring_buffer__poll(this->rb, timeoutMs);
+   return n < 0 && n != -EINTR ? n : 0;
+}
+
+typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value);
+
+/* Every entry of a hash map, a chunk of entries per system call. */
+static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit) {
+   char inBatch[64], outBatch[64];
+   bool first = true;
+   for (;;) {
+      __u32 count = this->chunk;
+      int err = bpf_map_lookup_batch(fd, first ? NULL : inBatch, outBatch, this->keys, this->values, &count, NULL);
+      if (err < 0 && err != -ENOENT) {
+         if (err != -ENOSPC || this->chunk >= (1u << 20))
+            return err;
+         this->chunk *= 2;   /* one hash bucket held more than a chunk */
+         this->keys = xRealloc(this->keys, this->chunk * SAMPLER_KEY_MAX);
+         this->values = xRealloc(this->values, this->chunk * SAMPLER_VALUE_MAX);
+         continue;
+      }
+      for (__u32 i = 0; i < count; i++)
+         visit(this, (const char*)this->keys + i * keySize, (const char*)this->values + i * valueSize);
+      if (err == -ENOENT)
+         return 0;
+      memcpy(inBatch, outBatch, sizeof(inBatch));
+      first = false;
+   }
+}
+
+static void Sampler_visitTcp(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_conn* v = value;
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   ConnKey k = ConnKey_tcp(cookie, v->start_ns);
+   bool created;
+   Conn* c = ConnTable_get(this->table, &k, &created);
+   if (c->state != CONN_CLOSED)
+      Sampler_apply(this, c, v, created);
+}
+
+/* A connection's probe metrics. An entry whose connection tcptop has seen
+ * close, or whose record is gone, missed its delete: it goes now. */
+static void Sampler_visitMetrics(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_metrics* m = value;
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   ConnKey k = ConnKey_tcp(cookie, m->start_ns);
+   Conn* c = ConnTable_find(this->table, &k);
+   if (c && c->state != CONN_CLOSED) {
+      memcpy(c->metrics, m->v, sizeof(c->metrics));
+      return;
+   }
+   struct tcptop_conn unused;
+   if (c || bpf_map_lookup_elem(this->tcpFd, &cookie, &unused) != 0)
+      bpf_map_delete_elem(this->metricsFd, &cookie);
+}
+
+static int Sampler_cmpU64(const void* a, const void* b) {
+   uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
+   return x < y ? -1 : x > y;
+}
+
+static void Sampler_udpOwner(Sampler* this, Conn* c) {
+   struct tcptop_owner o;
+   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) == 0 && o.pid) {
+      c->pid = o.pid;
+      c->uid = o.uid;
+      memcpy(c->comm, o.comm, sizeof(c->comm));
+      c->comm[sizeof(c->comm) - 1] = '\0';
+      c->hasOwner = true;
+   }
+}
+
+static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_conn* v = value;
+   const struct tcptop_flow_key* fk = key;
+   ConnKey k = ConnKey_udp(fk->cookie, v->start_ns, fk->family, fk->raddr, fk->rport);
+   bool created;
+   Conn* c = ConnTable_get(this->table, &k, &created);
+   if (c->state == CONN_CLOSED)
+      return;
+   Sampler_apply(this, c, v, created);
+   if (!c->hasOwner)
+      Sampler_udpOwner(this, c);
+   if (this->nReleased && bsearch(&fk->cookie, this->released, this->nReleased, sizeof(uint64_t), Sampler_cmpU64)) {
+      c->state = CONN_CLOSED;   /* its socket is closed: these counters are final */
+      c->closedAt = this->monoNow;
+      if (bpf_map_delete_elem(this->udpFd, fk) == 0)
+         Sampler_freeSlot(this, v->slot);
+   }
+}
+
+/* TCP rows whose kernel record is gone without a close event reaching us. */
+static void Sampler_markVanished(Sampler* this) {
+   ConnTable* t = this->table;
+   for (size_t i = 0; i < t->cap; i++) {
+      Conn* c = t->slots[i];
+      if (c && c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && c->generation != this->generation) {
+         c->state = CONN_CLOSED;
+         c->closedAt = this->monoNow;
+         t->vanished++;
+      }
+   }
+}
+
+int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow) {
+   this->table = table;
+   this->monoNow = monoNow;
+   this->wallNow = wallNow;
+   this->generation++;
+   size_t nReleased = this->nReleased;   /* closes seen before this read */
+   qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
+   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
+   if (!err)
+      err = Sampler_readCounts(this);   /* before the records that name the slots */
+   if (!err)
+      err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), sizeof(struct tcptop_conn),
+                            Sampler_visitUdp);
+   if (!err)
+      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics);
+   if (err)
+      return err;
+   /* keep the closes that arrived during the read for the next sample */
+   memmove(this->released, this->released + nReleased, (this->nReleased - nReleased) * sizeof(uint64_t));
+   this->nReleased -= nReleased;
+   /* events after the read: a record missing from it has its close here */
+   int n = ring_buffer__consume(this->rb);
+   if (n < 0)
+      return n;
+   Sampler_markVanished(this);
+   return 0;
+}
+
+void Sampler_forget(Sampler* this, const Conn* c) {
+   if (c->key.proto != IPPROTO_UDP)
+      return;
+   struct tcptop_flow_key k;
+   memset(&k, 0, sizeof(k));
+   k.cookie = c->key.cookie;
+   memcpy(k.raddr, c->key.raddr, 16);
+   k.rport = c->key.rport;
+   k.family = c->key.family;
+   struct tcptop_conn v;
+   if (bpf_map_lookup_elem(this->udpFd, &k, &v) == 0 && bpf_map_delete_elem(this->udpFd, &k) == 0)
+      Sampler_freeSlot(this, v.slot);
+}
+
+uint64_t Sampler_lost(Sampler* this) {
+   uint64_t total = 0;
+   __u64* per = xCalloc((size_t)(this->ncpus > 0 ? this->ncpus : 1), sizeof(__u64));
+   for (__u32 i = 0; i < TCPTOP_STAT_COUNT; i++) {
+      if (bpf_map_lookup_elem(this->statsFd, &i, per) == 0) {
+         for (int c = 0; c < this->ncpus; c++)
+            total += per[c];
+      }
+   }
+   free(per);
+   return total;
+}
+
+/*
+ * Application bytes so far, from tcp_info. Sent: payload put on the wire
+ * (bytes_sent, which counts retransmissions again: minus bytes_retrans) plus
+ * what is written but not sent yet; not bytes_acked, which counts the SYN on
+ * the active side only, and the FIN. Received: bytes_received counts a FIN
+ * and what the application has not read yet (the receive queue, which holds
+ * the FIN until it is read).
+ */
+static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
+   bool finReceived = d->state == CONN_CLOSE_WAIT || d->state == CONN_LAST_ACK || d->state == CONN_CLOSING;
+   if (!d->hasInfo || d->state == CONN_SYN_SENT)
+      return;
+   int64_t tx = (int64_t)(d->bytesSent - d->bytesRetrans) + d->notsentBytes;
+   int64_t rx = (int64_t)d->bytesReceived - d->rqueue - (finReceived && d->rqueue == 0);
+   v->tx_bytes = tx > 0 ? (uint64_t)tx : 0;
+   v->rx_bytes = rx > 0 ? (uint64_t)rx : 0;
+   v->tx_packets = d->segsOut;
+   v->rx_packets = d->segsIn;
+   v->srtt_us = d->rttUs;
+   v->retrans = d->totalRetrans;
+}
+
+static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o) {
+   struct tcptop_conn v;
+   memset(&v, 0, sizeof(v));
+   v.start_ns = (uint64_t)(this->monoNow * 1e9);
+   v.family = d->family;
+   v.state = d->state;
+   v.lport = d->lport;
+   v.rport = d->rport;
+   memcpy(v.laddr, d->laddr, 16);
+   memcpy(v.raddr, d->raddr, 16);
+   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0);
+   if (o && o->pid) {
+      v.pid = o->pid;
+      v.uid = o->uid;
+      memcpy(v.comm, o->comm, sizeof(v.comm));
+   }
+   Sampler_seedCounters(d, &v);
+   bpf_map_update_elem(this->tcpFd, &d->cookie, &v, BPF_NOEXIST);
+}
+
+static bool Sampler_seedable(const DiagSock* d) {
+   return d->cookie && !(d->state == CONN_CLOSE && d->rport == 0);
+}
+
+/* Seeded records of sockets gone before they were seeded would never get a
+ * close: a second dump after seeding tells which to drop. */
+static void Sampler_seedRecheck(Sampler* this, SockDiag* diag, const DiagList* first) {
+   DiagList again = { 0 };
+   if (SockDiag_tcpAll(diag, &again) < 0) {
+      DiagList_done(&again);
+      return;
+   }
+   uint64_t* now = xMalloc((again.count + 1) * sizeof(uint64_t));
+   for (size_t i = 0; i < again.count; i++)
+      now[i] = again.items[i].cookie;
+   qsort(now, again.count, sizeof(uint64_t), Sampler_cmpU64);
+   for (size_t i = 0; i < first->count; i++) {
+      const DiagSock* d = &first->items[i];
+      if (Sampler_seedable(d) && !bsearch(&d->cookie, now, again.count, sizeof(uint64_t), Sampler_cmpU64))
+         bpf_map_delete_elem(this->tcpFd, &d->cookie);
+   }
+   free(now);
+   DiagList_done(&again);
+}
+
+void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNow) {
+   (void)table;
+   this->monoNow = monoNow;
+   this->wallNow = wallNow;
+   DiagList list = { 0 };
+   SockDiag diag;
+   int err = SockDiag_init(&diag);
+   if (err == 0)
+      err = SockDiag_tcpAll(&diag, &list);
+   if (err < 0) {
+      XUtils_error("connections opened before tcptop started are not shown: sock_diag failed: %s", strerror(-err));
+      SockDiag_done(&diag);
+      DiagList_done(&list);
+      return;
+   }
+   ProcOwner* owners = xCalloc(list.count + 1, sizeof(ProcOwner));
+   size_t nOwners = 0;
+   for (size_t i = 0; i < list.count; i++) {
+      if (list.items[i].inode)
+         owners[nOwners++].inode = list.items[i].inode;
+   }
+   ProcOwners_find(owners, nOwners);   /* sorts by inode */
+   for (size_t i = 0; i < list.count; i++) {
+      const DiagSock* d = &list.items[i];
+      ProcOwner key = { .inode = d->inode };
+      const ProcOwner* o = d->inode ? bsearch(&key, owners, nOwners, sizeof(ProcOwner), ProcOwners_cmpInode) : NULL;
+      if (Sampler_seedable(d))
+         Sampler_seedOne(this, d, o);
+   }
+   Sampler_seedRecheck(this, &diag, &list);
+   SockDiag_done(&diag);
+   free(owners);
+   DiagList_done(&list);
+}

@@ -1,0 +1,50 @@
+/*
+ * Sampler.h: the eBPF side of the connection table. Lifecycle events come
+ * from the "events" ring buffer; records are read from the tcp_conns and
+ * udp_flows maps (batch lookups, a few system calls per sample whatever the
+ * number of connections), UDP flows' counters from udp_counts (its used
+ * slots, also in batches); connections older than tcptop are seeded from
+ * sock_diag.
+ */
+#ifndef TCPTOP_SAMPLER_H
+#define TCPTOP_SAMPLER_H
+
+#include <stdint.h>
+
+#include "core/ConnTable.h"
+#include "bpf/Loader.h"
+
+struct ring_buffer;
+struct tcptop_udp_counts;
+
+typedef struct Sampler_ {
+   int tcpFd, udpFd, ownersFd, statsFd, metricsFd, udpCountsFd, udpFreeFd, udpNextFd;
+   /* UDP flows' counters by slot, read each sample: slots [0, udpUsed) */
+   struct tcptop_udp_counts* udpCounts;
+   uint32_t udpUsed, udpCap, udpSlots;
+   struct ring_buffer* rb;
+   /* set around each poll/sample, for the ring buffer callback */
+   ConnTable* table;
+   double monoNow, wallNow;
+   uint32_t generation;
+   /* UDP sockets closed since the last sample (sorted at use) */
+   uint64_t* released;
+   size_t nReleased, capReleased;
+   /* batch buffers */
+   void* keys;
+   void* values;
+   uint32_t chunk;
+   int ncpus;
+} Sampler;
+
+/* NULL, or why the loaded probes cannot feed a table. */
+char* Sampler_init(Sampler* this, Loader* loader);
+void Sampler_done(Sampler* this);
+
+void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNow);
+int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow);
+int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow);
+void Sampler_forget(Sampler* this, const Conn* c);
+uint64_t Sampler_lost(Sampler* this);
+
+#endif

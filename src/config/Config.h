@@ -1,0 +1,58 @@
+/*
+ * Config.h: tcptop.conf (INI, read with inih): every section and key declared
+ * once in a table (section, name, type, range or choices, help, where it is
+ * stored in Settings) and checked by one handler. Files are read in order,
+ * system, user, then -c FILE; the command line is parsed after them and wins.
+ */
+#ifndef TCPTOP_CONFIG_H
+#define TCPTOP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config/CommandLine.h"
+
+#define CONFIG_FILE_NAME "tcptop.conf"
+
+/* $(sysconfdir)/tcptop/tcptop.conf */
+char* Config_systemPath(void);
+/* $XDG_CONFIG_HOME/tcptop/tcptop.conf, or ~/.config/tcptop/tcptop.conf. */
+char* Config_userPath(void);
+
+/*
+ * Reads one file into settings. A missing file is fine unless `required`.
+ * Returns 0, or -1 with *err set to one line ("FILE:LINE: message" for a
+ * wrong section, key or value, naming what is valid).
+ */
+int Config_loadFile(Settings* settings, const char* path, bool required, char** err);
+
+/* The system file, then the user file, then `explicitPath` (-c; may be NULL). */
+int Config_load(Settings* settings, const char* systemPath, const char* userPath, const char* explicitPath, char** err);
+
+/*
+ * Config, then the command line on top: the order main() uses. Returns 0,
+ * or -1 after printing one error line (the caller exits 2).
+ */
+int Config_loadWithCommandLine(Settings* settings, int argc, char** argv);
+
+/*
+ * The effective configuration as a tcptop.conf: every key with its value and
+ * a "# help" line, [probes] last (the eBPF backend appends its probes' lines:
+ * ProbeConfig_dump).
+ */
+void Config_dump(FILE* out, const Settings* settings);
+/* "# text" wrapped at 76 columns. */
+void Config_writeComment(FILE* out, const char* text);
+
+/*
+ * Sets [display] columns= and sort= in the config file at `path` (normally
+ * Config_userPath()), keeping every other line and comment as it is: the
+ * existing key lines are replaced in place, missing ones are added at the end
+ * of [display], and the section is added when absent. Written atomically
+ * (temporary file in the same directory, fsync, rename), mode 0600; the
+ * directory is created (0700) when missing. NULL columns or sort leaves that
+ * key alone. Returns 0, or -1 with *err set.
+ */
+int Config_saveDisplay(const char* path, const char* columns, const char* sort, char** err);
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * Column.c: the column table and its formatters.
+ */
+#include "config.h"
+#include "core/Column.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/Format.h"
+#include "core/RadixSort.h"
+#include "core/XUtils.h"
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+static int Column_addr(const Conn* c, const uint8_t* a, char* out, size_t size) {
+   if (c->family != AF_INET6 && size >= 16)
+      return Format_ipv4(out, a);
+   if (!inet_ntop(c->family == AF_INET6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size))
+      return snprintf(out, size, "?");
+   return (int)strlen(out);
+}
+
+/* A constant string into a cell (cells are OUTPUT_CELL, 64 bytes). */
+static int Column_copy(const char* s, char* out, size_t size) {
+   size_t l = strlen(s);
+   if (l >= size)
+      l = size - 1;
+   memcpy(out, s, l);
+   out[l] = '\0';
+   return (int)l;
+}
+
+static int Column_cmpAddr(const Conn* a, const Conn* b, const uint8_t* x, const uint8_t* y) {
+   if (a->family != b->family)
+      return CMP(a->family, b->family);
+   return memcmp(x, y, a->family == AF_INET6 ? 16 : 4);
+}
+
+void Column_humanBytes(double v, char* out, size_t size) {
+   static const char units[] = "KMGTP";
+   if (v < 1024) {
+      snprintf(out, size, "%.0f", v);
+      return;
+   }
+   int u = -1;
+   while (v >= 1024 && u < 4) {
+      v /= 1024;
+      u++;
+   }
+   snprintf(out, size, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+/* --- the columns that are not one Conn field --- */
+
+static int raw_time(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)c;
+   if (x->wallText)
+      return Column_copy(x->wallText, o, n);
+   return snprintf(o, n, "%.3f", x->wallNow);
+}
+static void human_time(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)c;
+   time_t t = (time_t)x->wallNow;
+   struct tm tm;
+   strftime(o, n, "%H:%M:%S", localtime_r(&t, &tm));
+}
+static int raw_proto(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   return Column_copy(c->key.proto == IPPROTO_UDP ? "udp" : "tcp", o, n);
+}
+static int raw_laddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   return Column_addr(c, c->laddr, o, n);
+}
+static int raw_raddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   return Column_addr(c, c->raddr, o, n);
+}
+static int raw_comm(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   return Column_copy(c->comm, o, n);
+}
+
+/* uid -> name, remembered: getpwuid may go to NSS (LDAP, ...). */
+static const char* Column_userName(uint32_t uid) {
+   static struct { uint32_t uid; char name[33]; } cache[64];
+   static int used;
+   for (int i = 0; i < used; i++) {
+      if (cache[i].uid == uid)
+         return cache[i].name;
+   }
+   int slot = used < (int)ARRAY_SIZE(cache) ? used++ : (int)(uid % ARRAY_SIZE(cache));
+   struct passwd* pw = getpwuid(uid);
+   cache[slot].uid = uid;
+   if (pw)
+      snprintf(cache[slot].name, sizeof(cache[slot].name), "%s", pw->pw_name);
+   else
+      snprintf(cache[slot].name, sizeof(cache[slot].name), "%u", uid);
+   return cache[slot].name;
+}
+
+static int raw_user(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   if (c->uid == CONN_UID_UNKNOWN) {
+      o[0] = '\0';
+      return -1;   /* the process is known, not its user (PKTAP) */
+   }
+   return Column_copy(Column_userName(c->uid), o, n);
+}
+static int raw_state(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   return Column_copy(Conn_stateName(c->state), o, n);
+}
+static double key_rate(const Column* col, const Conn* c) {
+   (void)col;
+   return c->txRate + c->rxRate;
+}
+static int raw_rate(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)x;
+   (void)n;
+   return Format_fixed(o, key_rate(col, c), 0);
+}
+static double key_age(const Column* col, const Conn* c) {
+   (void)col;
+   return -c->startTime;   /* the oldest first */
+}
+static int raw_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)n;
+   double age = x->wallNow - c->startTime;
+   return Format_fixed(o, age > 0 ? age : 0.0, 1);
+}
+static void human_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   long s = (long)(x->wallNow - c->startTime);
+   if (s < 0)
+      s = 0;
+   if (s < 3600)
+      snprintf(o, n, "%ld:%02ld", s / 60, s % 60);
+   else
+      snprintf(o, n, "%ldh%02ld", s / 3600, (s / 60) % 60);
+}
+static double key_time(const Column* col, const Conn* c) {
+   (void)col;
+   (void)c;
+   return 0;   /* one time per interval */
+}
+static double key_proto(const Column* col, const Conn* c) {
+   (void)col;
+   return c->key.proto;
+}
+
+static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->laddr, b->laddr); }
+static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->raddr, b->raddr); }
+static int cmp_comm(const Conn* a, const Conn* b) { return strcmp(a->comm, b->comm); }
+static int cmp_user(const Conn* a, const Conn* b) { return strcmp(Column_userName(a->uid), Column_userName(b->uid)); }
+static int cmp_state(const Conn* a, const Conn* b) { return strcmp(Conn_stateName(a->state), Conn_stateName(b->state)); }
+
+/* --- every column: the ones backed by one Conn field need no function --- */
+
+#define FIELD(type, member) .field = type, .offset = offsetof(Conn, member)
+
+Column Column_table[COLUMN_MAX] = {
+   { .key = "time", .title = "TIME", .width = 8, .kind = COLUMN_NUMBER, .raw = raw_time, .human = human_time,
+     .sortKey = key_time, .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
+   { .key = "proto", .title = "PROTO", .width = 5, .kind = COLUMN_STRING, .raw = raw_proto,
+     .sortKey = key_proto, .description = "tcp or udp" },
+   { .key = "laddr", .title = "LOCAL", .width = 9, .kind = COLUMN_STRING, .raw = raw_laddr,
+     .compare = cmp_laddr, .description = "local IPv4 or IPv6 address" },
+   { .key = "lport", .title = "LPORT", .width = 5, .kind = COLUMN_NUMBER, FIELD(COLUMN_U16, lport),
+     .description = "local port" },
+   { .key = "raddr", .title = "REMOTE", .width = 9, .kind = COLUMN_STRING, .raw = raw_raddr,
+     .compare = cmp_raddr, .description = "remote address (UDP: the peer of this flow)" },
+   { .key = "rport", .title = "RPORT", .width = 5, .kind = COLUMN_NUMBER, FIELD(COLUMN_U16, rport),
+     .description = "remote port" },
+   { .key = "pid", .title = "PID", .width = 7, .kind = COLUMN_NUMBER, FIELD(COLUMN_U32, pid), .needsOwner = true,
+     .description = "process that last sent or received on it (empty until known)" },
+   { .key = "comm", .title = "COMMAND", .width = 7, .kind = COLUMN_STRING, .raw = raw_comm, .needsOwner = true, .freeText = true,
+     .compare = cmp_comm, .description = "that process's name" },
+   { .key = "user", .title = "USER", .width = 4, .kind = COLUMN_STRING, .raw = raw_user, .needsOwner = true, .freeText = true,
+     .compare = cmp_user, .description = "that process's user" },
+   { .key = "state", .title = "STATE", .width = 5, .kind = COLUMN_STRING, .raw = raw_state,
+     .compare = cmp_state, .description = "TCP state; UDP: ACTIVE or IDLE; CLOSED once gone" },
+   { .key = "tx_bytes", .title = "TX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U64, txBytes), .humanBytes = true,
+     .description = "payload bytes sent over the connection's life" },
+   { .key = "rx_bytes", .title = "RX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U64, rxBytes), .humanBytes = true,
+     .description = "payload bytes received over the connection's life" },
+   { .key = "tx_rate", .title = "TX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_REAL, txRate), .humanBytes = true,
+     .description = "bytes per second sent over the last interval" },
+   { .key = "rx_rate", .title = "RX/s", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_REAL, rxRate), .humanBytes = true,
+     .description = "bytes per second received over the last interval" },
+   { .key = "rate", .title = "RATE", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     .raw = raw_rate, .sortKey = key_rate, .humanBytes = true,
+     .description = "tx_rate + rx_rate" },
+   { .key = "tx_packets", .title = "TXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U64, txPackets), .description = "packets sent (TCP: segments, as ss's segs_out)" },
+   { .key = "rx_packets", .title = "RXPKT", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U64, rxPackets), .description = "packets received (TCP: segments, as ss's segs_in)" },
+   { .key = "rtt_us", .title = "RTT(us)", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U32, rttUs), .tcpOnly = true, .description = "smoothed round-trip time, microseconds (TCP)" },
+   { .key = "retrans", .title = "RETRANS", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
+     FIELD(COLUMN_U32, retrans), .description = "segments retransmitted (TCP)" },
+   { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
+     .raw = raw_age, .human = human_age, .sortKey = key_age,
+     .description = "seconds since it opened (or since tcptop started, for older ones)" },
+};
+int Column_count = COLUMN_BUILTIN_COUNT;
+
+/* --- reading a cell --- */
+
+static bool Column_known(const Column* col, const Conn* c) {
+   return !(col->tcpOnly && c->key.proto != IPPROTO_TCP) && !(col->needsOwner && !c->hasOwner);
+}
+
+static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
+   const char* p = (const char*)c + col->offset;
+   uint64_t v64;
+   uint32_t v32;
+   uint16_t v16;
+   switch (col->field) {
+   case COLUMN_U64: memcpy(&v64, p, sizeof(v64)); return v64;
+   case COLUMN_U32: memcpy(&v32, p, sizeof(v32)); return v32;
+   case COLUMN_U16: memcpy(&v16, p, sizeof(v16)); return v16;
+   default: return 0;
+   }
+}
+
+static double Column_fieldReal(const Column* col, const Conn* c) {
+   double v;
+   if (col->field != COLUMN_REAL)
+      return (double)Column_fieldInt(col, c);
+   memcpy(&v, (const char*)c + col->offset, sizeof(v));
+   return v;
+}
+
+int Column_raw(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size) {
+   if (!Column_known(col, c)) {
+      out[0] = '\0';
+      return -1;
+   }
+   if (col->raw)
+      return col->raw(col, c, ctx, out, size);
+   if (col->field == COLUMN_REAL)
+      return Format_fixed(out, Column_fieldReal(col, c), 0);
+   return Format_u64(out, Column_fieldInt(col, c));
+}
+
+int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size) {
+   if (!Column_known(col, c))
+      return Column_copy("-", out, size);
+   if (col->human) {
+      col->human(col, c, ctx, out, size);
+      return (int)strlen(out);
+   }
+   if (col->humanBytes) {
+      Column_humanBytes(Column_sortValue(col, c), out, size);
+      return (int)strlen(out);
+   }
+   int len = Column_raw(col, c, ctx, out, size);
+   return len < 0 ? Column_copy("-", out, size) : len;
+}
+
+double Column_sortValue(const Column* col, const Conn* c) {
+   return col->sortKey ? col->sortKey(col, c) : Column_fieldReal(col, c);
+}
+
+bool Column_sortsByValue(const Column* col) {
+   return col->sortKey || col->field != COLUMN_NOT_FIELD;
+}
+
+bool Column_isBuiltin(const char* key) {
+   int id = Column_find(key);
+   return id >= 0 && !Column_table[id].probe;
+}
+
+int Column_addMetric(const char* key, const char* title, const char* unit, const char* agg, int slot,
+                     const char* probe) {
+   if (Column_count >= COLUMN_MAX || slot < 0 || slot >= CONN_METRICS || Column_find(key) >= 0)
+      return -1;
+   Column* c = &Column_table[Column_count];
+   *c = (Column){
+      .key = xStrdup(key), .title = xStrdup(title[0] ? title : key), .width = 6, .kind = COLUMN_NUMBER,
+      .descending = true, .field = COLUMN_U64, .offset = offsetof(Conn, metrics) + (size_t)slot * sizeof(uint64_t),
+      .tcpOnly = true, .humanBytes = strcmp(unit, "bytes") == 0, .probe = xStrdup(probe),
+      .description = xAsprintf("%s, %s of the updates over the connection's life (probe %s; TCP only)",
+                               unit[0] ? unit : "value", agg, probe),
+   };
+   return Column_count++;
+}
+
+void Column_clearMetrics(void) {
+   for (int i = COLUMN_BUILTIN_COUNT; i < Column_count; i++) {
+      Column* c = &Column_table[i];
+      free((char*)c->key);
+      free((char*)c->title);
+      free((char*)c->description);
+      free((char*)c->probe);
+      memset(c, 0, sizeof(*c));
+   }
+   Column_count = COLUMN_BUILTIN_COUNT;
+}
+
+int Column_find(const char* key) {
+   for (int i = 0; i < Column_count; i++) {
+      if (strcmp(Column_table[i].key, key) == 0)
+         return i;
+   }
+   return -1;
+}
+
+char* Column_keyList(void) {
+   Buf b;
+   Buf_init(&b);
+   for (int i = 0; i < Column_count; i++)
+      Buf_printf(&b, "%s%s", i ? ", " : "", Column_table[i].key);
+   return Buf_cstr(&b);
+}
+
+int ColumnList_parse(ColumnList* this, const char* spec, char** err) {
+   this->count = 0;
+   char* copy = xStrdup(spec);
+   int rc = 0;
+   for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      tok = XUtils_trim(tok);
+      int id = Column_find(tok);
+      if (id < 0 || this->count == (int)ARRAY_SIZE(this->ids)) {
+         char* keys = Column_keyList();
+         *err = xAsprintf("unknown column '%s'; valid columns: %s", tok, keys);
+         free(keys);
+         rc = -1;
+         break;
+      }
+      this->ids[this->count++] = id;
+   }
+   free(copy);
+   if (rc == 0 && this->count == 0) {
+      *err = xStrdup("no columns given; list column keys separated by commas");
+      rc = -1;
+   }
+   return rc;
+}
+
+void ColumnList_all(ColumnList* this) {
+   this->count = 0;
+   for (int i = 0; i < Column_count; i++)
+      this->ids[this->count++] = i;
+}
+
+/* The default choice, then every probe's metric: a probe dropped in
+ * probes.d shows its columns without --columns. */
+void ColumnList_default(ColumnList* this) {
+   char* err = NULL;
+   ColumnList_parse(this, "proto,laddr,lport,raddr,rport,pid,comm,state,tx_bytes,rx_bytes,tx_rate,rx_rate,"
+                          "rtt_us,retrans,age_s", &err);
+   free(err);
+   for (int i = COLUMN_BUILTIN_COUNT; i < Column_count && this->count < (int)ARRAY_SIZE(this->ids); i++)
+      this->ids[this->count++] = i;
+}
+
+int SortOrder_parse(SortOrder* this, const char* spec, char** err) {
+   bool forced = spec[0] == '+' || spec[0] == '-';
+   int id = Column_find(forced ? spec + 1 : spec);
+   if (id < 0) {
+      char* keys = Column_keyList();
+      *err = xAsprintf("unknown sort column '%s'; valid columns: %s (prefix + or - for the direction)", spec, keys);
+      free(keys);
+      return -1;
+   }
+   this->column = id;
+   this->descending = forced ? spec[0] == '-' : Column_table[id].descending;
+   return 0;
+}
+
+/* The last tie-breakers: the cookie, then the whole key (UDP peers). */
+static int SortOrder_tieBreak(const Conn* a, const Conn* b) {
+   int r = CMP(a->key.cookie, b->key.cookie);
+   return r ? r : memcmp(&a->key, &b->key, sizeof(a->key));
+}
+
+static const SortOrder* SortOrder_current;
+
+static int SortOrder_compare(const void* pa, const void* pb) {
+   const Conn* a = *(Conn* const*)pa;
+   const Conn* b = *(Conn* const*)pb;
+   int r = Column_table[SortOrder_current->column].compare(a, b);
+   if (SortOrder_current->descending)
+      r = -r;
+   return r ? r : SortOrder_tieBreak(a, b);
+}
+
+static int SortOrder_tieCompare(const void* pa, const void* pb) {
+   return SortOrder_tieBreak(((const RadixItem*)pa)->data, ((const RadixItem*)pb)->data);
+}
+
+/* Numeric columns: a radix sort on (key, cookie) taken once per row; rows
+ * are touched again only where both tie (UDP flows of one socket). */
+static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
+   RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
+   for (size_t i = 0; i < n; i++) {
+      uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
+      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
+   }
+   RadixSort_sort(items, items + n, n);
+   for (size_t i = 0, run; i < n; i += run) {
+      for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
+         ;
+      if (run > 1)
+         qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
+   }
+   for (size_t i = 0; i < n; i++)
+      rows[i] = items[i].data;
+   free(items);
+}
+
+void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
+   const Column* col = &Column_table[this->column];
+   if (Column_sortsByValue(col)) {
+      SortOrder_sortByKey(this, col, rows, n);
+      return;
+   }
+   SortOrder_current = this;
+   qsort(rows, n, sizeof(Conn*), SortOrder_compare);
+   SortOrder_current = NULL;
+}

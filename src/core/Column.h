@@ -1,0 +1,115 @@
+/*
+ * Column.h: every column tcptop can show, declared once (key, title,
+ * description, width, default sort direction, formatter, comparator). The
+ * keys are the same in --columns, --sort, the config, CSV headers and JSON.
+ */
+#ifndef TCPTOP_COLUMN_H
+#define TCPTOP_COLUMN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/Conn.h"
+
+typedef struct RowContext_ {
+   double wallNow;   /* the sample's wall-clock time, seconds */
+   double monoNow;   /* the sample's monotonic time, seconds */
+   const char* wallText;   /* wallNow as "%.3f", made once per interval; NULL: made per cell */
+} RowContext;
+
+typedef enum ColumnKind_ {
+   COLUMN_STRING,    /* quoted in JSON */
+   COLUMN_NUMBER,    /* bare in JSON; empty in CSV and null in JSON when unknown */
+} ColumnKind;
+
+/* Columns backed by one Conn field are read without a function of their own. */
+typedef enum ColumnField_ {
+   COLUMN_NOT_FIELD = 0,
+   COLUMN_U64,
+   COLUMN_U32,
+   COLUMN_U16,
+   COLUMN_REAL,        /* double; machine form with no decimals */
+} ColumnField;
+
+typedef struct Column_ Column;
+
+struct Column_ {
+   const char* key;
+   const char* title;
+   const char* description;
+   int width;          /* minimum text width */
+   ColumnKind kind;
+   bool descending;    /* default sort direction */
+   ColumnField field;  /* the Conn field at offset, or COLUMN_NOT_FIELD */
+   size_t offset;
+   bool humanBytes;    /* text: 1023, 1.0K, 12.5M */
+   bool tcpOnly;       /* unknown for UDP flows */
+   bool needsOwner;    /* unknown until the process is */
+   bool freeText;      /* any text (process and user names): CSV may need quotes */
+   /* Not a field: writes the machine form (CSV/JSON: exact, unscaled) and
+    * returns its length. */
+   int (*raw)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+   /* The human form (text), when it is neither the machine form nor bytes. */
+   void (*human)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+   /* How rows sort: numeric columns by a value (the field, or this), the
+    * others compare. */
+   double (*sortKey)(const Column* col, const Conn* c);
+   int (*compare)(const Conn* a, const Conn* b);
+   const char* probe;  /* a probe's metric: the probe that declares it; NULL: built-in */
+};
+
+/* The machine form of a cell; its length, or -1 (an empty string) when unknown. */
+int Column_raw(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+/* The human form ("-" when unknown); its length. */
+int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
+/* The value numeric columns sort by; true for the columns that have one. */
+double Column_sortValue(const Column* col, const Conn* c);
+bool Column_sortsByValue(const Column* col);
+
+/* The built-in columns, then the probes' metrics (Column_addMetric). */
+#define COLUMN_BUILTIN_COUNT 20
+#define COLUMN_MAX (COLUMN_BUILTIN_COUNT + CONN_METRICS)
+extern Column Column_table[COLUMN_MAX];
+extern int Column_count;
+
+/* Index in Column_table, or -1. */
+int Column_find(const char* key);
+/* Is key a built-in column's? */
+bool Column_isBuiltin(const char* key);
+/*
+ * Appends the column of a probe metric kept in Conn.metrics[slot]; a unit of
+ * "bytes" is shown in human units in text. Returns its index, or -1 (table
+ * full, bad slot, or the key taken).
+ */
+int Column_addMetric(const char* key, const char* title, const char* unit, const char* agg, int slot,
+                     const char* probe);
+/* Drops the metric columns (tests, and a new probe set). */
+void Column_clearMetrics(void);
+/* "time, proto, ..." for messages and --help. */
+char* Column_keyList(void);
+
+/* An ordered choice of columns. */
+typedef struct ColumnList_ {
+   int ids[64];
+   int count;
+} ColumnList;
+
+/* Parses "proto,laddr,..."; -1 with *err ("unknown column 'x': valid: ..."). */
+int ColumnList_parse(ColumnList* this, const char* spec, char** err);
+void ColumnList_all(ColumnList* this);
+/* The built-in default columns, then the probes' metric columns. */
+void ColumnList_default(ColumnList* this);
+
+typedef struct SortOrder_ {
+   int column;
+   bool descending;
+} SortOrder;
+
+/* "rate", "+comm" (ascending) or "-pid" (descending); -1 with *err. */
+int SortOrder_parse(SortOrder* this, const char* spec, char** err);
+void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n);
+
+/* Human byte units: 1023, 1.0K, 12.5M, 3.1G. */
+void Column_humanBytes(double v, char* out, size_t size);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * ConnTable.c: linear probing with backward-shift deletion (no tombstones,
+ * so lookups stay short under churn).
+ */
+#include "config.h"
+#include "core/ConnTable.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/XUtils.h"
+
+static const char* const Conn_tcpStates[] = {
+   "?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+   "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV",
+};
+
+const char* Conn_stateName(int state) {
+   switch (state) {
+   case CONN_UDP_ACTIVE: return "ACTIVE";
+   case CONN_UDP_IDLE: return "IDLE";
+   case CONN_CLOSED: return "CLOSED";
+   default:
+      return state > 0 && state < (int)ARRAY_SIZE(Conn_tcpStates) ? Conn_tcpStates[state] : "?";
+   }
+}
+
+bool Conn_isClosed(const Conn* c) {
+   return c->state == CONN_CLOSED;
+}
+
+ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start) {
+   ConnKey k;
+   memset(&k, 0, sizeof(k));
+   k.cookie = cookie;
+   k.start = start;
+   k.proto = IPPROTO_TCP;
+   return k;
+}
+
+ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t raddr[16], uint16_t rport) {
+   ConnKey k;
+   memset(&k, 0, sizeof(k));
+   k.cookie = cookie;
+   k.start = start;
+   k.proto = IPPROTO_UDP;
+   k.family = (uint8_t)family;
+   memcpy(k.raddr, raddr, 16);
+   k.rport = rport;
+   return k;
+}
+
+static size_t ConnKey_hash(const ConnKey* k) {
+   uint64_t h = (k->cookie ^ (k->start * 0x2545F4914F6CDD1Dull)) * 0x9E3779B97F4A7C15ull;
+   const uint64_t* w = (const uint64_t*)(const void*)k->raddr;
+   uint64_t a, b;
+   memcpy(&a, w, 8);
+   memcpy(&b, (const uint8_t*)w + 8, 8);
+   h ^= (a + 0x632BE59BD9B4E019ull) * 0xFF51AFD7ED558CCDull;
+   h ^= (b ^ ((uint64_t)k->rport << 16 | k->proto << 8 | k->family)) * 0xC4CEB9FE1A85EC53ull;
+   return (size_t)(h ^ (h >> 29));
+}
+
+static bool ConnKey_equal(const ConnKey* a, const ConnKey* b) {
+   return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+void ConnTable_init(ConnTable* this) {
+   memset(this, 0, sizeof(*this));
+   this->cap = 256;
+   this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->hashes = xCalloc(this->cap, sizeof(size_t));
+}
+
+void ConnTable_done(ConnTable* this) {
+   for (size_t i = 0; i < this->cap; i++) {
+      if (this->slots[i])
+         free(this->slots[i]->history);
+      free(this->slots[i]);
+   }
+   free(this->slots);
+   free(this->hashes);
+   memset(this, 0, sizeof(*this));
+}
+
+static size_t ConnTable_slotHashed(const ConnTable* this, const ConnKey* key, size_t hash) {
+   size_t mask = this->cap - 1;
+   size_t i = hash & mask;
+   while (this->slots[i] && (this->hashes[i] != hash || !ConnKey_equal(&this->slots[i]->key, key)))
+      i = (i + 1) & mask;
+   return i;
+}
+
+static size_t ConnTable_slot(const ConnTable* this, const ConnKey* key) {
+   return ConnTable_slotHashed(this, key, ConnKey_hash(key));
+}
+
+Conn* ConnTable_find(const ConnTable* this, const ConnKey* key) {
+   return this->slots[ConnTable_slot(this, key)];
+}
+
+static void ConnTable_grow(ConnTable* this) {
+   Conn** old = this->slots;
+   size_t* oldHashes = this->hashes;
+   size_t oldCap = this->cap;
+   this->cap *= 2;
+   this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->hashes = xCalloc(this->cap, sizeof(size_t));
+   for (size_t i = 0; i < oldCap; i++) {
+      if (old[i]) {
+         size_t j = ConnTable_slotHashed(this, &old[i]->key, oldHashes[i]);
+         this->slots[j] = old[i];
+         this->hashes[j] = oldHashes[i];
+      }
+   }
+   free(old);
+   free(oldHashes);
+}
+
+Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
+   size_t hash = ConnKey_hash(key);
+   size_t i = ConnTable_slotHashed(this, key, hash);
+   *created = false;
+   if (this->slots[i])
+      return this->slots[i];
+   if ((this->count + 1) * 4 > this->cap * 3) {
+      ConnTable_grow(this);
+      i = ConnTable_slotHashed(this, key, hash);
+   }
+   Conn* c = xCalloc(1, sizeof(Conn));
+   c->key = *key;
+   this->slots[i] = c;
+   this->hashes[i] = hash;
+   this->count++;
+   *created = true;
+   return c;
+}
+
+void ConnTable_remove(ConnTable* this, const ConnKey* key) {
+   size_t mask = this->cap - 1;
+   size_t i = ConnTable_slot(this, key);
+   if (!this->slots[i])
+      return;
+   free(this->slots[i]->history);
+   free(this->slots[i]);
+   this->slots[i] = NULL;
+   this->count--;
+   /* backward shift: move later members of the run into the hole */
+   for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
+      size_t home = this->hashes[j] & mask;
+      bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!between) {
+         this->slots[i] = this->slots[j];
+         this->hashes[i] = this->hashes[j];
+         this->slots[j] = NULL;
+         i = j;
+      }
+   }
+}
+
+Conn** ConnTable_rows(const ConnTable* this, size_t* n) {
+   Conn** rows = xMalloc(sizeof(Conn*) * (this->count + 1));
+   size_t k = 0;
+   for (size_t i = 0; i < this->cap; i++) {
+      if (this->slots[i])
+         rows[k++] = this->slots[i];
+   }
+   *n = k;
+   return rows;
+}

@@ -1,0 +1,39 @@
+/*
+ * ConnTable.h: every connection and flow by key (open addressing), plus the
+ * totals the summary shows.
+ */
+#ifndef TCPTOP_CONNTABLE_H
+#define TCPTOP_CONNTABLE_H
+
+#include <stddef.h>
+
+#include "core/Conn.h"
+
+typedef struct ConnTable_ {
+   Conn** slots;
+   size_t* hashes;       /* hashes[i]: the hash of slots[i]'s key, so a probe
+                          * touches a row only when the hash matches */
+   size_t cap;           /* power of two */
+   size_t count;
+   uint64_t lost;        /* events the backend knows it missed */
+   uint64_t vanished;    /* connections that disappeared without a close event */
+} ConnTable;
+
+void ConnTable_init(ConnTable* this);
+void ConnTable_done(ConnTable* this);
+
+Conn* ConnTable_find(const ConnTable* this, const ConnKey* key);
+/* The row for key, created (zeroed, key set) when absent; *created says which. */
+Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created);
+void ConnTable_remove(ConnTable* this, const ConnKey* key);
+
+/* Iteration: for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) ... ;
+ * ConnTable_remove must not be called while iterating. */
+
+/* The rows as an array (not owned), for sorting and output. */
+Conn** ConnTable_rows(const ConnTable* this, size_t* n);
+
+ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start);
+ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t raddr[16], uint16_t rport);
+
+#endif

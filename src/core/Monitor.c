@@ -1,0 +1,308 @@
+/*
+ * Monitor.c: the sampling shared by every view: rates, UDP expiry, closed
+ * rows lingering, the command-line filters, the summary and the CSV log.
+ */
+#include "config.h"
+#include "core/Monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/XUtils.h"
+
+static volatile sig_atomic_t Monitor_stop;
+
+static void Monitor_onSignal(int sig) {
+   (void)sig;
+   Monitor_stop = 1;
+}
+
+bool Monitor_stopping(void) {
+   return Monitor_stop != 0;
+}
+
+void Monitor_requestStop(void) {
+   Monitor_stop = 1;
+}
+
+double Monitor_clock(clockid_t id) {
+   struct timespec ts;
+   clock_gettime(id, &ts);
+   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The sample's times: the system clocks, or a replayed capture's own clock. */
+void Monitor_now(const Monitor* this, double* mono, double* wall) {
+   if (!Backend_clock(this->backend, mono, wall)) {
+      *mono = Monitor_clock(CLOCK_MONOTONIC);
+      *wall = Monitor_clock(CLOCK_REALTIME);
+   }
+}
+
+int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err) {
+   if (settings->columns) {
+      if (ColumnList_parse(columns, settings->columns, err) < 0)
+         return -1;
+   } else {
+      ColumnList_default(columns);
+   }
+   return SortOrder_parse(sort, settings->sort ? settings->sort : "rate", err);
+}
+
+static bool Monitor_matches(const Settings* s, const Conn* c) {
+   if (s->pid && (!c->hasOwner || (int)c->pid != s->pid))
+      return false;
+   if (s->port && c->lport != s->port && c->rport != s->port)
+      return false;
+   if (s->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
+      return false;
+   if (s->proto == SETTINGS_PROTO_UDP && c->key.proto != IPPROTO_UDP)
+      return false;
+   if (s->ipv4 != s->ipv6 && (c->family == AF_INET6) != s->ipv6)
+      return false;
+   return true;
+}
+
+/* Rates over the interval, UDP activity and expiry. */
+static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed) {
+   bool changed = c->txBytes != c->prevTxBytes || c->rxBytes != c->prevRxBytes ||
+                  c->txPackets != c->prevTxPackets || c->rxPackets != c->prevRxPackets;
+   if (elapsed > 0) {
+      c->txRate = (double)(c->txBytes - c->prevTxBytes) / elapsed;
+      c->rxRate = (double)(c->rxBytes - c->prevRxBytes) / elapsed;
+      c->txPacketRate = (double)(c->txPackets - c->prevTxPackets) / elapsed;
+      c->rxPacketRate = (double)(c->rxPackets - c->prevRxPackets) / elapsed;
+   } else {
+      c->txRate = c->rxRate = c->txPacketRate = c->rxPacketRate = 0;
+   }
+   c->prevTxBytes = c->txBytes;
+   c->prevRxBytes = c->rxBytes;
+   c->prevTxPackets = c->txPackets;
+   c->prevRxPackets = c->rxPackets;
+   if (changed || c->lastActive == 0)
+      c->lastActive = now;
+   if (c->key.proto != IPPROTO_UDP || c->state == CONN_CLOSED)
+      return;
+   c->state = changed ? CONN_UDP_ACTIVE : CONN_UDP_IDLE;
+   if (now - c->lastActive >= this->settings->udpTimeout - 1e-6) {
+      c->state = CONN_CLOSED;
+      c->closedAt = now;
+      Backend_forget(this->backend, c);
+   }
+}
+
+/* Updates every row; forgets closed rows logged, shown and old enough. */
+static void Monitor_update(Monitor* this, double now) {
+   double elapsed = this->samples ? now - this->lastSample : 0;
+   this->lastSample = now;
+   ConnTable* t = &this->table;
+   ConnKey* gone = NULL;
+   size_t nGone = 0, capGone = 0;
+   for (size_t i = 0; i < t->cap; i++) {
+      Conn* c = t->slots[i];
+      if (!c)
+         continue;
+      Monitor_updateRow(this, c, now, elapsed);
+      bool printedOnce = c->shown || !this->settings->batch;
+      if (c->state == CONN_CLOSED && c->logged && printedOnce && now - c->closedAt >= MONITOR_CLOSED_LINGER) {
+         if (nGone == capGone) {
+            capGone = capGone ? capGone * 2 : 64;
+            gone = xRealloc(gone, capGone * sizeof(ConnKey));
+         }
+         gone[nGone++] = c->key;
+      }
+   }
+   for (size_t i = 0; i < nGone; i++)
+      ConnTable_remove(t, &gone[i]);
+   free(gone);
+}
+
+/* Each probe's status and hooks, and with --probe-stats its events/s and
+ * ns/event: for the -b text header (--probe-stats) and the screen (P). */
+static void Monitor_health(Monitor* this) {
+   free(this->healthText);
+   this->healthText = NULL;
+   if (this->settings->probeStats || this->wantHealth)
+      this->healthText = Backend_health(this->backend, this->lastSample);
+   this->summary.health = this->healthText;
+}
+
+/* Keeps the rows the command line asks for, and sums them. */
+static void Monitor_filter(Monitor* this) {
+   free(this->rows);
+   this->rows = ConnTable_rows(&this->table, &this->nRows);
+   BackendStatus st;
+   Backend_status(this->backend, &st);
+   this->summary = (Summary){ .interval = this->interval,
+                              .lost = st.lost + this->table.vanished,
+                              .capture = st.capture,
+                              .malformed = st.malformed,
+                              .missing = this->missing };
+   Monitor_health(this);
+   size_t k = 0;
+   for (size_t i = 0; i < this->nRows; i++) {
+      Conn* c = this->rows[i];
+      if (Monitor_matches(this->settings, c)) {
+         this->rows[k++] = c;
+         Summary_add(&this->summary, c);
+      } else {
+         c->logged = c->shown = true;   /* filtered out: nothing owed, may be forgotten */
+      }
+   }
+   this->nRows = k;
+}
+
+/* Live rows every interval; a closed row exactly once. 0 or an errno. */
+static int Monitor_log(Monitor* this) {
+   if (!this->logFile) {
+      for (size_t i = 0; i < this->nRows; i++)
+         this->rows[i]->logged = true;
+      return 0;
+   }
+   size_t m = 0;
+   Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
+   for (size_t i = 0; i < this->nRows; i++) {
+      Conn* c = this->rows[i];
+      if (!c->logged)
+         logRows[m++] = c;
+      if (c->state == CONN_CLOSED)
+         c->logged = true;
+   }
+   int rc = Output_interval(&this->log, logRows, m, &this->summary, &this->ctx);
+   free(logRows);
+   if (rc)
+      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
+   return rc;
+}
+
+int Monitor_sample(Monitor* this) {
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   char* err = NULL;
+   if (Backend_sample(this->backend, &this->table, mono, wall, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      return -1;
+   }
+   Monitor_update(this, mono);
+   this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
+   Monitor_filter(this);
+   SortOrder_sort(&this->sort, this->rows, this->nRows);
+   this->samples++;
+   return Monitor_log(this) ? -1 : 0;
+}
+
+void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
+   (void)this;
+   for (size_t i = 0; i < n; i++)
+      rows[i]->shown = true;
+}
+
+static FILE* Monitor_openLog(const char* path) {
+   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+   if (fd < 0) {
+      XUtils_error("cannot create the log %s: %s; choose a writable path for --log", path, strerror(errno));
+      return NULL;
+   }
+   struct stat st;
+   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+      fchmod(fd, 0600);   /* an existing file keeps no wider mode */
+   FILE* f = fdopen(fd, "w");
+   if (!f) {
+      close(fd);
+      return NULL;
+   }
+   setvbuf(f, NULL, _IOFBF, 1 << 16);
+   return f;
+}
+
+void Monitor_signals(void) {
+   struct sigaction sa = { .sa_handler = Monitor_onSignal };   /* no SA_RESTART: poll returns */
+   sigemptyset(&sa.sa_mask);
+   sigaction(SIGINT, &sa, NULL);
+   sigaction(SIGTERM, &sa, NULL);
+   sigaction(SIGHUP, &sa, NULL);
+   signal(SIGPIPE, SIG_IGN);
+}
+
+bool Monitor_ended(const Monitor* this) {
+   return Backend_ended(this->backend);
+}
+
+double Monitor_deadline(const Monitor* this) {
+   return this->lastSample + this->interval;
+}
+
+int Monitor_poll(Monitor* this, int timeoutMs) {
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   char* err = NULL;
+   if (Backend_poll(this->backend, &this->table, timeoutMs, mono, wall, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      return -1;
+   }
+   return 0;
+}
+
+int Monitor_wait(Monitor* this) {
+   for (;;) {
+      double now, wall;
+      Monitor_now(this, &now, &wall);
+      double deadline = Monitor_deadline(this);
+      if (Monitor_stop || now >= deadline || Backend_ended(this->backend))
+         return 0;
+      if (Monitor_poll(this, (int)ceil((deadline - now) * 1000)) < 0)
+         return -1;
+   }
+}
+
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend) {
+   *this = (Monitor){ .settings = settings, .backend = backend, .interval = settings->interval };
+   char* err = NULL;
+   if (Monitor_checkSettings(settings, &this->columns, &this->sort, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      return 2;
+   }
+   if (settings->logFile && !(this->logFile = Monitor_openLog(settings->logFile)))
+      return 1;
+   ColumnList all;
+   ColumnList_all(&all);
+   Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
+   ConnTable_init(&this->table);
+   this->missing = Backend_missing(backend);
+   if (this->missing)
+      XUtils_error("without data on this kernel: %s", this->missing);   /* once, at start */
+   Monitor_signals();
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   Backend_seed(backend, &this->table, mono, wall);
+   return 0;
+}
+
+int Monitor_done(Monitor* this, int rc) {
+   if (Backend_endProblem(this->backend))
+      XUtils_error("%s", Backend_endProblem(this->backend));
+   if (this->logFile && fclose(this->logFile) != 0) {
+      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
+      rc = 1;
+   }
+   this->logFile = NULL;
+   free(this->rows);
+   this->rows = NULL;
+   free(this->healthText);
+   this->healthText = NULL;
+   free(this->missing);
+   this->missing = NULL;
+   ConnTable_done(&this->table);
+   return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * Monitor.h: what every view shares: each interval, read the backend into
+ * the connection table, derive rates and UDP idle/expiry, keep closed rows
+ * a while, apply the command-line filters, sum the summary and write the
+ * CSV log. A view (Batch: text/CSV/JSON on stdout; Screen: ncurses) takes
+ * the rows of each sample and shows them.
+ */
+#ifndef TCPTOP_MONITOR_H
+#define TCPTOP_MONITOR_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "config/CommandLine.h"
+#include "core/Column.h"
+#include "core/Output.h"
+#include "core/Backend.h"
+
+/* Closed connections stay visible this long (and are printed at least once). */
+#define MONITOR_CLOSED_LINGER 5.0
+
+typedef struct Monitor_ {
+   const Settings* settings;
+   Backend* backend;
+   ConnTable table;
+   SortOrder sort;          /* --sort: the batch order and the screen's first */
+   ColumnList columns;      /* --columns */
+   Output log;
+   FILE* logFile;
+   double interval;         /* seconds; the screen may change it */
+   double lastSample;       /* monotonic */
+   int samples;
+   /* the last sample: rows passing the command-line filters, in table order;
+    * valid until the next Monitor_sample */
+   Conn** rows;
+   size_t nRows;
+   Summary summary;
+   RowContext ctx;
+   char* healthText;        /* the backend's probe lines for this sample, or NULL */
+   char* missing;           /* columns no running probe fills, or NULL */
+   bool wantHealth;         /* a view shows them (the screen's P) */
+} Monitor;
+
+/* Validates --columns and --sort; 0, or -1 with *err. */
+int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err);
+
+/* Opens the log and seeds the table; 0, or the exit code (1, 2). */
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend);
+/* Closes the log; returns 1 when it could not be written, else rc. */
+int Monitor_done(Monitor* this, int rc);
+
+/* Takes one sample, logs it and fills rows/summary; 0, or -1 after an error line. */
+int Monitor_sample(Monitor* this);
+/* A view marks the rows it showed (closed rows may then be forgotten). */
+void Monitor_shown(Monitor* this, Conn** rows, size_t n);
+/* Monotonic time of the next sample. */
+double Monitor_deadline(const Monitor* this);
+/* Folds events in for up to timeoutMs; 0, or -1 after an error line. */
+int Monitor_poll(Monitor* this, int timeoutMs);
+/* Waits for the next interval (or a signal), folding events in. */
+int Monitor_wait(Monitor* this);
+
+/* SIGINT, SIGTERM, SIGHUP ask the loop to stop; SIGPIPE is ignored. */
+void Monitor_signals(void);
+bool Monitor_stopping(void);
+void Monitor_requestStop(void);
+
+double Monitor_clock(clockid_t id);
+/* The sample clock: the system's, or a replayed capture's own time. */
+void Monitor_now(const Monitor* this, double* mono, double* wall);
+/* A replayed capture has no more packets: the last sample was final. */
+bool Monitor_ended(const Monitor* this);
+
+#endif

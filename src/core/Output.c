@@ -1,0 +1,251 @@
+/*
+ * Output.c: text, CSV and JSON writers of an interval.
+ */
+#include "config.h"
+#include "core/Output.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/XUtils.h"
+
+#define OUTPUT_CELL 64
+
+/* A text line: every cell padded to its width, plus separators. */
+static size_t Output_lineMax(const ColumnList* cl, const int* width) {
+   size_t n = 2;
+   for (int j = 0; j < cl->count; j++)
+      n += (size_t)(width[j] > OUTPUT_CELL ? width[j] : OUTPUT_CELL) + 1;
+   return n;
+}
+
+void Summary_add(Summary* this, const Conn* c) {
+   if (c->state == CONN_CLOSED)
+      this->closed++;
+   else if (c->key.proto == IPPROTO_UDP)
+      this->udp++;
+   else
+      this->tcp++;
+   if (c->state >= 0 && c->state <= CONN_CLOSED)
+      this->byState[c->state]++;
+   this->txRate += c->txRate;
+   this->rxRate += c->rxRate;
+   this->txPacketRate += c->txPacketRate;
+   this->rxPacketRate += c->rxPacketRate;
+}
+
+void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList* columns) {
+   this->out = out;
+   this->format = format;
+   this->columns = *columns;
+   this->headerDone = false;
+}
+
+/* Appends s to p as a CSV field, quoted when it holds a separator, a quote or
+ * a line break; p has room for 2 * strlen(s) + 2. Returns the new end. */
+static char* Output_csvAppend(char* p, const char* s, size_t len, bool mayQuote) {
+   if (!mayQuote || !strpbrk(s, ",\"\r\n")) {
+      memcpy(p, s, len);
+      return p + len;
+   }
+   *p++ = '"';
+   for (; *s; s++) {
+      if (*s == '"')
+         *p++ = '"';
+      *p++ = *s;
+   }
+   *p++ = '"';
+   return p;
+}
+
+void Output_csvField(FILE* out, const char* s) {
+   char buf[2 * OUTPUT_CELL + 2];
+   char* end = Output_csvAppend(buf, s, strlen(s), true);
+   fwrite(buf, 1, (size_t)(end - buf), out);
+}
+
+void Output_jsonString(FILE* out, const char* s) {
+   fputc('"', out);
+   for (const unsigned char* p = (const unsigned char*)s; *p; p++) {
+      if (*p == '"' || *p == '\\')
+         fprintf(out, "\\%c", *p);
+      else if (*p < 0x20)
+         fprintf(out, "\\u%04x", *p);
+      else
+         fputc(*p, out);
+   }
+   fputc('"', out);
+}
+
+static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ctx) {
+   char tx[16], rx[16], ts[16];
+   time_t t = (time_t)ctx->wallNow;
+   struct tm tm;
+   strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
+   Column_humanBytes(s->txRate, tx, sizeof(tx));
+   Column_humanBytes(s->rxRate, rx, sizeof(rx));
+   fprintf(out, "tcptop - %s, interval %.1fs, tcp %d (established %d, other %d), udp %d (active %d, idle %d), "
+                "closed %d\n", ts, s->interval, s->tcp, s->byState[CONN_ESTABLISHED],
+           s->tcp - s->byState[CONN_ESTABLISHED], s->udp, s->byState[CONN_UDP_ACTIVE],
+           s->byState[CONN_UDP_IDLE], s->closed);
+   fprintf(out, "Traffic: tx %sB/s, rx %sB/s, packets tx %.0f/s, rx %.0f/s, lost events %llu", tx, rx,
+           s->txPacketRate, s->rxPacketRate, (unsigned long long)s->lost);
+   if (s->capture)
+      fprintf(out, ", malformed %llu", (unsigned long long)s->malformed);
+   fputc('\n', out);
+   if (s->health)
+      fputs(s->health, out);   /* its last line names the columns without data */
+   else if (s->missing)
+      fprintf(out, "Without data on this kernel: %s\n", s->missing);
+   fputc('\n', out);
+}
+
+/* A cell, human (text: "-" when unknown) or exact (empty when unknown); its length. */
+static int Output_cell(const Column* col, const Conn* c, const RowContext* ctx, bool human, char* out) {
+   if (human)
+      return Column_human(col, c, ctx, out, OUTPUT_CELL);
+   int len = Column_raw(col, c, ctx, out, OUTPUT_CELL);
+   return len < 0 ? 0 : len;
+}
+
+/* Appends cell padded to width (numbers right-aligned); the last string
+ * column is not padded. */
+static char* Output_textAppend(char* p, const Column* col, const char* cell, int width, bool last) {
+   int len = (int)strlen(cell);
+   int pad = width > len && !(last && col->kind != COLUMN_NUMBER) ? width - len : 0;
+   if (col->kind == COLUMN_NUMBER) {
+      memset(p, ' ', (size_t)pad);
+      p += pad;
+   }
+   memcpy(p, cell, (size_t)len);
+   p += len;
+   if (col->kind != COLUMN_NUMBER) {
+      memset(p, ' ', (size_t)pad);
+      p += pad;
+   }
+   *p++ = last ? '\n' : ' ';
+   return p;
+}
+
+static void Output_textWidths(const ColumnList* cl, Conn** rows, size_t n, const RowContext* ctx, int* width) {
+   char cell[OUTPUT_CELL];
+   for (int j = 0; j < cl->count; j++) {
+      const Column* col = &Column_table[cl->ids[j]];
+      width[j] = col->width > (int)strlen(col->title) ? col->width : (int)strlen(col->title);
+      for (size_t i = 0; i < n; i++) {
+         Output_cell(col, rows[i], ctx, true, cell);
+         int l = (int)strlen(cell);
+         width[j] = l > width[j] ? l : width[j];
+      }
+   }
+}
+
+static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
+   const ColumnList* cl = &this->columns;
+   int width[64];
+   char cell[OUTPUT_CELL];
+   Output_textWidths(cl, rows, n, ctx, width);
+   Output_summaryText(this->out, s, ctx);
+   char* line = xMalloc(Output_lineMax(cl, width));
+   char* p = line;
+   for (int j = 0; j < cl->count; j++)
+      p = Output_textAppend(p, &Column_table[cl->ids[j]], Column_table[cl->ids[j]].title, width[j], j == cl->count - 1);
+   fwrite(line, 1, (size_t)(p - line), this->out);
+   for (size_t i = 0; i < n; i++) {
+      p = line;
+      for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
+         Output_cell(col, rows[i], ctx, true, cell);
+         p = Output_textAppend(p, col, cell, width[j], j == cl->count - 1);
+      }
+      fwrite(line, 1, (size_t)(p - line), this->out);
+   }
+   free(line);
+   fputc('\n', this->out);
+}
+
+static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ctx) {
+   const ColumnList* cl = &this->columns;
+   char cell[OUTPUT_CELL];
+   char line[64 * (2 * OUTPUT_CELL + 3)];
+   if (!this->headerDone) {
+      for (int j = 0; j < cl->count; j++)
+         fprintf(this->out, "%s%s", j ? "," : "", Column_table[cl->ids[j]].key);
+      fputc('\n', this->out);
+      this->headerDone = true;
+   }
+   for (size_t i = 0; i < n; i++) {
+      char* p = line;
+      for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
+         if (j)
+            *p++ = ',';
+         int len = Output_cell(col, rows[i], ctx, false, cell);
+         p = Output_csvAppend(p, cell, (size_t)len, col->freeText);
+      }
+      *p++ = '\n';
+      fwrite(line, 1, (size_t)(p - line), this->out);
+   }
+}
+
+static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
+   const ColumnList* cl = &this->columns;
+   char cell[OUTPUT_CELL];
+   fputc('{', this->out);
+   for (int j = 0; j < cl->count; j++) {
+      const Column* col = &Column_table[cl->ids[j]];
+      fprintf(this->out, "%s\"%s\":", j ? "," : "", col->key);
+      if (Column_raw(col, c, ctx, cell, sizeof(cell)) < 0)
+         fputs("null", this->out);
+      else if (col->kind == COLUMN_NUMBER)
+         fputs(cell, this->out);
+      else
+         Output_jsonString(this->out, cell);
+   }
+   fputc('}', this->out);
+}
+
+static void Output_json(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
+   fprintf(this->out, "{\"time\":%.3f,\"interval\":%.3f,\"summary\":{\"tcp\":%d,\"udp\":%d,\"closed\":%d,"
+                      "\"established\":%d,\"udp_active\":%d,\"udp_idle\":%d,\"tx_rate\":%.0f,\"rx_rate\":%.0f,"
+                      "\"tx_packet_rate\":%.0f,\"rx_packet_rate\":%.0f,\"lost_events\":%llu",
+           ctx->wallNow, s->interval, s->tcp, s->udp, s->closed, s->byState[CONN_ESTABLISHED],
+           s->byState[CONN_UDP_ACTIVE], s->byState[CONN_UDP_IDLE], s->txRate, s->rxRate, s->txPacketRate,
+           s->rxPacketRate, (unsigned long long)s->lost);
+   if (s->capture)
+      fprintf(this->out, ",\"malformed\":%llu", (unsigned long long)s->malformed);
+   fputs("},\"connections\":[", this->out);
+   for (size_t i = 0; i < n; i++) {
+      if (i)
+         fputc(',', this->out);
+      Output_jsonRow(this, rows[i], ctx);
+   }
+   fputs("]}\n", this->out);
+}
+
+int Output_interval(Output* this, Conn** rows, size_t n, const Summary* summary, const RowContext* rowCtx) {
+   char wallText[32];
+   RowContext local = *rowCtx;
+   const RowContext* ctx = &local;
+   if (!local.wallText) {
+      snprintf(wallText, sizeof(wallText), "%.3f", local.wallNow);
+      local.wallText = wallText;
+   }
+   switch (this->format) {
+   case OUTPUT_TEXT:
+      Output_text(this, rows, n, summary, ctx);
+      break;
+   case OUTPUT_CSV:
+      Output_csv(this, rows, n, ctx);
+      break;
+   case OUTPUT_JSON:
+      Output_json(this, rows, n, summary, ctx);
+      break;
+   }
+   if (fflush(this->out) != 0 || ferror(this->out))
+      return errno ? errno : EIO;
+   return 0;
+}
