@@ -1,5 +1,5 @@
 /*
- * linux/Hooks.c: a program's type, hook and helpers against this kernel,
+ * bpf/Hooks.c: a program's type, hook and helpers against this kernel,
  * before it is loaded.
  */
 #include "config.h"

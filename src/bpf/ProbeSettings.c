@@ -1,5 +1,5 @@
 /*
- * linux/ProbeSettings.c: .rodata variables through the object's BTF.
+ * bpf/ProbeSettings.c: .rodata variables through the object's BTF.
  */
 #include "config.h"
 #include "bpf/ProbeSettings.h"

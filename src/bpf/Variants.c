@@ -1,5 +1,5 @@
 /*
- * linux/Variants.c: picking each @variants group's alternative.
+ * bpf/Variants.c: picking each @variants group's alternative.
  */
 #include "config.h"
 #include "bpf/Variants.h"
