@@ -413,7 +413,7 @@ static bool Sampler_seedable(const DiagSock* d) {
  * close: a second dump after seeding tells which to drop. */
 static void Sampler_seedRecheck(Sampler* this, SockDiag* diag, const DiagList* first) {
    DiagList again = { 0 };
-   if (SockDiag_tcpAll(diag, &again) < 0) {
+   if (SockDiag_tcpAll(diag, &again, NULL) < 0) {
       DiagList_done(&again);
       return;
    }
@@ -436,11 +436,11 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
    this->wallNow = wallNow;
    DiagList list = { 0 };
    SockDiag diag;
-   int err = SockDiag_init(&diag);
-   if (err == 0)
-      err = SockDiag_tcpAll(&diag, &list);
-   if (err < 0) {
-      XUtils_error("connections opened before tcptop started are not shown: sock_diag failed: %s", strerror(-err));
+   char* err = NULL;
+   if (SockDiag_init(&diag, &err) < 0 || SockDiag_tcpAll(&diag, &list, &err) < 0) {
+      /* a warning: the run goes on with the connections made from now on */
+      XUtils_error("connections opened before tcptop started are not shown: %s", err);
+      free(err);
       SockDiag_done(&diag);
       DiagList_done(&list);
       return;
