@@ -364,17 +364,17 @@ static char* Hooks_avoided(const Hooks* this, const struct bpf_program* prog) {
    return NULL;
 }
 
-char* Hooks_problem(Hooks* this, const struct bpf_program* prog) {
-   char* why = Hooks_avoided(this, prog);
-   if (!why)
-      why = Hooks_type(this, prog);
-   if (!why)
-      why = Hooks_hook(this, prog);
-   if (!why)
-      why = Hooks_helpersProblem(this, prog);
-   if (!why)
-      return NULL;
-   char* line = xAsprintf("%s: %s", bpf_program__section_name(prog), why);
-   free(why);
-   return line;
+int Hooks_check(Hooks* this, const struct bpf_program* prog, char** why) {
+   char* problem = Hooks_avoided(this, prog);
+   if (!problem)
+      problem = Hooks_type(this, prog);
+   if (!problem)
+      problem = Hooks_hook(this, prog);
+   if (!problem)
+      problem = Hooks_helpersProblem(this, prog);
+   if (!problem)
+      return 0;
+   *why = xAsprintf("%s: %s", bpf_program__section_name(prog), problem);
+   free(problem);
+   return -1;
 }

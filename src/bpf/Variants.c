@@ -108,8 +108,7 @@ typedef struct VariantsCheck_ {
 
 static bool Variants_canRun(struct bpf_program* prog, void* ctx) {
    VariantsCheck* c = ctx;
-   c->why = Hooks_problem(c->hooks, prog);
-   return c->why == NULL;
+   return Hooks_check(c->hooks, prog, &c->why) == 0;
 }
 
 static void Variants_note(Variants* this, const char* why) {
@@ -173,8 +172,8 @@ char* Variants_choose(Variants* this, struct bpf_object* obj, Hooks* hooks, Prob
    bpf_object__for_each_program(prog, obj) {
       if (!bpf_program__autoload(prog) || Variants_grouped(this, obj, prog))
          continue;
-      char* why = Hooks_problem(hooks, prog);
-      if (why) {
+      char* why = NULL;
+      if (Hooks_check(hooks, prog, &why) < 0) {
          *status = PROBE_HOOK_UNAVAILABLE;
          return why;
       }
