@@ -56,9 +56,9 @@ int Hooks_check(Hooks* this, const struct bpf_program* prog, char** why);
 
 /*
  * Tracepoint and kprobe attachment reads event ids from tracefs. Where it is
- * not mounted, it is mounted in a mount namespace of tcptop's own. NULL, or
- * why tracefs cannot be had.
+ * not mounted, it is mounted in a mount namespace of tcptop's own (tried
+ * once). 0 when tracefs is there, else -1 with *why (the caller frees it).
  */
-const char* Hooks_tracefs(Hooks* this);
+int Hooks_tracefs(Hooks* this, char** why);
 
 #endif

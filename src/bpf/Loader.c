@@ -192,9 +192,11 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why, stru
          continue;
       enum bpf_prog_type type = bpf_program__type(prog);
       *failed = prog;
-      const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Hooks_tracefs(&this->hooks) : NULL;
-      if (tracefs) {
+      char* tracefs = NULL;
+      if ((type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE) &&
+          Hooks_tracefs(&this->hooks, &tracefs) < 0) {
          *why = xAsprintf("%s: %s", bpf_program__section_name(prog), tracefs);
+         free(tracefs);
          return PROBE_HOOK_UNAVAILABLE;
       }
       if (Loader_isCgroupProg(type) && this->cgroupFd < 0) {
