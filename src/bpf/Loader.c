@@ -291,7 +291,7 @@ static char* Loader_try(Loader* this, Probe* p, bool attach, Variants* v, Loaded
    }
    struct bpf_program* failed = NULL;
    char* why = NULL;
-   if (Variants_choose(v, obj, &this->hooks, failure, &why) == 0 && (why = ProbeSettings_apply(obj, p)))
+   if (Variants_choose(v, obj, &this->hooks, failure, &why) == 0 && ProbeSettings_apply(obj, p, &why) < 0)
       *failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
       *failure = PROBE_LOAD_ERROR;
