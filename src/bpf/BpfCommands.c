@@ -170,7 +170,7 @@ static int BpfCommands_ready(const Settings* settings, BpfBackend* b, int* rc, c
       *why = xStrdup("no probe could be attached: see 'tcptop --list-probes'");
       return -1;
    }
-   if (!ProbeCoverage_measures(BpfBackend_probes(b), why) || BpfBackend_ready(b, why) < 0)
+   if (ProbeCoverage_check(BpfBackend_probes(b), why) < 0 || BpfBackend_ready(b, why) < 0)
       return -1;
    char* err = NULL;
    if (settings->probeStats && BpfBackend_enableStats(b, &err) < 0) {
