@@ -81,8 +81,14 @@ static int BpfCommands_setup(const Settings* settings, BpfBackend* b, bool load,
 static int BpfCommands_listProbes(const Settings* settings, BpfBackend* b) {
    bool privileged = Privilege_canLoad();
    char* health = NULL;
-   if (privileged && settings->probeStats)
-      health = ListProbes_measure(b, LISTPROBES_MEASURE_SECONDS);
+   if (privileged && settings->probeStats) {
+      char* err = NULL;
+      health = ListProbes_measure(b, LISTPROBES_MEASURE_SECONDS, &err);
+      if (!health) {
+         health = xAsprintf("%s\n", err);   /* the listing goes on: the reason in place of the lines */
+         free(err);
+      }
+   }
    ListProbes_print(stdout, BpfBackend_probes(b), privileged);
    if (health)
       printf("\nProbe health over %d s:\n%s", LISTPROBES_MEASURE_SECONDS, health);
