@@ -97,8 +97,7 @@ void BpfBackend_load(BpfBackend* this, bool attach) {
 
 int BpfBackend_ready(BpfBackend* this, char** err) {
    this->samplerUsed = true;
-   *err = Sampler_init(&this->sampler, &this->loader);
-   return *err ? -1 : 0;
+   return Sampler_init(&this->sampler, &this->loader, err);
 }
 
 int BpfBackend_enableStats(BpfBackend* this, char** err) {
@@ -146,21 +145,11 @@ static void BpfBackend_seed(Backend* b, ConnTable* table, double monoNow, double
 
 static int BpfBackend_poll(Backend* b, ConnTable* table, int timeoutMs, double monoNow, double wallNow,
                            char** err) {
-   int rc = Sampler_poll(&((BpfBackend*)b)->sampler, table, timeoutMs, monoNow, wallNow);
-   if (rc < 0) {
-      *err = xAsprintf("reading probe events failed: %s", strerror(-rc));
-      return -1;
-   }
-   return 0;
+   return Sampler_poll(&((BpfBackend*)b)->sampler, table, timeoutMs, monoNow, wallNow, err);
 }
 
 static int BpfBackend_sample(Backend* b, ConnTable* table, double monoNow, double wallNow, char** err) {
-   int rc = Sampler_sample(&((BpfBackend*)b)->sampler, table, monoNow, wallNow);
-   if (rc < 0) {
-      *err = xAsprintf("reading the connection table failed: %s", strerror(-rc));
-      return -1;
-   }
-   return 0;
+   return Sampler_sample(&((BpfBackend*)b)->sampler, table, monoNow, wallNow, err);
 }
 
 static int BpfBackend_eventFd(Backend* b) {

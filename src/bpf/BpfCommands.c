@@ -81,8 +81,14 @@ static int BpfCommands_setup(const Settings* settings, BpfBackend* b, bool load,
 static int BpfCommands_listProbes(const Settings* settings, BpfBackend* b) {
    bool privileged = Privilege_canLoad();
    char* health = NULL;
-   if (privileged && settings->probeStats)
-      health = ListProbes_measure(b, LISTPROBES_MEASURE_SECONDS);
+   if (privileged && settings->probeStats) {
+      char* err = NULL;
+      health = ListProbes_measure(b, LISTPROBES_MEASURE_SECONDS, &err);
+      if (!health) {
+         health = xAsprintf("%s\n", err);   /* the listing goes on: the reason in place of the lines */
+         free(err);
+      }
+   }
    ListProbes_print(stdout, BpfBackend_probes(b), privileged);
    if (health)
       printf("\nProbe health over %d s:\n%s", LISTPROBES_MEASURE_SECONDS, health);
@@ -170,7 +176,7 @@ static int BpfCommands_ready(const Settings* settings, BpfBackend* b, int* rc, c
       *why = xStrdup("no probe could be attached: see 'tcptop --list-probes'");
       return -1;
    }
-   if (!ProbeCoverage_measures(BpfBackend_probes(b), why) || BpfBackend_ready(b, why) < 0)
+   if (ProbeCoverage_check(BpfBackend_probes(b), why) < 0 || BpfBackend_ready(b, why) < 0)
       return -1;
    char* err = NULL;
    if (settings->probeStats && BpfBackend_enableStats(b, &err) < 0) {

@@ -83,6 +83,7 @@ static bool BtfHeader_wanted(const struct btf* btf, const struct btf_type* t, co
    return btf_is_any_enum(t) && BtfHeader_enumNamed(btf, t, names);
 }
 
+/* The header, whole (names NULL) or trimmed; 0 or an errno. */
 static int BtfHeader_dump(BtfHeader* this, const StrSet* names, Buf* out) {
    struct btf_dump* d = btf_dump__new(this->btf, BtfHeader_print, out, NULL);
    if (!d)
@@ -100,12 +101,19 @@ static int BtfHeader_dump(BtfHeader* this, const StrSet* names, Buf* out) {
    return err < 0 ? -err : err;
 }
 
-int BtfHeader_dumpAll(BtfHeader* this, Buf* out) {
-   return BtfHeader_dump(this, NULL, out);
+static int BtfHeader_fail(int errnum, char** err) {
+   *err = xAsprintf("cannot write the kernel's BTF types as C (vmlinux.h): %s", strerror(errnum));
+   return -1;
 }
 
-int BtfHeader_dumpNamed(BtfHeader* this, const StrSet* names, Buf* out) {
-   return BtfHeader_dump(this, names, out);
+int BtfHeader_dumpAll(BtfHeader* this, Buf* out, char** err) {
+   int errnum = BtfHeader_dump(this, NULL, out);
+   return errnum ? BtfHeader_fail(errnum, err) : 0;
+}
+
+int BtfHeader_dumpNamed(BtfHeader* this, const StrSet* names, Buf* out, char** err) {
+   int errnum = BtfHeader_dump(this, names, out);
+   return errnum ? BtfHeader_fail(errnum, err) : 0;
 }
 
 void BtfHeader_addBaseNames(StrSet* names) {

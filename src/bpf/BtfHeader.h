@@ -16,16 +16,17 @@ typedef struct BtfHeader_ BtfHeader;
 BtfHeader* BtfHeader_open(const char* path, char** err);
 void BtfHeader_free(BtfHeader* this);
 
-/* Every type, as `bpftool btf dump file ... format c` prints it. */
-int BtfHeader_dumpAll(BtfHeader* this, Buf* out);
+/* Every type, as `bpftool btf dump file ... format c` prints it. 0, or -1
+ * with *err (out then holds an incomplete header). */
+int BtfHeader_dumpAll(BtfHeader* this, Buf* out, char** err);
 
 /*
  * Only the types named in `names` (struct, union, enum or typedef names, and
  * enumerator names), with everything they embed; types reached through a
  * pointer are forward-declared. A probe that needs more falls back to the
- * full header (Compiler.c).
+ * full header (Compiler.c). 0, or -1 with *err, as BtfHeader_dumpAll.
  */
-int BtfHeader_dumpNamed(BtfHeader* this, const StrSet* names, Buf* out);
+int BtfHeader_dumpNamed(BtfHeader* this, const StrSet* names, Buf* out, char** err);
 
 /* Identifiers every probe may use without naming them in its source. */
 void BtfHeader_addBaseNames(StrSet* names);

@@ -191,8 +191,11 @@ static void Child_trimmedHeader(ChildCtx* c, const Probe* p, Buf* out) {
    StrSet_addIdentifiers(&names, p->source.data, p->source.len);
    for (size_t i = 0; i < c->nFiles; i++)
       StrSet_addIdentifiers(&names, c->files[i].data, c->files[i].len);
-   if (BtfHeader_dumpNamed(c->btf, &names, out) != 0)
-      out->len = 0;
+   char* err = NULL;
+   if (BtfHeader_dumpNamed(c->btf, &names, out, &err) < 0) {
+      out->len = 0;   /* the full header is tried instead */
+      free(err);
+   }
    StrSet_done(&names);
 }
 
@@ -205,8 +208,10 @@ static int Child_compileProbe(ChildCtx* c, const Probe* p, const Buf* trimmed, C
    if (trimmed->len > 0 && Child_compileWith(c, p, trimmed->data, trimmed->len, out) == 0)
       return 0;
    Child_freeOutput(out);
-   if (c->fullHeader.len == 0 && BtfHeader_dumpAll(c->btf, &c->fullHeader) != 0) {
+   char* err = NULL;
+   if (c->fullHeader.len == 0 && BtfHeader_dumpAll(c->btf, &c->fullHeader, &err) < 0) {
       out->diagnostics = xStrdup("cannot generate vmlinux.h from the kernel BTF");
+      free(err);
       return -1;
    }
    return Child_compileWith(c, p, c->fullHeader.data, c->fullHeader.len, out);

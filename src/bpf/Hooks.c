@@ -74,7 +74,9 @@ static char* Hooks_remember(Hooks* this, const char* key, char* problem) {
    return Hooks_copy(problem);
 }
 
-const char* Hooks_tracefs(Hooks* this) {
+/* Mounts tracefs where it is missing, once: NULL, or why it cannot be had
+ * (kept in the Hooks). */
+static const char* Hooks_mountTracefs(Hooks* this) {
    if (this->tracefsChecked)
       return this->tracefsProblem;
    this->tracefsChecked = true;
@@ -86,6 +88,14 @@ const char* Hooks_tracefs(Hooks* this) {
                                        "(%s): mount it with 'mount -t tracefs nodev " HOOKS_TRACEFS "'",
                                        strerror(errno));
    return this->tracefsProblem;
+}
+
+int Hooks_tracefs(Hooks* this, char** why) {
+   const char* problem = Hooks_mountTracefs(this);
+   if (!problem)
+      return 0;
+   *why = xStrdup(problem);
+   return -1;
 }
 
 /* A path under the mounted tracefs, e.g. "events/sock/inet_sock_set_state". */
@@ -107,9 +117,9 @@ static bool Hooks_sectionIs(const struct bpf_program* prog, const char* prefix) 
 
 /* tracepoint/CATEGORY/NAME or tp/CATEGORY/NAME: its directory in tracefs. */
 static char* Hooks_tracepoint(Hooks* this, const struct bpf_program* prog) {
-   const char* tracefs = Hooks_tracefs(this);
-   if (tracefs)
-      return xStrdup(tracefs);
+   char* why = NULL;
+   if (Hooks_tracefs(this, &why) < 0)
+      return why;
    char rel[512], path[600];
    snprintf(rel, sizeof(rel), "events/%s", Hooks_target(prog));
    Hooks_tracefsPath(path, sizeof(path), rel);
@@ -149,9 +159,9 @@ static void Hooks_readKfuncs(Hooks* this) {
 
 /* kprobe/FUNC, kretprobe/FUNC: kprobes on this kernel, and the function. */
 static char* Hooks_kprobe(Hooks* this, const struct bpf_program* prog) {
-   const char* tracefs = Hooks_tracefs(this);
-   if (tracefs)
-      return xStrdup(tracefs);
+   char* why = NULL;
+   if (Hooks_tracefs(this, &why) < 0)
+      return why;
    char events[256];
    Hooks_tracefsPath(events, sizeof(events), "kprobe_events");
    if (access("/sys/bus/event_source/devices/kprobe/type", F_OK) != 0 && access(events, F_OK) != 0)
@@ -364,17 +374,17 @@ static char* Hooks_avoided(const Hooks* this, const struct bpf_program* prog) {
    return NULL;
 }
 
-char* Hooks_problem(Hooks* this, const struct bpf_program* prog) {
-   char* why = Hooks_avoided(this, prog);
-   if (!why)
-      why = Hooks_type(this, prog);
-   if (!why)
-      why = Hooks_hook(this, prog);
-   if (!why)
-      why = Hooks_helpersProblem(this, prog);
-   if (!why)
-      return NULL;
-   char* line = xAsprintf("%s: %s", bpf_program__section_name(prog), why);
-   free(why);
-   return line;
+int Hooks_check(Hooks* this, const struct bpf_program* prog, char** why) {
+   char* problem = Hooks_avoided(this, prog);
+   if (!problem)
+      problem = Hooks_type(this, prog);
+   if (!problem)
+      problem = Hooks_hook(this, prog);
+   if (!problem)
+      problem = Hooks_helpersProblem(this, prog);
+   if (!problem)
+      return 0;
+   *why = xAsprintf("%s: %s", bpf_program__section_name(prog), problem);
+   free(problem);
+   return -1;
 }

@@ -45,20 +45,20 @@ void Hooks_done(Hooks* this);
 void Hooks_release(Hooks* this);
 
 /*
- * NULL when `prog` can run on this kernel, else why not, one line
+ * 0 when `prog` can run on this kernel, else -1 with *why, one line
  * ("fexit/inet_sendmsg: ..."; the caller frees it): its program type
  * unsupported, its tracepoint or kernel function absent, fentry/fexit or
  * kprobes not available, or a helper it calls not allowed for its program
  * type on this kernel (6.1: no bpf_get_current_pid_tgid in sockops and
  * cgroup_skb; 6.12: no bpf_get_current_uid_gid there).
  */
-char* Hooks_problem(Hooks* this, const struct bpf_program* prog);
+int Hooks_check(Hooks* this, const struct bpf_program* prog, char** why);
 
 /*
  * Tracepoint and kprobe attachment reads event ids from tracefs. Where it is
- * not mounted, it is mounted in a mount namespace of tcptop's own. NULL, or
- * why tracefs cannot be had.
+ * not mounted, it is mounted in a mount namespace of tcptop's own (tried
+ * once). 0 when tracefs is there, else -1 with *why (the caller frees it).
  */
-const char* Hooks_tracefs(Hooks* this);
+int Hooks_tracefs(Hooks* this, char** why);
 
 #endif

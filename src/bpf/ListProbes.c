@@ -96,13 +96,9 @@ int ListProbes_check(FILE* out, const Probe* p, bool loadChecked) {
    return good ? 0 : 1;
 }
 
-char* ListProbes_measure(BpfBackend* backend, int seconds) {
-   char* why = NULL;
-   if (BpfBackend_enableStats(backend, &why) < 0) {
-      char* line = xAsprintf("%s\n", why);
-      free(why);
-      return line;
-   }
+char* ListProbes_measure(BpfBackend* backend, int seconds, char** err) {
+   if (BpfBackend_enableStats(backend, err) < 0)
+      return NULL;
    Backend* b = BpfBackend_base(backend);
    struct timespec t0, t1;
    clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -111,7 +107,8 @@ char* ListProbes_measure(BpfBackend* backend, int seconds) {
    while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
       ;
    clock_gettime(CLOCK_MONOTONIC, &t1);
-   return Backend_health(b, (double)t1.tv_sec + (double)t1.tv_nsec / 1e9);
+   char* lines = Backend_health(b, (double)t1.tv_sec + (double)t1.tv_nsec / 1e9);
+   return lines ? lines : xStrdup("");
 }
 
 void ListProbes_print(FILE* out, const ProbeSet* set, bool loadChecked) {

@@ -24,7 +24,7 @@ void ListProbes_print(FILE* out, const ProbeSet* set, bool loadChecked);
 int ListProbes_check(FILE* out, const Probe* p, bool loadChecked);
 
 /* Turns the BPF statistics on, waits `seconds`, and returns the probes'
- * health lines over that time (or why it could not). */
-char* ListProbes_measure(BpfBackend* backend, int seconds);
+ * health lines over that time (malloc'd), or NULL with *err. */
+char* ListProbes_measure(BpfBackend* backend, int seconds, char** err);
 
 #endif

@@ -192,9 +192,11 @@ static ProbeStatus Loader_attach(Loader* this, LoadedProbe* lp, char** why, stru
          continue;
       enum bpf_prog_type type = bpf_program__type(prog);
       *failed = prog;
-      const char* tracefs = type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE ? Hooks_tracefs(&this->hooks) : NULL;
-      if (tracefs) {
+      char* tracefs = NULL;
+      if ((type == BPF_PROG_TYPE_TRACEPOINT || type == BPF_PROG_TYPE_KPROBE) &&
+          Hooks_tracefs(&this->hooks, &tracefs) < 0) {
          *why = xAsprintf("%s: %s", bpf_program__section_name(prog), tracefs);
+         free(tracefs);
          return PROBE_HOOK_UNAVAILABLE;
       }
       if (Loader_isCgroupProg(type) && this->cgroupFd < 0) {
@@ -288,8 +290,8 @@ static char* Loader_try(Loader* this, Probe* p, bool attach, Variants* v, Loaded
       return xAsprintf("libbpf cannot open the compiled object: %s", strerror(errno));
    }
    struct bpf_program* failed = NULL;
-   char* why = Variants_choose(v, obj, &this->hooks, failure);
-   if (!why && (why = ProbeSettings_apply(obj, p)))
+   char* why = NULL;
+   if (Variants_choose(v, obj, &this->hooks, failure, &why) == 0 && ProbeSettings_apply(obj, p, &why) < 0)
       *failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
       *failure = PROBE_LOAD_ERROR;
@@ -313,8 +315,8 @@ static void Loader_loadOne(Loader* this, Probe* p, bool attach) {
    LoadedProbe lp;
    ProbeStatus failure = PROBE_BAD_METADATA;
    bool retry = false;
-   char* why = Variants_parse(&v, &p->meta);
-   if (!why) {
+   char* why = NULL;
+   if (Variants_parse(&v, &p->meta, &why) == 0) {
       do {
          free(why);
          why = Loader_try(this, p, attach, &v, &lp, &failure, &retry);

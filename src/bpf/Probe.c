@@ -301,19 +301,23 @@ void ProbeSet_done(ProbeSet* this) {
    this->count = 0;
 }
 
-char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir) {
+int ProbeSet_checkTrust(const ProbeSet* this, const char* path, bool isDir, char** why) {
    struct stat st;
    if (stat(path, &st) < 0)
-      return NULL;   /* reported when it is read */
+      return 0;   /* reported when it is read */
    const char* what = isDir ? "probe directory" : "probe file";
-   if (st.st_uid != 0 && st.st_uid != this->trustedUid)
-      return xAsprintf("%s %s is owned by uid %u, not root: root would load its code into the kernel; "
+   if (st.st_uid != 0 && st.st_uid != this->trustedUid) {
+      *why = xAsprintf("%s %s is owned by uid %u, not root: root would load its code into the kernel; "
                        "chown root it", what, path, (unsigned)st.st_uid);
-   if (st.st_mode & (S_IWGRP | S_IWOTH))
-      return xAsprintf("%s %s is writable by %s (mode %04o): root would load its code into the kernel; "
+      return -1;
+   }
+   if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+      *why = xAsprintf("%s %s is writable by %s (mode %04o): root would load its code into the kernel; "
                        "chmod go-w it", what, path, st.st_mode & S_IWOTH ? "anyone" : "its group",
                        (unsigned)(st.st_mode & 07777));
-   return NULL;
+      return -1;
+   }
+   return 0;
 }
 
 Probe* ProbeSet_find(const ProbeSet* this, const char* name) {
@@ -380,10 +384,15 @@ int ProbeSet_addDir(ProbeSet* this, const char* dir, bool builtin, bool optional
    }
    closedir(d);
    qsort(files, n, sizeof(char*), ProbeSet_compareNames);
-   char* dirRefused = ProbeSet_insecure(this, dir, true);
+   char* dirRefused = NULL;
+   ProbeSet_checkTrust(this, dir, true, &dirRefused);
    for (size_t i = 0; i < n; i++) {
       char* path = xAsprintf("%s/%s", dir, files[i]);
-      char* refused = dirRefused ? xStrdup(dirRefused) : ProbeSet_insecure(this, path, false);
+      char* refused = NULL;   /* NULL: the probe may load */
+      if (dirRefused)
+         refused = xStrdup(dirRefused);
+      else
+         ProbeSet_checkTrust(this, path, false, &refused);
       ProbeSet_put(this, Probe_new(dir, files[i], builtin ? PROBE_BUILTIN : PROBE_USER, refused));
       free(refused);
       free(path);
@@ -402,9 +411,9 @@ Probe* ProbeSet_addFile(ProbeSet* this, const char* path, char** err) {
       return NULL;
    }
    char* dir = slash ? xStrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xStrdup(".");
-   char* refused = ProbeSet_insecure(this, dir, true);
-   if (!refused)
-      refused = ProbeSet_insecure(this, path, false);
+   char* refused = NULL;   /* NULL: the probe may load */
+   if (ProbeSet_checkTrust(this, dir, true, &refused) == 0)
+      ProbeSet_checkTrust(this, path, false, &refused);
    Probe* probe = Probe_new(dir, file, PROBE_USER, refused);
    free(refused);
    free(dir);

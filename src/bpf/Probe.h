@@ -134,9 +134,10 @@ const char* ProbeMetric_aggName(ProbeMetricAgg agg);
 void ProbeSet_init(ProbeSet* this);
 /* Frees the probes; trustedUid is kept. */
 void ProbeSet_done(ProbeSet* this);
-/* NULL, or why code in this file or directory must not be loaded: not owned
- * by root (or trusted), or writable by group or others. */
-char* ProbeSet_insecure(const ProbeSet* this, const char* path, bool isDir);
+/* 0 when code in this file or directory may be loaded, else -1 with *why:
+ * not owned by root (or trusted), or writable by group or others. (A path
+ * that cannot be read passes: reading it says why.) */
+int ProbeSet_checkTrust(const ProbeSet* this, const char* path, bool isDir, char** why);
 /*
  * Adds the probes of one directory; later directories override earlier ones
  * by name. A missing optional directory is skipped. Returns 0, or -1 with

@@ -111,15 +111,15 @@ char* ProbeCoverage_missing(const ProbeSet* set) {
    return Buf_cstr(&out);
 }
 
-bool ProbeCoverage_measures(const ProbeSet* set, char** why) {
+int ProbeCoverage_check(const ProbeSet* set, char** why) {
    for (int proto = COVERAGE_TCP; proto <= COVERAGE_UDP; proto++) {
       if (ProbeCoverage_covered(set, "rows", proto) &&
           (ProbeCoverage_covered(set, "tx_bytes", proto) || ProbeCoverage_covered(set, "rx_bytes", proto)))
-         return true;
+         return 0;
    }
    char* missing = ProbeCoverage_missing(set);
    *why = xAsprintf("no running probe counts the bytes of TCP or UDP rows%s%s; see 'tcptop --list-probes'",
                     missing ? "; without data: " : "", missing ? missing : "");
    free(missing);
-   return false;
+   return -1;
 }

@@ -12,8 +12,6 @@
 #ifndef TCPTOP_PROBECOVERAGE_H
 #define TCPTOP_PROBECOVERAGE_H
 
-#include <stdbool.h>
-
 #include "bpf/Probe.h"
 
 /*
@@ -26,8 +24,8 @@ char* ProbeCoverage_missing(const ProbeSet* set);
 
 /*
  * Do the running probes measure traffic: make rows of a protocol and count
- * its bytes? false with *why set (the caller frees it) when not.
+ * its bytes? 0 when they do, else -1 with *why (the caller frees it).
  */
-bool ProbeCoverage_measures(const ProbeSet* set, char** why);
+int ProbeCoverage_check(const ProbeSet* set, char** why);
 
 #endif

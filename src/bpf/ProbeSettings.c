@@ -159,23 +159,29 @@ static void ProbeSettings_writeMetric(void* ctx, struct tcptop_metric* m) {
    m->slot = slot >= 0 && slot < TCPTOP_MAX_METRICS ? (__u32)slot : TCPTOP_METRIC_UNSET;
 }
 
-char* ProbeSettings_apply(struct bpf_object* obj, const Probe* probe) {
+int ProbeSettings_apply(struct bpf_object* obj, const Probe* probe, char** err) {
    int wanted = 0;
    for (int i = 0; i < probe->nSettings; i++)
       wanted += probe->settings[i].configured;
    if (!wanted && !probe->nMetrics)
-      return NULL;
+      return 0;
    ProbeSettings_Apply a = { probe, 0, 0 };
    struct bpf_map* map;
    size_t size = 0;
    char* data = ProbeSettings_rodata(obj, &map, &size);
    if (data)
       ProbeSettings_walk(obj, data, size, ProbeSettings_write, ProbeSettings_writeMetric, &a);
-   int err = a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
+   int errnum = a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
    free(data);
-   if (a.written != wanted)
-      return xAsprintf("could not find %d of the probe's configured settings in its .rodata", wanted - a.written);
-   return err ? xAsprintf("cannot set the probe's settings in its .rodata: %s", strerror(err)) : NULL;
+   if (a.written != wanted) {
+      *err = xAsprintf("could not find %d of the probe's configured settings in its .rodata", wanted - a.written);
+      return -1;
+   }
+   if (errnum) {
+      *err = xAsprintf("cannot set the probe's settings in its .rodata: %s", strerror(errnum));
+      return -1;
+   }
+   return 0;
 }
 
 void ProbeSettings_fill(Probe* probe) {

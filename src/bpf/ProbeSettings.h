@@ -16,8 +16,8 @@ struct bpf_object;
  * a probe whose object cannot be read gets a load error status. */
 void ProbeSettings_fill(Probe* probe);
 
-/* Writes the probe's configured settings into an opened, not yet loaded
- * object. NULL, or why not. */
-char* ProbeSettings_apply(struct bpf_object* obj, const Probe* probe);
+/* Writes the probe's configured settings (and its metric slots) into an
+ * opened, not yet loaded object. 0, or -1 with *err: why not. */
+int ProbeSettings_apply(struct bpf_object* obj, const Probe* probe, char** err);
 
 #endif

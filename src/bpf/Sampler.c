@@ -150,7 +150,7 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    return 0;
 }
 
-char* Sampler_init(Sampler* this, Loader* loader) {
+int Sampler_init(Sampler* this, Loader* loader, char** err) {
    memset(this, 0, sizeof(*this));
    this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
    this->udpCountsFd = this->udpFreeFd = this->udpNextFd = -1;
@@ -163,16 +163,22 @@ char* Sampler_init(Sampler* this, Loader* loader) {
    int fds[ARRAY_SIZE(need)];
    for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
       struct bpf_map* m = Loader_findMap(loader, need[i].name);
-      if (!m)
-         return xAsprintf("no loaded probe provides the \"%s\" map: check 'tcptop --list-probes'", need[i].name);
-      if (need[i].value && bpf_map__value_size(m) != need[i].value)
-         return xAsprintf("the \"%s\" map has %u-byte values, tcptop reads %zu: a probe redefines it",
+      if (!m) {
+         *err = xAsprintf("no loaded probe provides the \"%s\" map: check 'tcptop --list-probes'", need[i].name);
+         return -1;
+      }
+      if (need[i].value && bpf_map__value_size(m) != need[i].value) {
+         *err = xAsprintf("the \"%s\" map has %u-byte values, tcptop reads %zu: a probe redefines it",
                           need[i].name, bpf_map__value_size(m), need[i].value);
+         return -1;
+      }
       fds[i] = bpf_map__fd(m);
    }
    this->rb = ring_buffer__new(fds[0], Sampler_onEvent, this, NULL);
-   if (!this->rb)
-      return xAsprintf("cannot read the events ring buffer: %s", strerror(errno));
+   if (!this->rb) {
+      *err = xAsprintf("cannot read the events ring buffer: %s", strerror(errno));
+      return -1;
+   }
    this->tcpFd = fds[1];
    this->udpFd = fds[2];
    this->ownersFd = fds[3];
@@ -186,7 +192,7 @@ char* Sampler_init(Sampler* this, Loader* loader) {
    this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
    this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
    this->ncpus = libbpf_num_possible_cpus();
-   return NULL;
+   return 0;
 }
 
 void Sampler_done(Sampler* this) {
@@ -198,12 +204,16 @@ void Sampler_done(Sampler* this) {
    memset(this, 0, sizeof(*this));
 }
 
-int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow) {
+int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow, char** err) {
    this->table = table;
    this->monoNow = monoNow;
    this->wallNow = wallNow;
    int n = ring_buffer__poll(this->rb, timeoutMs);
-   return n < 0 && n != -EINTR ? n : 0;
+   if (n < 0 && n != -EINTR) {
+      *err = xAsprintf("reading probe events failed: %s", strerror(-n));
+      return -1;
+   }
+   return 0;
 }
 
 typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value);
@@ -308,10 +318,8 @@ static void Sampler_markVanished(Sampler* this) {
    }
 }
 
-int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow) {
-   this->table = table;
-   this->monoNow = monoNow;
-   this->wallNow = wallNow;
+/* The reads of one sample; 0 or -errno. */
+static int Sampler_read(Sampler* this) {
    this->generation++;
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
@@ -333,6 +341,18 @@ int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallN
    if (n < 0)
       return n;
    Sampler_markVanished(this);
+   return 0;
+}
+
+int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow, char** err) {
+   this->table = table;
+   this->monoNow = monoNow;
+   this->wallNow = wallNow;
+   int rc = Sampler_read(this);
+   if (rc < 0) {
+      *err = xAsprintf("reading the connection table failed: %s", strerror(-rc));
+      return -1;
+   }
    return 0;
 }
 
@@ -413,7 +433,7 @@ static bool Sampler_seedable(const DiagSock* d) {
  * close: a second dump after seeding tells which to drop. */
 static void Sampler_seedRecheck(Sampler* this, SockDiag* diag, const DiagList* first) {
    DiagList again = { 0 };
-   if (SockDiag_tcpAll(diag, &again) < 0) {
+   if (SockDiag_tcpAll(diag, &again, NULL) < 0) {
       DiagList_done(&again);
       return;
    }
@@ -436,11 +456,11 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
    this->wallNow = wallNow;
    DiagList list = { 0 };
    SockDiag diag;
-   int err = SockDiag_init(&diag);
-   if (err == 0)
-      err = SockDiag_tcpAll(&diag, &list);
-   if (err < 0) {
-      XUtils_error("connections opened before tcptop started are not shown: sock_diag failed: %s", strerror(-err));
+   char* err = NULL;
+   if (SockDiag_init(&diag, &err) < 0 || SockDiag_tcpAll(&diag, &list, &err) < 0) {
+      /* a warning: the run goes on with the connections made from now on */
+      XUtils_error("connections opened before tcptop started are not shown: %s", err);
+      free(err);
       SockDiag_done(&diag);
       DiagList_done(&list);
       return;

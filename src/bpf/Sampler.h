@@ -37,13 +37,19 @@ typedef struct Sampler_ {
    int ncpus;
 } Sampler;
 
-/* NULL, or why the loaded probes cannot feed a table. */
-char* Sampler_init(Sampler* this, Loader* loader);
+/* 0, or -1 with *err: why the loaded probes cannot feed a table.
+ * Sampler_done either way. */
+int Sampler_init(Sampler* this, Loader* loader, char** err);
 void Sampler_done(Sampler* this);
 
+/* Rows for the connections older than tcptop (sock_diag); when it cannot,
+ * says so once (a warning) and goes on. */
 void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNow);
-int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow);
-int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow);
+/* Waits up to timeoutMs for events (opens, closes) and applies them.
+ * 0, or -1 with *err. */
+int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow, double wallNow, char** err);
+/* Reads every record into the table. 0, or -1 with *err. */
+int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow, char** err);
 void Sampler_forget(Sampler* this, const Conn* c);
 uint64_t Sampler_lost(Sampler* this);
 

@@ -36,19 +36,21 @@ static char* Variants_parseLine(VariantGroup* g, const char* line) {
    return why;
 }
 
-char* Variants_parse(Variants* this, const ProbeMeta* meta) {
+int Variants_parse(Variants* this, const ProbeMeta* meta, char** err) {
    memset(this, 0, sizeof(*this));
    Buf_init(&this->skipped);
    if (meta->nVariants == 0)
-      return NULL;
+      return 0;
    this->groups = xCalloc((size_t)meta->nVariants, sizeof(VariantGroup));
    this->n = meta->nVariants;
    for (int i = 0; i < this->n; i++) {
       char* why = Variants_parseLine(&this->groups[i], meta->variants[i]);
-      if (why)
-         return why;
+      if (why) {
+         *err = why;
+         return -1;
+      }
    }
-   return NULL;
+   return 0;
 }
 
 void Variants_done(Variants* this) {
@@ -108,8 +110,7 @@ typedef struct VariantsCheck_ {
 
 static bool Variants_canRun(struct bpf_program* prog, void* ctx) {
    VariantsCheck* c = ctx;
-   c->why = Hooks_problem(c->hooks, prog);
-   return c->why == NULL;
+   return Hooks_check(c->hooks, prog, &c->why) == 0;
 }
 
 static void Variants_note(Variants* this, const char* why) {
@@ -163,23 +164,24 @@ static bool Variants_grouped(const Variants* this, struct bpf_object* obj, const
    return false;
 }
 
-char* Variants_choose(Variants* this, struct bpf_object* obj, Hooks* hooks, ProbeStatus* status) {
+int Variants_choose(Variants* this, struct bpf_object* obj, Hooks* hooks, ProbeStatus* status, char** err) {
    for (int i = 0; i < this->n; i++) {
       char* why = Variants_chooseGroup(this, &this->groups[i], obj, hooks, status);
-      if (why)
-         return why;
+      if (why) {
+         *err = why;
+         return -1;
+      }
    }
    struct bpf_program* prog;
    bpf_object__for_each_program(prog, obj) {
       if (!bpf_program__autoload(prog) || Variants_grouped(this, obj, prog))
          continue;
-      char* why = Hooks_problem(hooks, prog);
-      if (why) {
+      if (Hooks_check(hooks, prog, err) < 0) {
          *status = PROBE_HOOK_UNAVAILABLE;
-         return why;
+         return -1;
       }
    }
-   return NULL;
+   return 0;
 }
 
 bool Variants_reject(Variants* this, struct bpf_object* obj, const struct bpf_program* prog, const char* why) {

@@ -35,19 +35,20 @@ typedef struct Variants_ {
    Buf skipped;         /* "<section>: why; ...": the alternatives passed over */
 } Variants;
 
-/* Parses the probe's @variants lines. NULL, or why they are wrong. */
-char* Variants_parse(Variants* this, const ProbeMeta* meta);
+/* Parses the probe's @variants lines. 0, or -1 with *err: why they are
+ * wrong. Variants_done either way. */
+int Variants_parse(Variants* this, const ProbeMeta* meta, char** err);
 void Variants_done(Variants* this);
 
 /*
  * Sets which programs of a freshly opened object load: in each group the
  * alternative picked, from the current pick on the first that can run;
- * every program in no group too. NULL, or why the probe cannot load, with
- * *status PROBE_HOOK_UNAVAILABLE (a group has no alternative left, or a
- * program outside the groups cannot run) or PROBE_BAD_METADATA (a name that
- * is no program of the probe).
+ * every program in no group too. 0, or -1 with *err, why the probe cannot
+ * load, and *status PROBE_HOOK_UNAVAILABLE (a group has no alternative
+ * left, or a program outside the groups cannot run) or PROBE_BAD_METADATA
+ * (a name that is no program of the probe).
  */
-char* Variants_choose(Variants* this, struct bpf_object* obj, Hooks* hooks, ProbeStatus* status);
+int Variants_choose(Variants* this, struct bpf_object* obj, Hooks* hooks, ProbeStatus* status, char** err);
 
 /*
  * prog, picked, failed to load or attach for want of its hook: its group

@@ -46,10 +46,10 @@ static const DiagSock* Attribution_match(const OwnerQuery* q, const DiagList* li
 void Attribution_find(OwnerQuery* queries, size_t n) {
    SockDiag diag;
    DiagList tcp = { 0 }, udp = { 0 };
-   if (n == 0 || SockDiag_initSelf(&diag) < 0)
-      return;
-   SockDiag_tcpAll(&diag, &tcp);
-   SockDiag_udpAll(&diag, &udp);
+   if (n == 0 || SockDiag_initSelf(&diag, NULL) < 0)
+      return;   /* rows without a process, as when none is found */
+   SockDiag_tcpAll(&diag, &tcp, NULL);
+   SockDiag_udpAll(&diag, &udp, NULL);
    SockDiag_done(&diag);
    ProcOwner* owners = xCalloc(n, sizeof(ProcOwner));
    uint32_t* inodes = xCalloc(n, sizeof(uint32_t));

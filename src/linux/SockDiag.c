@@ -156,11 +156,18 @@ static void SockDiag_namespace(SockDiag* this, const char* path, NsSet* seen, in
    close(nsFd);
 }
 
-int SockDiag_init(SockDiag* this) {
+/* -1 with *err (when err is not NULL) for errnum, a positive errno. */
+static int SockDiag_fail(int errnum, char** err) {
+   if (err)
+      *err = xAsprintf("sock_diag failed: %s", strerror(errnum));
+   return -1;
+}
+
+int SockDiag_init(SockDiag* this, char** err) {
    memset(this, 0, sizeof(*this));
    int selfFd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
    if (selfFd < 0)
-      return -errno;
+      return SockDiag_fail(errno, err);
    NsSet* seen = xCalloc(1, sizeof(NsSet));
    struct stat st;
    if (fstat(selfFd, &st) == 0)
@@ -184,7 +191,7 @@ int SockDiag_init(SockDiag* this) {
    }
    free(seen);
    close(selfFd);
-   return rc;
+   return rc < 0 ? SockDiag_fail(-rc, err) : 0;
 }
 
 void SockDiag_done(SockDiag* this) {
@@ -194,34 +201,34 @@ void SockDiag_done(SockDiag* this) {
    memset(this, 0, sizeof(*this));
 }
 
-int SockDiag_initSelf(SockDiag* this) {
+int SockDiag_initSelf(SockDiag* this, char** err) {
    memset(this, 0, sizeof(*this));
    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
    if (fd < 0)
-      return -errno;
+      return SockDiag_fail(errno, err);
    SockDiag_addSocket(this, fd);
    return 0;
 }
 
-int SockDiag_udpAll(SockDiag* this, DiagList* out) {
+int SockDiag_udpAll(SockDiag* this, DiagList* out, char** err) {
    for (int i = 0; i < this->count; i++) {
       int rc = SockDiag_dump(this->fds[i], AF_INET, IPPROTO_UDP, 0xfff, out);
       if (rc == 0)
          rc = SockDiag_dump(this->fds[i], AF_INET6, IPPROTO_UDP, 0xfff, out);
       if (rc < 0 && i == 0)
-         return rc;
+         return SockDiag_fail(-rc, err);
    }
    return 0;
 }
 
-int SockDiag_tcpAll(SockDiag* this, DiagList* out) {
+int SockDiag_tcpAll(SockDiag* this, DiagList* out, char** err) {
    uint32_t states = ~SOCKDIAG_SKIP_STATES & 0xfff;
    for (int i = 0; i < this->count; i++) {
       int rc = SockDiag_dump(this->fds[i], AF_INET, IPPROTO_TCP, states, out);
       if (rc == 0)
          rc = SockDiag_dump(this->fds[i], AF_INET6, IPPROTO_TCP, states, out);
       if (rc < 0 && i == 0)
-         return rc;   /* other namespaces may go away meanwhile */
+         return SockDiag_fail(-rc, err);   /* other namespaces may go away meanwhile */
    }
    return 0;
 }

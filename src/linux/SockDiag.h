@@ -39,17 +39,23 @@ typedef struct SockDiag_ {
    int count, cap;
 } SockDiag;
 
-/* 0, or -errno when not even our own namespace can be read. */
-int SockDiag_init(SockDiag* this);
+/*
+ * Each function that can fail returns 0, or -1 with *err ("sock_diag
+ * failed: ...", malloc'd) when err is not NULL: a caller that does without
+ * the sockets passes NULL.
+ */
+
+/* -1 when not even our own namespace can be read. SockDiag_done either way. */
+int SockDiag_init(SockDiag* this, char** err);
 void SockDiag_done(SockDiag* this);
 
 /* Only our own network namespace (the pcap backend's process lookup). */
-int SockDiag_initSelf(SockDiag* this);
+int SockDiag_initSelf(SockDiag* this, char** err);
 
-/* Every UDP socket, bound or connected. 0 or -errno. */
-int SockDiag_udpAll(SockDiag* this, DiagList* out);
+/* Every UDP socket, bound or connected. */
+int SockDiag_udpAll(SockDiag* this, DiagList* out, char** err);
 
-/* Every TCP socket except listening and time-wait ones. 0 or -errno. */
-int SockDiag_tcpAll(SockDiag* this, DiagList* out);
+/* Every TCP socket except listening and time-wait ones. */
+int SockDiag_tcpAll(SockDiag* this, DiagList* out, char** err);
 
 #endif

@@ -245,6 +245,7 @@ Capture* Capture_openLive(const char* iface, char** err) {
    return this;
 }
 
+/* Live packets for up to timeoutMs; 0 or -errno. */
 static int Capture_live(Capture* this, int timeoutMs) {
    struct pollfd pfd = { .fd = pcap_get_selectable_fd(this->pcap), .events = POLLIN };
    if (pfd.fd >= 0 && poll(&pfd, 1, timeoutMs) < 0)
@@ -258,8 +259,13 @@ static int Capture_live(Capture* this, int timeoutMs) {
    }
 }
 
-int Capture_poll(Capture* this, int timeoutMs) {
-   return this->offline ? Capture_replay(this, timeoutMs) : Capture_live(this, timeoutMs);
+int Capture_poll(Capture* this, int timeoutMs, char** err) {
+   int rc = this->offline ? Capture_replay(this, timeoutMs) : Capture_live(this, timeoutMs);
+   if (rc < 0) {
+      *err = xAsprintf("reading packets from %s failed: %s", this->source, strerror(-rc));
+      return -1;
+   }
+   return 0;
 }
 
 int Capture_fd(const Capture* this) {

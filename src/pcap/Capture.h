@@ -56,9 +56,10 @@ void Capture_free(Capture* this);
  * Offline: processes the packets up to capture time clock + timeoutMs,
  * sleeping to keep pace unless the speed is max; the clock then stands at
  * that time (or at the last packet when the file ended). Live: waits up to
- * timeoutMs for packets and processes them. 0, or -errno.
+ * timeoutMs for packets and processes them. 0, or -1 with *err ("reading
+ * packets from SOURCE failed: ...").
  */
-int Capture_poll(Capture* this, int timeoutMs);
+int Capture_poll(Capture* this, int timeoutMs, char** err);
 
 /* Live: a descriptor that polls readable when packets wait; -1 offline. */
 int Capture_fd(const Capture* this);

@@ -5,7 +5,6 @@
 #include "config.h"
 #include "pcap/PcapBackend.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +78,7 @@ static void PcapBackend_seedOp(Backend* b, ConnTable* table, double monoNow, dou
 static int PcapBackend_pollOp(Backend* b, ConnTable* table, int timeoutMs, double monoNow, double wallNow,
                               char** err) {
    (void)table, (void)monoNow, (void)wallNow;
-   Capture* c = PcapBackend_capture(b);
-   int rc = Capture_poll(c, timeoutMs);
-   if (rc < 0) {
-      *err = xAsprintf("reading packets from %s failed: %s", c->source, strerror(-rc));
-      return -1;
-   }
-   return 0;
+   return Capture_poll(PcapBackend_capture(b), timeoutMs, err);
 }
 
 static int PcapBackend_sampleOp(Backend* b, ConnTable* table, double monoNow, double wallNow, char** err) {

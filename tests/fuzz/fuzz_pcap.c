@@ -41,7 +41,10 @@ static void fuzz_file(const uint8_t* data, size_t size) {
    ConnTable table;
    ConnTable_init(&table);
    for (int i = 0; i < 64 && !c->ended; i++) {
-      Capture_poll(c, 1000000);
+      if (Capture_poll(c, 1000000, &err) < 0) {
+         free(err);
+         break;
+      }
       FlowTracker_sync(&c->flows, &table, c->clock, c->clock);
    }
    FlowTracker_sync(&c->flows, &table, c->clock, c->clock);

@@ -43,7 +43,7 @@ static void test_allRunning(void) {
    statuses(PROBE_OK, "");
    char* why = NULL;
    CHECK(ProbeCoverage_missing(&set) == NULL);
-   CHECK(ProbeCoverage_measures(&set, &why));
+   CHECK(ProbeCoverage_check(&set, &why) == 0);
 }
 
 /* Debian 12's 6.1 before the probes had variants: only tcp_state and
@@ -53,7 +53,7 @@ static void test_onlyLifecycle(void) {
    char* missing = ProbeCoverage_missing(&set);
    CHECK_STR(missing, "TCP connections (tcp_open: verifier rejected); UDP connections (flow_skb: verifier rejected)");
    char* why = NULL;
-   CHECK(!ProbeCoverage_measures(&set, &why));
+   CHECK(ProbeCoverage_check(&set, &why) < 0);
    CHECK_CONTAINS(why, "no running probe counts the bytes of TCP or UDP rows; without data: TCP connections");
    free(missing);
    free(why);
@@ -64,7 +64,7 @@ static void test_noBytes(void) {
    char* missing = ProbeCoverage_missing(&set);
    CHECK_STR(missing, "TCP tx_bytes, rx_bytes (sock_io: hook unavailable)");
    char* why = NULL;
-   CHECK(ProbeCoverage_measures(&set, &why));   /* UDP flows still are */
+   CHECK(ProbeCoverage_check(&set, &why) == 0);   /* UDP flows still are */
    free(missing);
 }
 
@@ -81,7 +81,7 @@ static void test_disabled(void) {
    statuses(PROBE_DISABLED, "sock_io flow_skb");
    CHECK(ProbeCoverage_missing(&set) == NULL);
    char* why = NULL;
-   CHECK(!ProbeCoverage_measures(&set, &why));
+   CHECK(ProbeCoverage_check(&set, &why) < 0);
    CHECK_STR(why, "no running probe counts the bytes of TCP or UDP rows; see 'tcptop --list-probes'");
    free(why);
 }

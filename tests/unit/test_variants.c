@@ -8,13 +8,17 @@
 #include "bpf/Variants.h"
 #include "check.h"
 
+/* NULL when the line parses, else why not. */
 static char* parse(const char* line, Variants* v) {
    ProbeMeta meta;
    memset(&meta, 0, sizeof(meta));
    char* lines[] = { (char*)line };
    meta.variants = lines;
    meta.nVariants = 1;
-   return Variants_parse(v, &meta);
+   char* why = NULL;
+   int rc = Variants_parse(v, &meta, &why);
+   CHECK((rc == 0) == (why == NULL));   /* -1 exactly when there is a reason */
+   return why;
 }
 
 static void test_forms(void) {
