@@ -1,5 +1,5 @@
 /*
- * Option.h: one setting as an entry of the option table:
+ * Option.h: one setting as an entry of the option table (config/Settings.c):
  * where it may appear (a command-line option, a key of tcptop.conf, or
  * both), its type, range or choices, default and help, and where it is
  * stored in Settings; and the validation, formatting and help text that
