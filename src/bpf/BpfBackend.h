@@ -10,7 +10,7 @@
 
 #include "bpf/Paths.h"
 #include "bpf/Probe.h"
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "core/Backend.h"
 
 typedef struct BpfBackend_ BpfBackend;

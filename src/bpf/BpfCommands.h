@@ -6,7 +6,7 @@
 #ifndef TCPTOP_BPFCOMMANDS_H
 #define TCPTOP_BPFCOMMANDS_H
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "core/Backend.h"
 
 /* --list-probes, --dump-config or --check-probe; the exit status. */

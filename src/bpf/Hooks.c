@@ -18,7 +18,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "bpf/Hash.h"
 #include "core/XUtils.h"
 

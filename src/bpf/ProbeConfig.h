@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "bpf/Probe.h"
 
 /*

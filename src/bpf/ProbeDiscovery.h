@@ -5,7 +5,7 @@
 #ifndef TCPTOP_PROBEDISCOVERY_H
 #define TCPTOP_PROBEDISCOVERY_H
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "bpf/Paths.h"
 #include "bpf/Probe.h"
 

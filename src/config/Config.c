@@ -1,6 +1,6 @@
 /*
- * Config.c: the key table, its one handler (through inih), the file order,
- * and --dump-config.
+ * Config.c: the option table's tcptop.conf keys, checked by one handler
+ * (through inih), the file order, and --dump-config.
  */
 #include "config.h"
 #include "config/Config.h"
@@ -13,71 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/Column.h"
 #include "config/Option.h"
 #include "core/XUtils.h"
 
-typedef enum ConfigKind_ {
-   CONFIG_VALUE,          /* a Settings field through its OptionEntry */
-   CONFIG_PROBE_SWITCH,   /* [probes] <probe> = on|off */
-   CONFIG_PROBE_SETTING,  /* [probes] <probe>.<setting> = <integer> */
-} ConfigKind;
-
-typedef struct ConfigKey_ {
-   const char* section;
-   const char* name;
-   const char* alias;          /* another accepted spelling */
-   ConfigKind kind;
-   const char* option;         /* the command-line option whose type, range and field it shares */
-   OptionEntry own;            /* or its own, when it has no command-line option */
-   int (*check)(const char* value, char** why);   /* more checks on a string */
-   const char* unset;          /* what an unset string means, for the dump */
-   const char* help;
-} ConfigKey;
-
-static const char* const Config_units[] = { "bytes", "bits", NULL };
-static const char* const Config_colours[] = { "auto", "always", "never", NULL };
 static const char* const Config_sections[] = { "display", "udp", "log", "probes", NULL };
-
-static int Config_checkColumns(const char* value, char** why) {
-   ColumnList list;
-   return ColumnList_parse(&list, value, why);
-}
-
-static int Config_checkSort(const char* value, char** why) {
-   SortOrder order;
-   return SortOrder_parse(&order, value, why);
-}
-
-#define OFF(field) offsetof(Settings, field)
-
-static const ConfigKey Config_keys[] = {
-   { .section = "display", .name = "columns", .option = "columns", .check = Config_checkColumns,
-     .help = "columns to show, in order: comma-separated keys (COLUMNS in tcptop(8))" },
-   { .section = "display", .name = "sort", .option = "sort", .check = Config_checkSort, .unset = "rate",
-     .help = "sort by this column; prefix + for ascending or - for descending" },
-   { .section = "display", .name = "interval", .option = "delay",
-     .help = "seconds between samples, 0.05 to 3600 (like -d)" },
-   { .section = "display", .name = "units", .own = { .type = OPT_CHOICE, .offset = OFF(units), .choices = Config_units },
-     .help = "rates in bytes or bits per second: bytes or bits" },
-   { .section = "display", .name = "colour", .alias = "color",
-     .own = { .type = OPT_CHOICE, .offset = OFF(colour), .choices = Config_colours },
-     .help = "colours on the screen: auto, always or never (NO_COLOR in the environment means never)" },
-   { .section = "udp", .name = "idle_timeout", .option = "udp-timeout",
-     .help = "seconds after which an idle UDP flow is forgotten, 0.1 to 86400 (like --udp-timeout)" },
-   { .section = "log", .name = "file", .option = "log", .unset = "",
-     .help = "also write every interval and every closed connection to this CSV file (like --log); empty: none" },
-   { .section = "probes", .name = "avoid_hooks", .option = "avoid-hooks",
-     .help = "kinds of hook the probes must not use: fentry, kprobe, tracepoint (like --avoid-hooks); empty: none" },
-   { .section = "probes", .name = "<probe>", .kind = CONFIG_PROBE_SWITCH,
-     .help = "on or off: load this probe or not" },
-   { .section = "probes", .name = "<probe>.<setting>", .kind = CONFIG_PROBE_SETTING,
-     .help = "an integer given to the probe before it is loaded (a const volatile global it declares)" },
-};
-
-static const OptionEntry* ConfigKey_option(const ConfigKey* k) {
-   return k->option ? CommandLine_option(k->option) : &k->own;
-}
 
 /* The reading state, given to inih as both the stream and the handler's user. */
 typedef struct ConfigParse_ {
@@ -113,12 +52,19 @@ static char* Config_list(const char* const* items, const char* before, const cha
    return Buf_cstr(&b);
 }
 
+/* Whether the option table's entry is a key of `section`. */
+static bool Config_inSection(const OptionEntry* o, const char* section) {
+   return o->section && strcmp(o->section, section) == 0;
+}
+
 static char* Config_keyList(const char* section) {
+   size_t n;
+   const OptionEntry* options = Settings_options(&n);
    Buf b;
    Buf_init(&b);
-   for (size_t i = 0; i < ARRAY_SIZE(Config_keys); i++) {
-      if (strcmp(Config_keys[i].section, section) == 0)
-         Buf_printf(&b, "%s%s", b.len ? ", " : "", Config_keys[i].name);
+   for (size_t i = 0; i < n; i++) {
+      if (Config_inSection(&options[i], section))
+         Buf_printf(&b, "%s%s", b.len ? ", " : "", options[i].key);
    }
    return Buf_cstr(&b);
 }
@@ -172,32 +118,22 @@ static char* ConfigParse_read(char* str, int num, void* stream) {
    return this->err ? NULL : str;
 }
 
-/* The entry for a key of a section, or NULL. */
-static const ConfigKey* Config_find(const char* section, const char* name) {
-   for (size_t i = 0; i < ARRAY_SIZE(Config_keys); i++) {
-      const ConfigKey* k = &Config_keys[i];
-      if (strcmp(k->section, section) != 0)
-         continue;
-      if (k->kind == CONFIG_PROBE_SWITCH && !strchr(name, '.'))
-         return k;
-      if (k->kind == CONFIG_PROBE_SETTING && strchr(name, '.'))
-         return k;
-      if (strcmp(k->name, name) == 0 || (k->alias && strcmp(k->alias, name) == 0))
-         return k;
+/* The option table's entry for a key of a section, or NULL. */
+static const OptionEntry* Config_find(const char* section, const char* name) {
+   size_t n;
+   const OptionEntry* options = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      const OptionEntry* o = &options[i];
+      if (Config_inSection(o, section) && (strcmp(o->key, name) == 0 || (o->alias && strcmp(o->alias, name) == 0)))
+         return o;
    }
    return NULL;
 }
 
-static void ConfigParse_value(ConfigParse* this, const ConfigKey* k, const char* value) {
-   const OptionEntry* o = ConfigKey_option(k);
+static void ConfigParse_value(ConfigParse* this, const OptionEntry* o, const char* value) {
    char* why = NULL;
-   if (o->type == OPT_STRING && !value[0] && k->unset && !k->unset[0]) {
-      char** field = (char**)((char*)this->settings + o->offset);
-      free(*field);
-      *field = NULL;   /* empty: none */
-   } else if ((k->check && k->check(value, &why) < 0) || (!why && Option_store(this->settings, o, value, &why) < 0)) {
-      ConfigParse_fail(this, "invalid value '%s' for %s in [%s]: %s", value, k->name, k->section, why);
-   }
+   if ((o->check && o->check(value, &why) < 0) || (!why && Option_store(this->settings, o, value, &why) < 0))
+      ConfigParse_fail(this, "invalid value '%s' for %s in [%s]: %s", value, o->key, o->section, why);
    free(why);
 }
 
@@ -232,7 +168,8 @@ static void Config_setProbeOption(Settings* s, const char* probe, size_t probeLe
    o->value = value;
 }
 
-static void ConfigParse_probe(ConfigParse* this, const ConfigKey* k, const char* name, const char* value) {
+/* [probes] <probe> = on|off, or <probe>.<setting> = <integer>. */
+static void ConfigParse_probe(ConfigParse* this, const char* name, const char* value) {
    const char* dot = strchr(name, '.');
    size_t probeLen = dot ? (size_t)(dot - name) : strlen(name);
    if (!Config_isName(name, probeLen) || (dot && !Config_isName(dot + 1, strlen(dot + 1)))) {
@@ -240,7 +177,7 @@ static void ConfigParse_probe(ConfigParse* this, const ConfigKey* k, const char*
       return;
    }
    long long v = 0;
-   if (k->kind == CONFIG_PROBE_SWITCH) {
+   if (!dot) {
       if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
          ConfigParse_fail(this, "invalid value '%s' for %s in [probes]: valid values are on, off", value, name);
          return;
@@ -271,15 +208,15 @@ static int Config_handler(void* user, const char* section, const char* name, con
       free(valid);
       return 1;
    }
-   const ConfigKey* k = Config_find(section, name);
-   if (!k) {
+   const OptionEntry* o = Config_find(section, name);
+   if (o) {
+      ConfigParse_value(this, o, value);
+   } else if (strcmp(section, "probes") == 0) {
+      ConfigParse_probe(this, name, value);
+   } else {
       char* valid = Config_keyList(section);
       ConfigParse_fail(this, "unknown key '%s' in [%s]; valid keys: %s", name, section, valid);
       free(valid);
-   } else if (k->kind == CONFIG_VALUE) {
-      ConfigParse_value(this, k, value);
-   } else {
-      ConfigParse_probe(this, k, name, value);
    }
    return 1;
 }
@@ -353,41 +290,26 @@ char* Config_userPath(void) {
    return xAsprintf("%s/.config/tcptop/%s", home, CONFIG_FILE_NAME);
 }
 
-/* "# text" wrapped at 78 columns. */
 void Config_writeComment(FILE* out, const char* text) {
-   const char* p = text;
-   while (*p) {
-      size_t n = strlen(p);
-      if (n > 76) {
-         n = 76;
-         while (n > 20 && p[n] != ' ')
-            n--;
-      }
-      fprintf(out, "# %.*s\n", (int)n, p);
-      p += n;
-      while (*p == ' ')
-         p++;
-   }
+   Buf b;
+   Buf_init(&b);
+   if (text[0])
+      Buf_appendStr(&b, "# ");
+   Option_wrap(&b, text, 76, "# ");
+   fputs(Buf_cstr(&b), out);
+   Buf_done(&b);
 }
 
-static void Config_dumpValue(FILE* out, const Settings* settings, const ConfigKey* k) {
-   const OptionEntry* o = ConfigKey_option(k);
+/* A key: its help (range or choices, default, command-line option), then its value. */
+static void Config_dumpValue(FILE* out, const Settings* settings, const OptionEntry* o) {
+   char* help = Option_describe(o, true);
+   Config_writeComment(out, help);
+   free(help);
    Buf value;
    Buf_init(&value);
-   const char* field = o->type == OPT_STRING ? *(char* const*)((const char*)settings + o->offset) : NULL;
-   if (o->type != OPT_STRING || field) {
-      Option_format(settings, o, &value);
-   } else if (k->unset) {
-      Buf_appendStr(&value, k->unset);
-   } else {   /* columns: the default list */
-      ColumnList list;
-      ColumnList_default(&list);
-      for (int i = 0; i < list.count; i++)
-         Buf_printf(&value, "%s%s", i ? "," : "", Column_table[list.ids[i]].key);
-   }
+   Option_format(settings, o, &value);
    const char* text = Buf_cstr(&value);
-   Config_writeComment(out, k->help);
-   fprintf(out, "%s =%s%s\n", k->name, text[0] ? " " : "", text);
+   fprintf(out, "%s =%s%s\n", o->key, text[0] ? " " : "", text);
    Buf_done(&value);
 }
 
@@ -396,12 +318,13 @@ void Config_dump(FILE* out, const Settings* settings) {
                 "# Read in order: %s, %s, then -c FILE;\n"
                 "# command-line options win. A key given twice: the last one counts.\n",
            SYSCONFDIR "/tcptop/" CONFIG_FILE_NAME, "~/.config/tcptop/" CONFIG_FILE_NAME);
+   size_t n;
+   const OptionEntry* options = Settings_options(&n);
    for (int s = 0; Config_sections[s]; s++) {
       fprintf(out, "\n[%s]\n", Config_sections[s]);
-      for (size_t i = 0; i < ARRAY_SIZE(Config_keys); i++) {
-         const ConfigKey* k = &Config_keys[i];
-         if (strcmp(k->section, Config_sections[s]) == 0 && k->kind == CONFIG_VALUE)
-            Config_dumpValue(out, settings, k);
+      for (size_t i = 0; i < n; i++) {
+         if (Config_inSection(&options[i], Config_sections[s]))
+            Config_dumpValue(out, settings, &options[i]);
       }
    }
 }

@@ -1,7 +1,8 @@
 /*
- * Config.h: tcptop.conf (INI, read with inih): every section and key declared
- * once in a table (section, name, type, range or choices, help, where it is
- * stored in Settings) and checked by one handler. Files are read in order,
+ * Config.h: tcptop.conf (INI, read with inih): its keys are the option
+ * table's entries with a section (config/Settings.c: key, type, range or
+ * choices, default, help, where it is stored in Settings), checked by one
+ * handler; [probes] also takes the probes' lines. Files are read in order,
  * system, user, then -c FILE; the command line is parsed after them and wins.
  */
 #ifndef TCPTOP_CONFIG_H
@@ -37,11 +38,12 @@ int Config_loadWithCommandLine(Settings* settings, int argc, char** argv);
 
 /*
  * The effective configuration as a tcptop.conf: every key with its value and
- * a "# help" line, [probes] last (the eBPF backend appends its probes' lines:
- * ProbeConfig_dump).
+ * a "# help" line (the entry's help, range or choices, default and
+ * command-line option), [probes] last (the eBPF backend appends its probes'
+ * lines: ProbeConfig_dump).
  */
 void Config_dump(FILE* out, const Settings* settings);
-/* "# text" wrapped at 76 columns. */
+/* "# text" wrapped at 78 columns (a line per 76 characters of text). */
 void Config_writeComment(FILE* out, const char* text);
 
 /*

@@ -1,5 +1,6 @@
 /*
- * Option.c: typed value checks and storage for the option tables.
+ * Option.c: typed value checks and storage for the option table, and the
+ * help text made from an entry.
  */
 #include "config.h"
 #include "config/Option.h"
@@ -96,7 +97,7 @@ int Option_store(void* settings, const OptionEntry* o, const char* arg, char** w
       break;
    case OPT_STRING:
       free(*(char**)base);
-      *(char**)base = xStrdup(arg);
+      *(char**)base = o->emptyIsNone && !arg[0] ? NULL : xStrdup(arg);
       break;
    case OPT_STRING_LIST: {
       char*** list = (char***)base;
@@ -140,9 +141,83 @@ void Option_format(const void* settings, const OptionEntry* o, Buf* out) {
       Buf_appendStr(out, *(const bool*)base ? "on" : "off");
       break;
    case OPT_STRING:
-      Buf_appendStr(out, *(char* const*)base ? *(char* const*)base : "");
+      if (*(char* const*)base)
+         Buf_appendStr(out, *(char* const*)base);
+      else if (o->defaultText)
+         o->defaultText(out);
       break;
    case OPT_STRING_LIST:
       break;
+   }
+}
+
+char* Option_defaultText(const OptionEntry* o) {
+   if (o->def)
+      return xStrdup(o->def);
+   if (o->defaultNote)
+      return xStrdup(o->defaultNote);
+   if (o->type == OPT_CHOICE_SET || o->emptyIsNone)
+      return xStrdup("none");
+   if (!o->defaultText)
+      return NULL;
+   Buf b;
+   Buf_init(&b);
+   o->defaultText(&b);
+   return Buf_cstr(&b);
+}
+
+/* "0.05 to 3600", "one of text, csv, json", "empty for none", or nothing. */
+static void Option_describeValues(const OptionEntry* o, Buf* out) {
+   char* list = o->choices ? Option_choiceList(o->choices) : NULL;
+   if (o->type == OPT_INT)
+      Buf_printf(out, "%.0f to %.0f", o->min, o->max);
+   else if (o->type == OPT_DOUBLE)
+      Buf_printf(out, "%g to %g", o->min, o->max);
+   else if (o->type == OPT_CHOICE)
+      Buf_printf(out, "one of %s", list);
+   else if (o->type == OPT_CHOICE_SET)
+      Buf_printf(out, "a comma-separated list of %s, or empty for none", list);
+   else if (o->emptyIsNone)
+      Buf_appendStr(out, "empty for none");
+   free(list);
+}
+
+char* Option_describe(const OptionEntry* o, bool alsoName) {
+   Buf parts;
+   Buf_init(&parts);
+   Option_describeValues(o, &parts);
+   char* def = Option_defaultText(o);
+   if (def)
+      Buf_printf(&parts, "%sdefault %s", parts.len ? "; " : "", def);
+   free(def);
+   if (alsoName && o->name && o->shortName)
+      Buf_printf(&parts, "%slike -%c", parts.len ? "; " : "", o->shortName);
+   else if (alsoName && o->name)
+      Buf_printf(&parts, "%slike --%s", parts.len ? "; " : "", o->name);
+   char* text = parts.len ? xAsprintf("%s (%s)", o->help, Buf_cstr(&parts)) : xStrdup(o->help);
+   Buf_done(&parts);
+   return text;
+}
+
+/* The length of the next line of at most width characters of p. */
+static size_t Option_lineLength(const char* p, size_t width) {
+   size_t n = strlen(p);
+   if (n <= width)
+      return n;
+   for (size_t i = width; i > width / 4; i--) {
+      if (p[i] == ' ' || p[i - 1] == ',')
+         return i;
+   }
+   return width;
+}
+
+void Option_wrap(Buf* out, const char* text, size_t width, const char* indent) {
+   const char* p = text;
+   for (bool first = true; *p; first = false) {
+      size_t n = Option_lineLength(p, width);
+      Buf_printf(out, "%s%.*s\n", first ? "" : indent, (int)n, p);
+      p += n;
+      while (*p == ' ')
+         p++;
    }
 }

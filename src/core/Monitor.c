@@ -54,7 +54,7 @@ int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrd
    } else {
       ColumnList_default(columns);
    }
-   return SortOrder_parse(sort, settings->sort ? settings->sort : "rate", err);
+   return SortOrder_parse(sort, settings->sort, err);
 }
 
 static bool Monitor_matches(const Settings* s, const Conn* c) {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "core/Column.h"
 #include "core/Output.h"
 #include "core/Backend.h"

@@ -7,7 +7,7 @@
 #ifndef TCPTOP_PCAPBACKEND_H
 #define TCPTOP_PCAPBACKEND_H
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "core/Backend.h"
 #include "core/ConnTable.h"
 #include "pcap/Capture.h"

@@ -15,7 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "core/XUtils.h"
 
 /*

@@ -1,8 +1,12 @@
 /* tcptop.conf: valid files, every kind of error message exactly, the order
- * system < user < -c < flags, [probes] against a probe set, --dump-config read
- * back, and Config_saveDisplay (comments kept, atomic, mode 0600). */
+ * system < user < -c < flags, the option table (each default applied by
+ * Settings_init and shown by --help, --dump-config, etc/tcptop.conf and
+ * tcptop(8) as the table has it), [probes] against a probe set,
+ * --dump-config read back, and Config_saveDisplay (comments kept, atomic,
+ * mode 0600). */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +205,399 @@ static void test_precedence(void) {
    free(sys);
    free(user);
    free(cli);
+}
+
+/* ---- the option table: each default, help and key declared once --------- */
+
+static size_t fieldSize(const OptionEntry* o) {
+   switch (o->type) {
+   case OPT_FLAG:
+      return sizeof(bool);
+   case OPT_STRING:
+   case OPT_STRING_LIST:
+      return sizeof(char*);
+   case OPT_DOUBLE:
+      return sizeof(double);
+   case OPT_CHOICE_SET:
+      return sizeof(unsigned);
+   default:
+      return sizeof(int);
+   }
+}
+
+static bool isZero(const void* field, size_t size) {
+   for (size_t i = 0; i < size; i++) {
+      if (((const unsigned char*)field)[i])
+         return false;
+   }
+   return true;
+}
+
+/* The entry's value in fresh settings, as tcptop.conf would say it. */
+static char* defaultValue(const OptionEntry* o) {
+   Settings s;
+   Settings_init(&s);
+   Buf b;
+   Buf_init(&b);
+   Option_format(&s, o, &b);
+   Settings_done(&s);
+   return Buf_cstr(&b);
+}
+
+/* Each entry: somewhere to appear, help, at most one kind of default, a
+ * default its own checks accept; no option, short option or key twice. */
+static void test_tableEntries(void) {
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      const OptionEntry* o = &t[i];
+      CHECK(o->name || o->section);
+      CHECK(!o->section == !o->key);
+      CHECK(o->help && o->help[0]);
+      CHECK(!o->name || o->type == OPT_FLAG || o->argName);
+      CHECK((o->def != NULL) + (o->defaultText != NULL) + (o->defaultNote != NULL) <= 1);
+      char* why = NULL;
+      CHECK(!o->def || !o->check || o->check(o->def, &why) == 0);
+      free(why);
+      for (size_t j = 0; j < i; j++) {
+         CHECK(!o->name || !t[j].name || strcmp(o->name, t[j].name) != 0);
+         CHECK(!o->shortName || o->shortName != t[j].shortName);
+         CHECK(!o->key || !t[j].key || strcmp(o->section, t[j].section) != 0 || strcmp(o->key, t[j].key) != 0);
+      }
+   }
+}
+
+/* Settings_init stores each default of the table, in the words the table
+ * gives it, and leaves every other field 0, off or NULL. */
+static void test_tableDefaults(void) {
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      const OptionEntry* o = &t[i];
+      char* value = defaultValue(o);
+      Settings s;
+      Settings_init(&s);
+      if (o->def)
+         CHECK_STR(value, o->def);
+      else
+         CHECK(isZero((const char*)&s + o->offset, fieldSize(o)));
+      Settings_done(&s);
+      free(value);
+   }
+   Settings s;
+   Settings_init(&s);
+   CHECK(s.sort != NULL);   /* Monitor reads it without a default of its own */
+   Settings_done(&s);
+}
+
+/* Each key of tcptop.conf (and its alias) loads at its default value. */
+static void test_tableKeys(void) {
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      const OptionEntry* o = &t[i];
+      if (!o->section)
+         continue;
+      char* value = defaultValue(o);
+      char* text = xAsprintf("[%s]\n%s = %s\n%s = %s\n", o->section, o->key, value, o->alias ? o->alias : o->key,
+                             value);
+      char* err = loadError(text);
+      CHECK_STR(err ? err : "", "");
+      free(err);
+      free(text);
+      free(value);
+   }
+}
+
+/* Spaces, line breaks and colons out, lower case: wrapped text compares. */
+static char* squash(const char* text) {
+   char* out = xStrdup(text);
+   size_t n = 0;
+   for (const char* p = text; *p; p++) {
+      if (!strchr(" \t\n:", *p))
+         out[n++] = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+   }
+   out[n] = '\0';
+   return out;
+}
+
+static char* usageText(void) {
+   char* text = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&text, &len);
+   CommandLine_usage(f);
+   fclose(f);
+   return text;
+}
+
+/* --help: each option with its help, range or choices and default, made
+ * from its entry; the default in the table's words. */
+static void test_tableUsage(void) {
+   char* usage = usageText();
+   char* flat = squash(usage);
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      const OptionEntry* o = &t[i];
+      if (!o->name)
+         continue;
+      char* help = Option_describe(o, false);
+      char* def = Option_defaultText(o);
+      char* text = xAsprintf("%c%c%c--%s%s%s", o->shortName ? '-' : ' ', o->shortName ? o->shortName : ' ',
+                             o->shortName ? ',' : ' ', o->name, o->argName ? o->argName : "", help);
+      char* want = squash(text);
+      CHECK_CONTAINS(flat, want);
+      char* said = def ? xAsprintf("default %s", def) : NULL;
+      CHECK(!def || strstr(help, said));
+      free(said);
+      free(want);
+      free(text);
+      free(def);
+      free(help);
+   }
+   /* the layout: a long help goes on under the help column */
+   CHECK_CONTAINS(usage, "\n  -d, --delay SECONDS          seconds between samples; fractions allowed (0.05\n"
+                         "                               to 3600; default 1)\n");
+   CHECK_CONTAINS(usage, "\n      --list-probes            list the probes");
+   free(flat);
+   free(usage);
+}
+
+/* The text of [section] up to the next section, or NULL. */
+static char* sectionText(const char* text, const char* section) {
+   char* head = xAsprintf("\n[%s]\n", section);
+   const char* start = strstr(text, head);
+   free(head);
+   if (!start)
+      return NULL;
+   start++;
+   const char* end = strstr(start + 1, "\n[");
+   return xStrndup(start, end ? (size_t)(end - start) + 1 : strlen(start));
+}
+
+static char* commentText(const char* help) {
+   char* text = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&text, &len);
+   Config_writeComment(f, help);
+   fclose(f);
+   return text;
+}
+
+/* The dump of one key: its "# help" (with range, choices, default and
+ * command-line option) and "key = value". */
+static char* dumpBlock(const OptionEntry* o, const char* value) {
+   char* help = Option_describe(o, true);
+   char* comment = commentText(help);
+   char* block = xAsprintf("%s%s =%s%s\n", comment, o->key, value[0] ? " " : "", value);
+   free(comment);
+   free(help);
+   return block;
+}
+
+/* --dump-config of fresh settings: each key in its section after its help,
+ * at the table's default; read back, the same settings. */
+static void test_tableDump(void) {
+   Settings s;
+   Settings_init(&s);
+   char* dump = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&dump, &len);
+   Config_dump(f, &s);
+   fclose(f);
+   Settings_done(&s);
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      if (!t[i].section)
+         continue;
+      char* value = defaultValue(&t[i]);
+      char* block = dumpBlock(&t[i], value);
+      char* section = sectionText(dump, t[i].section);
+      CHECK_CONTAINS(section, block);
+      free(section);
+      free(block);
+      free(value);
+   }
+   CHECK_CONTAINS(dump, "\n[display]\n# columns to show");
+   CHECK_CONTAINS(dump, "default 1; like\n# -d)\ninterval = 1\n");
+   char* path = writeFile("defaults.conf", dump);
+   Settings_init(&s);
+   char* err = NULL;
+   CHECK(Config_loadFile(&s, path, true, &err) == 0);
+   for (size_t i = 0; i < n; i++) {
+      Buf b;
+      Buf_init(&b);
+      Option_format(&s, &t[i], &b);
+      char* value = defaultValue(&t[i]);
+      CHECK_STR(Buf_cstr(&b), value);
+      free(value);
+      Buf_done(&b);
+   }
+   Settings_done(&s);
+   free(path);
+   free(dump);
+}
+
+/* The entry for [section] key, or NULL. */
+static const OptionEntry* tableKey(const char* section, const char* key) {
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; i < n; i++) {
+      if (t[i].section && strcmp(t[i].section, section) == 0 && strcmp(t[i].key, key) == 0)
+         return &t[i];
+   }
+   return NULL;
+}
+
+/* Every "#key = value" line of etc/tcptop.conf outside the probes' lines
+ * is a key of its section. */
+static void checkExampleKeys(const char* text) {
+   char section[32] = "";
+   for (const char* line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+      char key[64];
+      int end = 0;
+      if (sscanf(line, "[%31[a-z]]", section) == 1 || sscanf(line, "#%63[a-z_.] =%n", key, &end) != 1 || !end)
+         continue;
+      bool probeLine = strcmp(section, "probes") == 0 && strcmp(key, "avoid_hooks") != 0;
+      if (!probeLine && !tableKey(section, key))
+         fprintf(stderr, "etc/tcptop.conf: #%s in [%s] is no key of the option table\n", key, section);
+      CHECK(probeLine || tableKey(section, key));
+   }
+}
+
+/* etc/tcptop.conf shows every key of the table, commented out, in its
+ * section, at the table's default. */
+static void test_tableExample(void) {
+   char* text = readText(TEST_SRCDIR "/etc/tcptop.conf");
+   CHECK(text != NULL);
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; text && i < n; i++) {
+      if (!t[i].section)
+         continue;
+      char* value = defaultValue(&t[i]);
+      char* line = xAsprintf("\n#%s =%s%s\n", t[i].key, value[0] ? " " : "", value);
+      char* section = sectionText(text, t[i].section);
+      CHECK_CONTAINS(section, line);
+      free(section);
+      free(line);
+      free(value);
+   }
+   if (text)
+      checkExampleKeys(text);
+   free(text);
+}
+
+/* One line of troff as text: a macro's arguments (joined without blanks
+ * for .BR and its kind), fonts dropped, "\-" as "-". */
+static void manLine(Buf* out, const char* line) {
+   bool macro = line[0] == '.';
+   bool join = macro && strlen(line) > 3 && line[3] == ' ' && strchr("BIR", line[1]) && strchr("BIR", line[2]);
+   const char* p = macro ? strchr(line, ' ') : line;
+   bool quoted = false;
+   for (; p && *p && *p != '\n'; p++) {
+      if (*p == '"') {
+         quoted = !quoted;
+      } else if (p[0] == '\\' && p[1] == 'f' && p[2]) {
+         p += 2;
+      } else if (p[0] == '\\' && p[1] == '-') {
+         Buf_appendStr(out, "-");
+         p++;
+      } else if (*p != ' ' || quoted || !join) {
+         Buf_append(out, p, 1);
+      }
+   }
+   Buf_appendStr(out, " ");
+}
+
+/* Whether the text of a .TP tag names `word` ("--delay", "interval"). */
+static bool manTagHas(const char* tag, const char* word) {
+   size_t len = strlen(word);
+   for (const char* p = strstr(tag, word); p; p = strstr(p + 1, word)) {
+      if ((p == tag || p[-1] == ' ') && strchr(" ,", p[len]))
+         return true;
+   }
+   return false;
+}
+
+static bool manBreak(const char* line) {
+   return strncmp(line, ".TP", 3) == 0 || strncmp(line, ".SS", 3) == 0 || strncmp(line, ".PP", 3) == 0;
+}
+
+/* The paragraph of tcptop(8) under ".SH <heading>" whose .TP tag names
+ * `word`, as text; or NULL. */
+static char* manParagraph(const char* man, const char* heading, const char* word) {
+   char* head = xAsprintf("\n.SH %s\n", heading);
+   const char* p = strstr(man, head);
+   free(head);
+   const char* end = p ? strstr(p + 1, "\n.SH ") : NULL;
+   for (; p && p < end; p = strchr(p + 1, '\n')) {
+      if (strncmp(p + 1, ".TP", 3) != 0)
+         continue;
+      Buf tag;
+      Buf_init(&tag);
+      p = strchr(p + 1, '\n');
+      manLine(&tag, p + 1);
+      bool found = manTagHas(Buf_cstr(&tag), word);
+      Buf_done(&tag);
+      if (!found)
+         continue;
+      Buf text;
+      Buf_init(&text);
+      for (p = strchr(p + 1, '\n'); p && p < end && !manBreak(p + 1); p = strchr(p + 1, '\n'))
+         manLine(&text, p + 1);
+      return Buf_cstr(&text);
+   }
+   return NULL;
+}
+
+/* "default 1", "Default: 1", "text (default: ...", "auto (the default)". */
+static bool manSaysDefault(const char* text, const char* value) {
+   char* flat = squash(text);
+   char* v = squash(value);
+   char* forms[] = { xAsprintf("default%s", v), xAsprintf("%s(default", v), xAsprintf("%s(thedefault", v) };
+   bool found = false;
+   for (int i = 0; i < 3; i++) {
+      const char* at = strstr(flat, forms[i]);
+      const char* after = at ? at + strlen(forms[i]) : NULL;
+      bool bounded = at && (i > 0 || !isalnum((unsigned char)*after)) &&
+                     !(i == 0 && *after == '.' && isdigit((unsigned char)after[1]));
+      found = found || bounded;
+      free(forms[i]);
+   }
+   free(v);
+   free(flat);
+   return found;
+}
+
+/* tcptop(8) gives each option's and each key's default as the table does
+ * (defaults that are notes on code elsewhere are not checked). */
+static void test_tableManual(void) {
+   char* man = readText(TEST_SRCDIR "/docs/tcptop.8");
+   CHECK(man != NULL);
+   size_t n;
+   const OptionEntry* t = Settings_options(&n);
+   for (size_t i = 0; man && i < n; i++) {
+      if (!t[i].def && !t[i].defaultText)
+         continue;
+      char* value = defaultValue(&t[i]);
+      char* option = t[i].name ? xAsprintf("--%s", t[i].name) : NULL;
+      char* text = option ? manParagraph(man, "OPTIONS", option) : NULL;
+      if (option && !manSaysDefault(text ? text : "", value))
+         fprintf(stderr, "tcptop(8): %s lacks 'default %s': %s\n", option, value, text ? text : "(no paragraph)");
+      CHECK(!option || manSaysDefault(text ? text : "", value));
+      free(text);
+      text = t[i].section ? manParagraph(man, "CONFIGURATION", t[i].key) : NULL;
+      if (t[i].section && !manSaysDefault(text ? text : "", value))
+         fprintf(stderr, "tcptop(8): [%s] %s lacks 'Default: %s': %s\n", t[i].section, t[i].key, value,
+                 text ? text : "(no paragraph)");
+      CHECK(!t[i].section || manSaysDefault(text ? text : "", value));
+      free(text);
+      free(option);
+      free(value);
+   }
+   free(man);
 }
 
 #ifdef HAVE_BPF
@@ -431,6 +828,13 @@ int main(void) {
    test_valid();
    test_errors();
    test_precedence();
+   test_tableEntries();
+   test_tableDefaults();
+   test_tableKeys();
+   test_tableUsage();
+   test_tableDump();
+   test_tableExample();
+   test_tableManual();
 #ifdef HAVE_BPF
    test_probes();
    test_dump();

@@ -1,0 +1,155 @@
+/*
+ * Settings.c: the option table, every setting declared once, and the
+ * defaults and freeing it drives. An entry with a name is a command-line
+ * option (CommandLine: getopt and --help); one with a section is a key of
+ * tcptop.conf (Config: the handler and --dump-config); many are both.
+ */
+#include "config.h"
+#include "config/Settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/Column.h"
+#include "core/XUtils.h"
+
+static const char* const Settings_formats[] = { "text", "csv", "json", NULL };
+static const char* const Settings_protos[] = { "all", "tcp", "udp", NULL };
+static const char* const Settings_backends[] = { "auto", "bpf", "pcap", NULL };
+/* The order of enum SettingsHook's bits. */
+static const char* const Settings_hooks[] = { "fentry", "kprobe", "tracepoint", NULL };
+static const char* const Settings_units[] = { "bytes", "bits", NULL };
+static const char* const Settings_colours[] = { "auto", "always", "never", NULL };
+
+static int Settings_checkColumns(const char* value, char** why) {
+   ColumnList list;
+   return ColumnList_parse(&list, value, why);
+}
+
+static int Settings_checkSort(const char* value, char** why) {
+   SortOrder order;
+   return SortOrder_parse(&order, value, why);
+}
+
+/* The columns a NULL Settings.columns shows: the built-in choice, then
+ * every probe's metric (ColumnList_default). */
+static void Settings_defaultColumns(Buf* out) {
+   ColumnList list;
+   ColumnList_default(&list);
+   for (int i = 0; i < list.count; i++)
+      Buf_printf(out, "%s%s", i ? "," : "", Column_table[list.ids[i]].key);
+}
+
+#define OFF(field) offsetof(Settings, field)
+
+/* --help order; within a section, tcptop.conf's order. */
+static const OptionEntry Settings_table[] = {
+   { .name = "help", .shortName = 'h', .type = OPT_FLAG, .offset = OFF(help),
+     .help = "show this help and exit" },
+   { .name = "version", .shortName = 'V', .type = OPT_FLAG, .offset = OFF(version),
+     .help = "show the version and exit" },
+   { .name = "list-probes", .type = OPT_FLAG, .offset = OFF(listProbes),
+     .help = "list the probes, where they come from, and their status on this kernel" },
+   { .name = "check-probe", .type = OPT_STRING, .argName = "FILE", .offset = OFF(checkProbe),
+     .help = "compile, load and unload the probe FILE, print its metrics and settings; exit 0 if good, 1 if not" },
+   { .name = "probe-stats", .type = OPT_FLAG, .offset = OFF(probeStats),
+     .help = "measure each probe's events per second and cost (kernel BPF statistics, while tcptop runs)" },
+   { .name = "probe-dir", .type = OPT_STRING_LIST, .argName = "DIR", .offset = OFF(probeDirs),
+     .countOffset = OFF(nProbeDirs), .help = "also load the probes in DIR (repeatable; later ones override by name)" },
+   { .name = "avoid-hooks", .section = "probes", .key = "avoid_hooks", .type = OPT_CHOICE_SET, .argName = "LIST",
+     .offset = OFF(avoidHooks), .choices = Settings_hooks,
+     .help = "kinds of hook the probes must not use: each probe takes its next variant" },
+   { .name = "cache-dir", .type = OPT_STRING, .argName = "DIR", .offset = OFF(cacheDir),
+     .defaultNote = "/var/cache/tcptop as root, else ~/.cache/tcptop", .help = "keep compiled probes in DIR" },
+   { .name = "no-cache", .type = OPT_FLAG, .offset = OFF(noCache),
+     .help = "compile every probe, neither reading nor writing the cache" },
+   { .name = "config", .shortName = 'c', .type = OPT_STRING, .argName = "FILE", .offset = OFF(configFile),
+     .help = "also read FILE (after /etc and ~/.config tcptop.conf; flags still win)" },
+   { .name = "dump-config", .type = OPT_FLAG, .offset = OFF(dumpConfig),
+     .help = "print the effective configuration as a tcptop.conf and exit" },
+   { .name = "columns", .section = "display", .key = "columns", .type = OPT_STRING, .argName = "LIST",
+     .offset = OFF(columns), .check = Settings_checkColumns, .defaultText = Settings_defaultColumns,
+     .help = "columns to show, in order: comma-separated keys, see COLUMNS in tcptop(8)" },
+   { .name = "sort", .section = "display", .key = "sort", .type = OPT_STRING, .argName = "COLUMN",
+     .offset = OFF(sort), .check = Settings_checkSort, .def = "rate",
+     .help = "sort by this column; prefix + for ascending or - for descending" },
+   { .name = "delay", .shortName = 'd', .section = "display", .key = "interval", .type = OPT_DOUBLE,
+     .argName = "SECONDS", .offset = OFF(interval), .min = 0.05, .max = 3600, .def = "1",
+     .help = "seconds between samples; fractions allowed" },
+   { .section = "display", .key = "units", .type = OPT_CHOICE, .offset = OFF(units), .choices = Settings_units,
+     .def = "bytes", .help = "rates on the screen in bytes or bits per second" },
+   { .section = "display", .key = "colour", .alias = "color", .type = OPT_CHOICE, .offset = OFF(colour),
+     .choices = Settings_colours, .def = "auto",
+     .help = "colours on the screen; NO_COLOR in the environment means never" },
+   { .name = "batch", .shortName = 'b', .type = OPT_FLAG, .offset = OFF(batch),
+     .help = "batch mode: print the table every interval instead of the screen" },
+   { .name = "iterations", .shortName = 'n', .type = OPT_INT, .argName = "COUNT", .offset = OFF(iterations),
+     .min = 1, .max = 1e9, .defaultNote = "until stopped",
+     .help = "stop after COUNT intervals; the first is printed at once" },
+   { .name = "format", .type = OPT_CHOICE, .argName = "FORMAT", .offset = OFF(format), .choices = Settings_formats,
+     .def = "text", .help = "batch output: aligned text, csv, or json with one object per line" },
+   { .name = "pid", .type = OPT_INT, .argName = "PID", .offset = OFF(pid), .min = 1, .max = 4194304,
+     .help = "only connections of process PID" },
+   { .name = "port", .type = OPT_INT, .argName = "PORT", .offset = OFF(port), .min = 1, .max = 65535,
+     .help = "only connections with PORT as local or remote port" },
+   { .name = "proto", .type = OPT_CHOICE, .argName = "PROTO", .offset = OFF(proto), .choices = Settings_protos,
+     .def = "all", .help = "only connections of this protocol" },
+   { .name = "ipv4", .shortName = '4', .type = OPT_FLAG, .offset = OFF(ipv4), .help = "only IPv4" },
+   { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
+   { .name = "log", .section = "log", .key = "file", .type = OPT_STRING, .argName = "FILE", .offset = OFF(logFile),
+     .emptyIsNone = true, .help = "also write every interval, and every closed connection, to FILE as CSV, mode 0600" },
+   { .name = "backend", .type = OPT_CHOICE, .argName = "BACKEND", .offset = OFF(backend),
+     .choices = Settings_backends, .def = "auto",
+     .help = "bpf (eBPF probes), pcap (packet capture), or auto: bpf when it can load, else pcap" },
+   { .name = "read", .shortName = 'r', .type = OPT_STRING, .argName = "FILE", .offset = OFF(readFile),
+     .help = "replay a capture file (pcap or pcapng) instead of watching live" },
+   { .name = "interface", .shortName = 'i', .type = OPT_STRING, .argName = "IFACE", .offset = OFF(iface),
+     .defaultNote = "all interfaces", .help = "capture live on IFACE with libpcap, the pcap backend" },
+   { .name = "replay-speed", .type = OPT_STRING, .argName = "N|max", .offset = OFF(replaySpeed),
+     .defaultNote = "max with -b, else 1",
+     .help = "replay -r at N times the capture's pace, or as fast as it can with max" },
+   { .name = "udp-timeout", .section = "udp", .key = "idle_timeout", .type = OPT_DOUBLE, .argName = "SECONDS",
+     .offset = OFF(udpTimeout), .min = 0.1, .max = 86400, .def = "30",
+     .help = "seconds after which an idle UDP flow is forgotten" },
+};
+
+const OptionEntry* Settings_options(size_t* count) {
+   *count = ARRAY_SIZE(Settings_table);
+   return Settings_table;
+}
+
+void Settings_init(Settings* this) {
+   memset(this, 0, sizeof(*this));
+   for (size_t i = 0; i < ARRAY_SIZE(Settings_table); i++) {
+      const OptionEntry* o = &Settings_table[i];
+      char* why = NULL;
+      if (o->def && Option_store(this, o, o->def, &why) < 0)
+         XUtils_fatal(1, "the default '%s' of %s is invalid: %s", o->def, o->name ? o->name : o->key, why);
+   }
+}
+
+/* A string or list entry's memory. */
+static void Settings_free(Settings* this, const OptionEntry* o) {
+   char** field = (char**)((char*)this + o->offset);
+   if (o->type == OPT_STRING) {
+      free(*field);
+   } else if (o->type == OPT_STRING_LIST) {
+      char** list = *(char***)field;
+      int count = *(int*)((char*)this + o->countOffset);
+      for (int i = 0; i < count; i++)
+         free(list[i]);
+      free(list);
+   }
+}
+
+void Settings_done(Settings* this) {
+   for (size_t i = 0; i < ARRAY_SIZE(Settings_table); i++)
+      Settings_free(this, &Settings_table[i]);
+   for (int i = 0; i < this->nProbeOptions; i++) {
+      free(this->probeOptions[i].probe);
+      free(this->probeOptions[i].setting);
+      free(this->probeOptions[i].where);
+   }
+   free(this->probeOptions);
+   memset(this, 0, sizeof(*this));
+}
