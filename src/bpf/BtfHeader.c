@@ -43,13 +43,6 @@ BtfHeader* BtfHeader_open(const char* path, char** err) {
    return this;
 }
 
-void BtfHeader_free(BtfHeader* this) {
-   if (!this)
-      return;
-   btf__free(this->btf);
-   free(this);
-}
-
 static void BtfHeader_print(void* ctx, const char* fmt, va_list args) {
    Buf_vprintf((Buf*)ctx, fmt, args);
 }

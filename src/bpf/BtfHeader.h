@@ -14,7 +14,6 @@ typedef struct BtfHeader_ BtfHeader;
 
 /* Parses a raw BTF file; on failure returns NULL and sets *err (malloc'd). */
 BtfHeader* BtfHeader_open(const char* path, char** err);
-void BtfHeader_free(BtfHeader* this);
 
 /* Every type, as `bpftool btf dump file ... format c` prints it. 0, or -1
  * with *err (out then holds an incomplete header). */

@@ -41,7 +41,7 @@ typedef struct ResultHeader_ {
 } ResultHeader;
 
 /* API headers are kept as consecutive "name\0text\0" records in one Buf. */
-int Compiler_readApiHeaders(const char* dir, Buf* out, char** err) {
+static int Compiler_readApiHeaders(const char* dir, Buf* out, char** err) {
    DIR* d = opendir(dir);
    if (!d) {
       *err = xAsprintf("cannot read the probe API headers in %s: %s (reinstall tcptop)", dir, strerror(errno));

@@ -34,7 +34,5 @@ int Compiler_compileAll(const CompilerConfig* cfg, ProbeSet* set, char** err);
 /* The cache key of one probe (exposed for tests). */
 HashDigest Compiler_key(const CompilerConfig* cfg, const Probe* probe, const Buf* apiHeaders);
 
-/* Reads the API headers directory into a list of (name, text) records. */
-int Compiler_readApiHeaders(const char* dir, Buf* out, char** err);
 
 #endif

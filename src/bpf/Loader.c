@@ -354,13 +354,6 @@ struct bpf_map* Loader_findMap(const Loader* this, const char* name) {
    return NULL;
 }
 
-int Loader_attachedCount(const Loader* this) {
-   int n = 0;
-   for (int i = 0; i < this->count; i++)
-      n += this->loaded[i].nLinks > 0;
-   return n;
-}
-
 bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
    *count = *ns = 0;
    for (int i = 0; i < this->count; i++) {

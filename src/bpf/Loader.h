@@ -63,7 +63,4 @@ struct bpf_map* Loader_findMap(const Loader* this, const char* name);
  * (kernel BPF statistics: zero unless enabled). false: not loaded. */
 bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns);
 
-/* Number of probes attached. */
-int Loader_attachedCount(const Loader* this);
-
 #endif

@@ -53,7 +53,7 @@ static void StrSet_grow(StrSet* s) {
    s->cap = cap;
 }
 
-bool StrSet_addN(StrSet* s, const char* str, size_t n) {
+static bool StrSet_addN(StrSet* s, const char* str, size_t n) {
    if ((s->count + 1) * 2 > s->cap)
       StrSet_grow(s);
    size_t i = StrSet_find(s->slots, s->cap, str, n);

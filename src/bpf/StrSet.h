@@ -15,8 +15,6 @@ typedef struct StrSet_ {
 
 void StrSet_init(StrSet* s);
 void StrSet_done(StrSet* s);
-/* Adds a copy of the first n bytes of str; returns true when it was new. */
-bool StrSet_addN(StrSet* s, const char* str, size_t n);
 bool StrSet_add(StrSet* s, const char* str);
 bool StrSet_has(const StrSet* s, const char* str);
 

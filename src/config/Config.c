@@ -253,6 +253,10 @@ int Config_load(Settings* settings, const char* systemPath, const char* userPath
    return 0;
 }
 
+static char* Config_systemPath(void) {
+   return xStrdup(SYSCONFDIR "/tcptop/" CONFIG_FILE_NAME);
+}
+
 int Config_loadWithCommandLine(Settings* settings, int argc, char** argv) {
    /* A first pass only finds -c (and reports a bad command line at once). */
    Settings first;
@@ -272,10 +276,6 @@ int Config_loadWithCommandLine(Settings* settings, int argc, char** argv) {
       free(err);
    }
    return rc < 0 ? -1 : CommandLine_parse(settings, argc, argv);
-}
-
-char* Config_systemPath(void) {
-   return xStrdup(SYSCONFDIR "/tcptop/" CONFIG_FILE_NAME);
 }
 
 char* Config_userPath(void) {

@@ -15,8 +15,6 @@
 
 #define CONFIG_FILE_NAME "tcptop.conf"
 
-/* $(sysconfdir)/tcptop/tcptop.conf */
-char* Config_systemPath(void);
 /* $XDG_CONFIG_HOME/tcptop/tcptop.conf, or ~/.config/tcptop/tcptop.conf. */
 char* Config_userPath(void);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char* Option_choiceList(const char* const* choices) {
+static char* Option_choiceList(const char* const* choices) {
    Buf b;
    Buf_init(&b);
    for (int i = 0; choices[i]; i++)

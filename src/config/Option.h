@@ -49,8 +49,6 @@ typedef struct OptionEntry_ {
    const char* help;          /* without range, choices or default: those are added */
 } OptionEntry;
 
-/* "a, b, c" */
-char* Option_choiceList(const char* const* choices);
 
 /*
  * Checks `arg` for the option's type and stores it in the structure at base

@@ -72,6 +72,5 @@ typedef struct Conn_ {
 } Conn;
 
 const char* Conn_stateName(int state);
-bool Conn_isClosed(const Conn* c);
 
 #endif

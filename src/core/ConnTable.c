@@ -27,10 +27,6 @@ const char* Conn_stateName(int state) {
    }
 }
 
-bool Conn_isClosed(const Conn* c) {
-   return c->state == CONN_CLOSED;
-}
-
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start) {
    ConnKey k;
    memset(&k, 0, sizeof(k));

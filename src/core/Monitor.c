@@ -29,11 +29,7 @@ bool Monitor_stopping(void) {
    return Monitor_stop != 0;
 }
 
-void Monitor_requestStop(void) {
-   Monitor_stop = 1;
-}
-
-double Monitor_clock(clockid_t id) {
+static double Monitor_clock(clockid_t id) {
    struct timespec ts;
    clock_gettime(id, &ts);
    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -224,7 +220,7 @@ static FILE* Monitor_openLog(const char* path) {
    return f;
 }
 
-void Monitor_signals(void) {
+static void Monitor_signals(void) {
    struct sigaction sa = { .sa_handler = Monitor_onSignal };   /* no SA_RESTART: poll returns */
    sigemptyset(&sa.sa_mask);
    sigaction(SIGINT, &sa, NULL);

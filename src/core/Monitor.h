@@ -60,12 +60,9 @@ int Monitor_poll(Monitor* this, int timeoutMs);
 /* Waits for the next interval (or a signal), folding events in. */
 int Monitor_wait(Monitor* this);
 
-/* SIGINT, SIGTERM, SIGHUP ask the loop to stop; SIGPIPE is ignored. */
-void Monitor_signals(void);
+/* SIGINT, SIGTERM or SIGHUP asked the loop to stop (Monitor_init catches
+ * them; SIGPIPE is ignored). */
 bool Monitor_stopping(void);
-void Monitor_requestStop(void);
-
-double Monitor_clock(clockid_t id);
 /* The sample clock: the system's, or a replayed capture's own time. */
 void Monitor_now(const Monitor* this, double* mono, double* wall);
 /* A replayed capture has no more packets: the last sample was final. */

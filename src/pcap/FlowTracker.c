@@ -346,7 +346,7 @@ void Flow_endpoints(const Flow* f, uint8_t laddr[16], uint16_t* lport, uint8_t r
    *rport = f->localIsA ? t->pb : t->pa;
 }
 
-ConnKey Flow_key(const Flow* f) {
+static ConnKey Flow_key(const Flow* f) {
    if (f->tuple.proto == IPPROTO_TCP)
       return ConnKey_tcp(f->cookie, f->start);
    uint8_t laddr[16], raddr[16];

@@ -100,8 +100,6 @@ void FlowTracker_sync(FlowTracker* this, ConnTable* table, double monoNow, doubl
 /* Forgets the flow behind an expired row (UDP idle timeout). */
 void FlowTracker_forget(FlowTracker* this, const Conn* c);
 
-/* The row's key for a flow. */
-ConnKey Flow_key(const Flow* f);
 /* A flow's addresses as the row shows them (local first). */
 void Flow_endpoints(const Flow* f, uint8_t laddr[16], uint16_t* lport, uint8_t raddr[16], uint16_t* rport);
 
