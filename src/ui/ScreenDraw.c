@@ -59,13 +59,7 @@ void Screen_formatRate(const Screen* this, double bytesPerSecond, char* out, siz
 }
 
 static bool Screen_isAddress(int id) {
-   const char* k = Column_table[id].key;
-   return strcmp(k, "laddr") == 0 || strcmp(k, "raddr") == 0;
-}
-
-static bool Screen_isRate(int id) {
-   const char* k = Column_table[id].key;
-   return strcmp(k, "tx_rate") == 0 || strcmp(k, "rx_rate") == 0 || strcmp(k, "rate") == 0;
+   return id == COLUMN_LADDR || id == COLUMN_RADDR;
 }
 
 /* An address cell: the host name once resolved (n), else numeric. */
@@ -81,10 +75,9 @@ static void Screen_address(const Screen* this, const Conn* c, bool local, char* 
 void Screen_cell(const Screen* this, int id, const Conn* c, char* out, size_t size) {
    const Column* col = &Column_table[id];
    if (Screen_isAddress(id))
-      Screen_address(this, c, strcmp(col->key, "laddr") == 0, out, size);
-   else if (Screen_isRate(id))
-      Screen_formatRate(this, strcmp(col->key, "tx_rate") == 0 ? c->txRate
-                              : strcmp(col->key, "rx_rate") == 0 ? c->rxRate : c->txRate + c->rxRate, out, size);
+      Screen_address(this, c, id == COLUMN_LADDR, out, size);
+   else if (col->rate)
+      Screen_formatRate(this, Column_sortValue(col, c), out, size);
    else
       Column_human(col, c, &this->ctx, out, size);
    for (char* p = out; *p; p++) {
