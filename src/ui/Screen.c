@@ -33,6 +33,7 @@ static void Screen_init(Screen* this, Monitor* monitor) {
 
 static void Screen_done(Screen* this) {
    Screen_freeFrozen(this);
+   RateHistory_done(&this->history);
    free(this->rows);
    Resolver_free(this->resolver);
 }

@@ -14,6 +14,7 @@
 #include "ui/CRT.h"
 #include "core/Column.h"
 #include "core/Monitor.h"
+#include "ui/RateHistory.h"
 #include "ui/Resolver.h"
 #include "ui/Sparkline.h"
 
@@ -61,6 +62,8 @@ typedef struct Screen_ {
    bool detailGone;
    Sparkline txTotal, rxTotal;
    Sparkline txFrozen, rxFrozen;   /* the header's, while paused */
+   RateHistory history;       /* each connection's recent rates */
+   RateHistory frozenHistory; /* theirs at the pause, while paused */
    int widths[64];            /* per shown column, only growing until reset */
    int menuCursor;            /* sort menu and setup */
    Resolver* resolver;

@@ -17,9 +17,9 @@
 
 static void Screen_copyDetail(Screen* this, const Conn* c) {
    this->detail = *c;
-   this->detail.history = NULL;
-   if (c->history)
-      this->detailHistory = *c->history;
+   const ConnHistory* h = RateHistory_find(this->paused ? &this->frozenHistory : &this->history, &c->key);
+   if (h)
+      this->detailHistory = *h;
    else
       memset(&this->detailHistory, 0, sizeof(this->detailHistory));
 }

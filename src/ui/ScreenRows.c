@@ -83,8 +83,7 @@ void Screen_moveSelection(Screen* this, long delta) {
 }
 
 void Screen_freeFrozen(Screen* this) {
-   for (size_t i = 0; i < this->nFrozen; i++)
-      free(this->frozen[i].history);
+   RateHistory_done(&this->frozenHistory);
    free(this->frozen);
    this->frozen = NULL;
    this->nFrozen = 0;
@@ -97,13 +96,9 @@ void Screen_pause(Screen* this, bool pause) {
    this->paused = pause;
    if (pause) {
       this->frozen = xMalloc(sizeof(Conn) * (m->nRows + 1));
-      for (size_t i = 0; i < m->nRows; i++) {
+      for (size_t i = 0; i < m->nRows; i++)
          this->frozen[i] = *m->rows[i];
-         if (m->rows[i]->history) {
-            this->frozen[i].history = xMalloc(sizeof(ConnHistory));
-            *this->frozen[i].history = *m->rows[i]->history;
-         }
-      }
+      RateHistory_copy(&this->frozenHistory, &this->history);
       this->nFrozen = m->nRows;
       this->txFrozen = this->txTotal;
       this->rxFrozen = this->rxTotal;
@@ -114,17 +109,10 @@ void Screen_pause(Screen* this, bool pause) {
    Screen_rebuild(this);
 }
 
-/* One value per interval for each row that has ever had traffic. */
+/* One value per interval for each row that has ever had traffic; the
+ * histories of rows the table has forgotten go. */
 void Screen_recordHistory(Screen* this) {
    Monitor* m = this->monitor;
-   for (size_t i = 0; i < m->nRows; i++) {
-      Conn* c = m->rows[i];
-      if (!c->history) {
-         if (c->txRate <= 0 && c->rxRate <= 0)
-            continue;
-         c->history = xCalloc(1, sizeof(ConnHistory));
-      }
-      Sparkline_push(&c->history->tx, c->txRate);
-      Sparkline_push(&c->history->rx, c->rxRate);
-   }
+   RateHistory_record(&this->history, m->rows, m->nRows);
+   RateHistory_prune(&this->history, &m->table);
 }

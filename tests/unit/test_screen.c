@@ -1,7 +1,9 @@
 /* The screen's pieces that need no terminal: cell fitting (middle ellipsis),
  * rate units (bytes, bits), sparklines (UTF-8 and ASCII,
- * scaling, the ring), the multi-row graph, and the resolver (numeric first,
- * never blocking; the name once the thread has it). */
+ * scaling, the ring), the multi-row graph, the rate histories (from the
+ * first traffic on, copied for a pause, freed once their row is gone), and
+ * the resolver (numeric first, never blocking; the name once the thread has
+ * it). */
 #include "config.h"
 
 #include <netinet/in.h>
@@ -10,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "ui/RateHistory.h"
 #include "ui/Resolver.h"
 #include "ui/Screen.h"
 #include "ui/Sparkline.h"
@@ -48,6 +51,51 @@ static void test_graph(void) {
    CHECK_STR(Sparkline_graphRow(&s, 2, 2, 0, 2, true, out, sizeof(out)), "█ ");
    CHECK_STR(Sparkline_graphRow(&s, 2, 2, 1, 2, true, out, sizeof(out)), "██");
    CHECK_STR(Sparkline_graphRow(&s, 2, 2, 1, 2, false, out, sizeof(out)), "@@");
+}
+
+/* Histories by key: a row gets one at its first traffic, keeps it through
+ * quiet intervals, loses it once the table has forgotten the row; a copy
+ * (the pause) stays as it was. Many rows: the map grows and shrinks. */
+static void test_history(void) {
+   ConnTable table;
+   ConnTable_init(&table);
+   RateHistory h, frozen;
+   RateHistory_init(&h);
+   enum { N = 300 };
+   Conn* rows[N];
+   for (int i = 0; i < N; i++) {
+      bool created;
+      ConnKey k = ConnKey_tcp((uint64_t)i + 1, 7);
+      rows[i] = ConnTable_get(&table, &k, &created);
+      rows[i]->txRate = i % 3 ? 100 + i : 0;   /* every third row quiet */
+   }
+   RateHistory_record(&h, rows, N);
+   RateHistory_prune(&h, &table);
+   CHECK(h.count == N - N / 3);
+   CHECK(RateHistory_find(&h, &rows[0]->key) == NULL);
+   const ConnHistory* one = RateHistory_find(&h, &rows[1]->key);
+   CHECK(one && Sparkline_get(&one->tx, 0) == 101 && one->tx.count == 1 && one->rx.count == 1);
+   RateHistory_copy(&frozen, &h);
+   rows[1]->txRate = 0;
+   RateHistory_record(&h, rows, N);
+   one = RateHistory_find(&h, &rows[1]->key);
+   CHECK(one && one->tx.count == 2 && Sparkline_get(&one->tx, 0) == 0 && Sparkline_get(&one->tx, 1) == 101);
+   CHECK(RateHistory_find(&frozen, &rows[1]->key)->tx.count == 1);
+   /* rows 1..N-1 forgotten by the table (not recorded): their histories go */
+   ConnKey second = rows[1]->key, last = rows[N - 1]->key, never = ConnKey_tcp(N + 1, 7);
+   for (int i = 1; i < N; i++) {
+      ConnKey k = ConnKey_tcp((uint64_t)i + 1, 7);
+      ConnTable_remove(&table, &k);
+   }
+   RateHistory_record(&h, rows, 1);
+   RateHistory_prune(&h, &table);
+   CHECK(h.count == 0 && RateHistory_find(&h, &second) == NULL);
+   CHECK(frozen.count == N - N / 3 && RateHistory_find(&frozen, &never) == NULL);
+   CHECK(RateHistory_find(&frozen, &last) != NULL);
+   RateHistory_done(&frozen);
+   RateHistory_done(&h);
+   CHECK(h.count == 0 && h.cap == 0 && RateHistory_find(&h, &second) == NULL);
+   ConnTable_done(&table);
 }
 
 static void test_resolver(void) {
@@ -104,6 +152,7 @@ int main(void) {
    test_units();
    test_sparkline();
    test_graph();
+   test_history();
    test_resolver();
    return check_done("test_screen");
 }
