@@ -22,6 +22,7 @@ static void Screen_init(Screen* this, Monitor* monitor) {
    this->columns = monitor->columns;
    this->sort = monitor->sort;
    this->proto = monitor->settings->proto;
+   this->format.units = monitor->settings->units;
    this->showClosed = true;
    this->dirty = true;
    BackendStatus st;
@@ -35,7 +36,7 @@ static void Screen_done(Screen* this) {
    Screen_freeFrozen(this);
    RateHistory_done(&this->history);
    free(this->rows);
-   Resolver_free(this->resolver);
+   Resolver_free(this->format.resolver);
 }
 
 /* A new sample: totals, histories, rows, the detail view. */
@@ -47,7 +48,7 @@ static void Screen_onSample(Screen* this) {
    Monitor_shown(m, m->rows, m->nRows);
    if (!this->paused) {
       this->summary = m->summary;
-      this->ctx = m->ctx;
+      this->format.ctx = m->ctx;
       Screen_rebuild(this);
    }
    Screen_updateDetail(this);

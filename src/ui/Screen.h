@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "ui/CRT.h"
+#include "ui/Cells.h"
 #include "core/Column.h"
 #include "core/Monitor.h"
 #include "ui/RateHistory.h"
@@ -44,7 +45,7 @@ typedef struct Screen_ {
    char filter[SCREEN_FILTER_LEN];
    ScreenPrompt prompt;
    char input[SCREEN_FILTER_LEN];   /* the d prompt's text */
-   bool paused, showNames, showClosed, showHealth, quit;
+   bool paused, showClosed, showHealth, quit;
    bool endShown;           /* a replay's last sample, at its last packet, taken */
    ScreenMode mode;
    /* the rows shown, sorted; while paused, copies taken at the pause */
@@ -53,7 +54,7 @@ typedef struct Screen_ {
    Conn* frozen;              /* the copies, while paused */
    size_t nFrozen;
    Summary summary;
-   RowContext ctx;
+   CellFormat format;         /* units, names (n), the sample shown */
    size_t selected, top;
    ConnKey selectedKey;
    bool hasSelection;
@@ -66,7 +67,6 @@ typedef struct Screen_ {
    RateHistory frozenHistory; /* theirs at the pause, while paused */
    int widths[64];            /* per shown column, only growing until reset */
    int menuCursor;            /* sort menu and setup */
-   Resolver* resolver;
    int probesOk, probesFailed;
    char message[256];         /* one line at the bottom until the next key */
    bool dirty;
@@ -86,11 +86,7 @@ void Screen_freeFrozen(Screen* this);
 /* ScreenDraw.c */
 void Screen_draw(Screen* this);
 int Screen_tableHeight(const Screen* this);
-void Screen_cell(const Screen* this, int columnId, const Conn* c, char* out, size_t size);
-void Screen_formatRate(const Screen* this, double bytesPerSecond, char* out, size_t size);
 void Screen_resetWidths(Screen* this);
-/* s in exactly w columns (ASCII s): padded, or cut; middle: "head…tail". */
-char* Screen_fit(const char* s, int w, bool right, bool middle, const char* ellipsis, char* out, size_t size);
 
 /* ScreenKeys.c */
 void Screen_handleKey(Screen* this, int key);

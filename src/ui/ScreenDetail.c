@@ -52,9 +52,9 @@ static int Screen_detailFields(Screen* this, int y) {
    const Conn* c = &this->detail;
    for (int id = 0; id < Column_count && y < LINES - 1; id++, y++) {
       const Column* col = &Column_table[id];
-      if (Column_raw(col, c, &this->ctx, raw, sizeof(raw)) < 0)
+      if (Column_raw(col, c, &this->format.ctx, raw, sizeof(raw)) < 0)
          snprintf(raw, sizeof(raw), "-");
-      Screen_cell(this, id, c, human, sizeof(human));
+      Cells_format(&this->format, id, c, human, sizeof(human));
       attrset(this->crt.attr[CRT_LABEL]);
       mvprintw(y, 0, "%-11s", col->key);
       attrset(this->crt.attr[CRT_VALUE]);
@@ -72,8 +72,8 @@ static int Screen_detailFields(Screen* this, int y) {
 static int Screen_detailExtra(Screen* this, int y) {
    const Conn* c = &this->detail;
    char tx[32], rx[32];
-   Screen_formatRate(this, c->txPacketRate, tx, sizeof(tx));
-   Screen_formatRate(this, c->rxPacketRate, rx, sizeof(rx));
+   Cells_formatRate(this->format.units, c->txPacketRate, tx, sizeof(tx));
+   Cells_formatRate(this->format.units, c->rxPacketRate, rx, sizeof(rx));
    attrset(this->crt.attr[CRT_LABEL]);
    mvprintw(y++, 0, "packets/s  tx %.0f  rx %.0f   cookie %llu   %s%s", c->txPacketRate, c->rxPacketRate,
             (unsigned long long)c->key.cookie, c->seeded ? "opened before tcptop" : "opened while watched",
@@ -87,7 +87,7 @@ static int Screen_detailGraph(Screen* this, int y, const char* label, const Spar
    int width = COLS - 12 < SPARKLINE_LEN ? COLS - 12 : SPARKLINE_LEN;
    double max = Sparkline_max(s, width);
    char line[SPARKLINE_LEN * 4 + 1], value[32];
-   Screen_formatRate(this, max, value, sizeof(value));
+   Cells_formatRate(this->format.units, max, value, sizeof(value));
    for (int row = 0; row < SCREEN_GRAPH_ROWS && y < LINES - 1 && width > 0; row++, y++) {
       attrset(this->crt.attr[CRT_LABEL]);
       mvprintw(y, 0, "%-11s", row == 0 ? label : row == 1 ? value : "");

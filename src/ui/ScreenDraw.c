@@ -5,18 +5,14 @@
 #include "config.h"
 #include "ui/Screen.h"
 
-#include <arpa/inet.h>
 #include <curses.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "core/XUtils.h"
 
 #define SCREEN_HEADER_BASE 6       /* above the column titles, without probe lines */
-#define SCREEN_CELL 96
 #define SCREEN_ADDR_MAX 39         /* a full IPv6 address */
 #define SCREEN_ADDR_MIN 12
 
@@ -40,52 +36,6 @@ int Screen_tableHeight(const Screen* this) {
    return h > 1 ? h : 1;
 }
 
-void Screen_formatRate(const Screen* this, double bytesPerSecond, char* out, size_t size) {
-   if (this->monitor->settings->units != SETTINGS_UNITS_BITS) {
-      Column_humanBytes(bytesPerSecond, out, size);
-      return;
-   }
-   static const char units[] = "kMGTP";
-   double v = bytesPerSecond * 8;
-   int u = -1;
-   while (v >= 1000 && u < 4) {
-      v /= 1000;
-      u++;
-   }
-   if (u < 0)
-      snprintf(out, size, "%.0fb", v);
-   else
-      snprintf(out, size, v < 10 ? "%.1f%cb" : "%.0f%cb", v, units[u]);
-}
-
-static bool Screen_isAddress(int id) {
-   return id == COLUMN_LADDR || id == COLUMN_RADDR;
-}
-
-/* An address cell: the host name once resolved (n), else numeric. */
-static void Screen_address(const Screen* this, const Conn* c, bool local, char* out, size_t size) {
-   const uint8_t* a = local ? c->laddr : c->raddr;
-   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-   if (this->showNames && this->resolver && Resolver_name(this->resolver, af, a, out, size))
-      return;
-   if (!inet_ntop(af, a, out, (socklen_t)size))
-      snprintf(out, size, "?");
-}
-
-void Screen_cell(const Screen* this, int id, const Conn* c, char* out, size_t size) {
-   const Column* col = &Column_table[id];
-   if (Screen_isAddress(id))
-      Screen_address(this, c, id == COLUMN_LADDR, out, size);
-   else if (col->rate)
-      Screen_formatRate(this, Column_sortValue(col, c), out, size);
-   else
-      Column_human(col, c, &this->ctx, out, size);
-   for (char* p = out; *p; p++) {
-      if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-         *p = '?';   /* the terminal gets printable ASCII only */
-   }
-}
-
 void Screen_resetWidths(Screen* this) {
    for (int j = 0; j < this->columns.count; j++) {
       const Column* col = &Column_table[this->columns.ids[j]];
@@ -96,13 +46,13 @@ void Screen_resetWidths(Screen* this) {
 
 /* Widths grow to fit the rows on screen, addresses shrink to fit COLS. */
 static void Screen_fitWidths(Screen* this, int first, int count) {
-   char cell[SCREEN_CELL];
+   char cell[CELLS_LEN];
    for (int j = 0; j < this->columns.count; j++) {
       int id = this->columns.ids[j];
       for (int i = first; i < first + count; i++) {
-         Screen_cell(this, id, this->rows[i], cell, sizeof(cell));
+         Cells_format(&this->format, id, this->rows[i], cell, sizeof(cell));
          int l = (int)strlen(cell);
-         if (Screen_isAddress(id) && l > SCREEN_ADDR_MAX)
+         if (Cells_isAddress(id) && l > SCREEN_ADDR_MAX)
             l = SCREEN_ADDR_MAX;
          this->widths[j] = l > this->widths[j] ? l : this->widths[j];
       }
@@ -111,7 +61,7 @@ static void Screen_fitWidths(Screen* this, int first, int count) {
    for (int j = 0; j < this->columns.count; j++)
       total += this->widths[j] + 1;
    for (int j = 0; j < this->columns.count && total > COLS; j++) {
-      if (!Screen_isAddress(this->columns.ids[j]))
+      if (!Cells_isAddress(this->columns.ids[j]))
          continue;
       int cut = total - COLS < this->widths[j] - SCREEN_ADDR_MIN ? total - COLS : this->widths[j] - SCREEN_ADDR_MIN;
       if (cut > 0) {
@@ -121,24 +71,11 @@ static void Screen_fitWidths(Screen* this, int first, int count) {
    }
 }
 
-char* Screen_fit(const char* s, int w, bool right, bool middle, const char* ellipsis, char* out, size_t size) {
-   int l = (int)strlen(s);
-   if (w <= 0)
-      out[0] = '\0';
-   else if (l <= w)
-      snprintf(out, size, right ? "%*s" : "%-*s", w, s);
-   else if (middle && w > 2)
-      snprintf(out, size, "%.*s%s%s", (w - 1) / 2, s, ellipsis, s + l - (w - 1 - (w - 1) / 2));
-   else
-      snprintf(out, size, "%.*s", w, s);
-   return out;
-}
-
 /* Prints s in exactly w columns at (y, x). */
 static void Screen_put(const Screen* this, int y, int x, const char* s, int w, bool right, bool middle) {
-   char buf[SCREEN_CELL * 2];
+   char buf[CELLS_LEN * 2];
    if (w > 0 && x < COLS)
-      mvaddstr(y, x, Screen_fit(s, w, right, middle, CRT_ellipsis(&this->crt), buf, sizeof(buf)));
+      mvaddstr(y, x, Cells_fit(s, w, right, middle, CRT_ellipsis(&this->crt), buf, sizeof(buf)));
 }
 
 static void Screen_drawTitles(Screen* this, int y) {
@@ -164,12 +101,12 @@ static void Screen_drawRow(Screen* this, int y, const Conn* c, bool selected) {
    attrset(attr);
    if (selected)
       mvhline(y, 0, ' ', COLS);
-   char cell[SCREEN_CELL];
+   char cell[CELLS_LEN];
    int x = 0;
    for (int j = 0; j < this->columns.count && x + this->widths[j] <= COLS; j++) {
       int id = this->columns.ids[j];
-      Screen_cell(this, id, c, cell, sizeof(cell));
-      Screen_put(this, y, x, cell, this->widths[j], Column_table[id].kind == COLUMN_NUMBER, Screen_isAddress(id));
+      Cells_format(&this->format, id, c, cell, sizeof(cell));
+      Screen_put(this, y, x, cell, this->widths[j], Column_table[id].kind == COLUMN_NUMBER, Cells_isAddress(id));
       x += this->widths[j] + 1;
    }
    attrset(A_NORMAL);
@@ -202,7 +139,7 @@ static void Screen_pair(const Screen* this, const char* label, const char* value
 
 static void Screen_drawTitleLine(Screen* this) {
    char ts[16], buf[64];
-   time_t t = (time_t)this->ctx.wallNow;
+   time_t t = (time_t)this->format.ctx.wallNow;
    struct tm tm;
    strftime(ts, sizeof(ts), "%H:%M:%S", localtime_r(&t, &tm));
    move(0, 0);
@@ -254,7 +191,7 @@ static void Screen_drawConnections(Screen* this) {
 
 static void Screen_drawRate(Screen* this, int y, const char* label, double rate, const Sparkline* hist, int element) {
    char value[32], line[SPARKLINE_LEN * 4 + 1];
-   Screen_formatRate(this, rate, value, sizeof(value));
+   Cells_formatRate(this->format.units, rate, value, sizeof(value));
    move(y, 0);
    attrset(this->crt.attr[CRT_LABEL]);
    printw("%-8s", label);
@@ -290,7 +227,7 @@ static void Screen_drawViewLine(Screen* this) {
    snprintf(buf, sizeof(buf), "%s %s", Column_table[this->sort.column].key, this->sort.descending ? "desc" : "asc");
    Screen_pair(this, "  sort ", buf, CRT_VALUE);
    Screen_pair(this, "  proto ", protos[this->proto], CRT_VALUE);
-   Screen_pair(this, "  names ", this->showNames ? "on" : "off", CRT_VALUE);
+   Screen_pair(this, "  names ", this->format.names ? "on" : "off", CRT_VALUE);
    Screen_pair(this, "  closed ", this->showClosed ? "shown" : "hidden", CRT_VALUE);
    if (this->filter[0])
       Screen_pair(this, "  filter ", this->filter, CRT_WARNING);

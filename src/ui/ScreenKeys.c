@@ -132,8 +132,8 @@ static bool Screen_viewKey(Screen* this, int key) {
 }
 
 static void Screen_toggleNames(Screen* this) {
-   this->showNames = !this->showNames;
-   if (this->showNames && !this->resolver && !(this->resolver = Resolver_new()))
+   this->format.names = !this->format.names;
+   if (this->format.names && !this->format.resolver && !(this->format.resolver = Resolver_new()))
       snprintf(this->message, sizeof(this->message), "cannot start the name resolver thread: names stay numeric");
    Screen_resetWidths(this);
 }

@@ -104,7 +104,7 @@ void Screen_pause(Screen* this, bool pause) {
       this->rxFrozen = this->rxTotal;
    } else {
       this->summary = m->summary;
-      this->ctx = m->ctx;
+      this->format.ctx = m->ctx;
    }
    Screen_rebuild(this);
 }
