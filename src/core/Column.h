@@ -46,6 +46,7 @@ struct Column_ {
    bool tcpOnly;       /* unknown for UDP flows */
    bool needsOwner;    /* unknown until the process is */
    bool freeText;      /* any text (process and user names): CSV may need quotes */
+   bool rate;          /* bytes per second (Column_sortValue): a view may show bits */
    /* Not a field: writes the machine form (CSV/JSON: exact, unscaled) and
     * returns its length. */
    int (*raw)(const Column* col, const Conn* c, const RowContext* ctx, char* out, size_t size);
@@ -66,8 +67,15 @@ int Column_human(const Column* col, const Conn* c, const RowContext* ctx, char* 
 double Column_sortValue(const Column* col, const Conn* c);
 bool Column_sortsByValue(const Column* col);
 
-/* The built-in columns, then the probes' metrics (Column_addMetric). */
-#define COLUMN_BUILTIN_COUNT 20
+/* The built-in columns by index in Column_table, then the probes' metrics
+ * (Column_addMetric). */
+typedef enum ColumnId_ {
+   COLUMN_TIME, COLUMN_PROTO, COLUMN_LADDR, COLUMN_LPORT, COLUMN_RADDR, COLUMN_RPORT, COLUMN_PID,
+   COLUMN_COMM, COLUMN_USER, COLUMN_STATE, COLUMN_TX_BYTES, COLUMN_RX_BYTES, COLUMN_TX_RATE,
+   COLUMN_RX_RATE, COLUMN_RATE, COLUMN_TX_PACKETS, COLUMN_RX_PACKETS, COLUMN_RTT_US, COLUMN_RETRANS,
+   COLUMN_AGE_S,
+   COLUMN_BUILTIN_COUNT
+} ColumnId;
 #define COLUMN_MAX (COLUMN_BUILTIN_COUNT + CONN_METRICS)
 extern Column Column_table[COLUMN_MAX];
 extern int Column_count;

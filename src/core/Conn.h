@@ -68,7 +68,6 @@ typedef struct Conn_ {
    int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
    double startTime;       /* wall clock, seconds */
    uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
-   struct ConnHistory_* history;   /* the screen's recent rates (NULL until it has some); freed with the row */
 } Conn;
 
 const char* Conn_stateName(int state);

@@ -48,7 +48,7 @@ ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t r
    return k;
 }
 
-static size_t ConnKey_hash(const ConnKey* k) {
+size_t ConnKey_hash(const ConnKey* k) {
    uint64_t h = (k->cookie ^ (k->start * 0x2545F4914F6CDD1Dull)) * 0x9E3779B97F4A7C15ull;
    const uint64_t* w = (const uint64_t*)(const void*)k->raddr;
    uint64_t a, b;
@@ -71,11 +71,8 @@ void ConnTable_init(ConnTable* this) {
 }
 
 void ConnTable_done(ConnTable* this) {
-   for (size_t i = 0; i < this->cap; i++) {
-      if (this->slots[i])
-         free(this->slots[i]->history);
+   for (size_t i = 0; i < this->cap; i++)
       free(this->slots[i]);
-   }
    free(this->slots);
    free(this->hashes);
    memset(this, 0, sizeof(*this));
@@ -139,7 +136,6 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    size_t i = ConnTable_slot(this, key);
    if (!this->slots[i])
       return;
-   free(this->slots[i]->history);
    free(this->slots[i]);
    this->slots[i] = NULL;
    this->count--;

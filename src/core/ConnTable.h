@@ -35,5 +35,7 @@ Conn** ConnTable_rows(const ConnTable* this, size_t* n);
 
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start);
 ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t raddr[16], uint16_t rport);
+/* The table's hash of a key, for other maps by ConnKey. */
+size_t ConnKey_hash(const ConnKey* k);
 
 #endif

@@ -198,3 +198,11 @@ const char* CRT_arrow(const CRT* this, bool descending) {
 const char* CRT_ellipsis(const CRT* this) {
    return this->utf8 ? "…" : "~";
 }
+
+void CRT_addPair(const CRT* this, const char* label, const char* value, int element) {
+   attrset(this->attr[CRT_LABEL]);
+   addstr(label);
+   attrset(this->attr[element]);
+   addstr(value);
+   attrset(A_NORMAL);
+}

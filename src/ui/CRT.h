@@ -43,5 +43,11 @@ void CRT_done(CRT* this);
 /* Drawing helpers. */
 const char* CRT_arrow(const CRT* this, bool descending);
 const char* CRT_ellipsis(const CRT* this);
+/* "label value" at the cursor: the label in its colour, the value in element's. */
+void CRT_addPair(const CRT* this, const char* label, const char* value, int element);
+
+/* Keys curses has no name for. */
+#define KEY_ESCAPE 27
+#define KEY_CTRL(c) ((c) & 0x1f)
 
 #endif

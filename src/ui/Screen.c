@@ -15,61 +15,92 @@
 #include <unistd.h>
 
 #include "core/XUtils.h"
+#include "ui/DetailPanel.h"
+#include "ui/Footer.h"
+#include "ui/Header.h"
+#include "ui/HelpPanel.h"
+#include "ui/ListPanel.h"
+#include "ui/SetupPanel.h"
+#include "ui/SortPanel.h"
+#include "ui/View.h"
+
+typedef struct Screen_ {
+   View view;
+   ListPanel list;
+   DetailPanel detail;
+   HelpPanel help;
+   SortPanel sortMenu;
+   SetupPanel setup;
+   Panel* panels[PANEL_COUNT];   /* by PanelId */
+   PanelId active;
+   bool endShown;           /* a replay's last sample, at its last packet, taken */
+   bool dirty;
+} Screen;
 
 static void Screen_init(Screen* this, Monitor* monitor) {
    memset(this, 0, sizeof(*this));
-   this->monitor = monitor;
-   this->columns = monitor->columns;
-   this->sort = monitor->sort;
-   this->proto = monitor->settings->proto;
-   this->showClosed = true;
+   View_init(&this->view, monitor);
+   ListPanel_init(&this->list);
+   DetailPanel_init(&this->detail);
+   HelpPanel_init(&this->help);
+   SortPanel_init(&this->sortMenu);
+   SetupPanel_init(&this->setup);
+   this->panels[PANEL_LIST] = &this->list.super;
+   this->panels[PANEL_DETAIL] = &this->detail.super;
+   this->panels[PANEL_HELP] = &this->help.super;
+   this->panels[PANEL_SORT] = &this->sortMenu.super;
+   this->panels[PANEL_SETUP] = &this->setup.super;
+   this->active = PANEL_LIST;
    this->dirty = true;
-   BackendStatus st;
-   Backend_status(monitor->backend, &st);
-   this->probesOk = st.probesOk;
-   this->probesFailed = st.probesFailed;
-   Screen_resetWidths(this);
 }
 
-static void Screen_done(Screen* this) {
-   Screen_freeFrozen(this);
-   free(this->rows);
-   Resolver_free(this->resolver);
-}
-
-/* A new sample: totals, histories, rows, the detail view. */
+/* A new sample: totals, histories, rows, then the open panel. */
 static void Screen_onSample(Screen* this) {
-   Monitor* m = this->monitor;
-   Sparkline_push(&this->txTotal, m->summary.txRate);
-   Sparkline_push(&this->rxTotal, m->summary.rxRate);
-   Screen_recordHistory(this);
-   Monitor_shown(m, m->rows, m->nRows);
-   if (!this->paused) {
-      this->summary = m->summary;
-      this->ctx = m->ctx;
-      Screen_rebuild(this);
-   }
-   Screen_updateDetail(this);
+   View_sample(&this->view);
+   Panel_sample(this->panels[this->active], &this->view);
    this->dirty = true;
+}
+
+/* The header and the list, unless a panel takes their place; the footer. */
+static void Screen_draw(Screen* this) {
+   Panel* active = this->panels[this->active];
+   erase();
+   if (this->active == PANEL_LIST || active->klass->overList) {
+      Header_draw(&this->view);
+      Panel_draw(&this->list.super, &this->view);
+   }
+   if (this->active != PANEL_LIST)
+      Panel_draw(active, &this->view);
+   Footer_draw(&this->view, &this->list.prompt, active->klass->keys);
+   refresh();
+}
+
+/* The active panel takes the key; the one it asks for opens if it can. */
+static void Screen_handleKey(Screen* this, int key) {
+   if (key != KEY_RESIZE)
+      this->view.message[0] = '\0';
+   PanelId next = Panel_handleKey(this->panels[this->active], &this->view, key);
+   if (next != this->active && Panel_open(this->panels[next], &this->view))
+      this->active = next;
 }
 
 /* A capture file replayed: its own clock, paced by Backend_poll. */
 static bool Screen_replaying(const Screen* this) {
    double mono, wall;
-   return Backend_clock(this->monitor->backend, &mono, &wall);
+   return Backend_clock(this->view.monitor->backend, &mono, &wall);
 }
 
 /* Time to the next sample on the sample clock (capture time in a replay). */
 static double Screen_left(const Screen* this) {
    double now, wall;
-   Monitor_now(this->monitor, &now, &wall);
-   return Monitor_deadline(this->monitor) - now;
+   Monitor_now(this->view.monitor, &now, &wall);
+   return Monitor_deadline(this->view.monitor) - now;
 }
 
 /* Milliseconds to wait for keys: to the next sample; none in a replay,
  * whose poll sleeps to keep pace; forever once it has ended. */
 static int Screen_timeout(const Screen* this) {
-   if (Monitor_ended(this->monitor))
+   if (Monitor_ended(this->view.monitor))
       return -1;
    double left = Screen_replaying(this) ? 0 : Screen_left(this);
    return left <= 0 ? 0 : (int)ceil(left * 1000);
@@ -79,12 +110,12 @@ static int Screen_timeout(const Screen* this) {
  * in steps of at most 100 ms of capture time, so keys are read between. */
 static int Screen_feed(Screen* this) {
    if (!Screen_replaying(this))
-      return Monitor_poll(this->monitor, 0);
-   if (Monitor_ended(this->monitor))
+      return Monitor_poll(this->view.monitor, 0);
+   if (Monitor_ended(this->view.monitor))
       return 0;
    double left = Screen_left(this);
    int ms = left <= 0 ? 0 : left > 0.1 ? 100 : (int)ceil(left * 1000);
-   return Monitor_poll(this->monitor, ms);
+   return Monitor_poll(this->view.monitor, ms);
 }
 
 static void Screen_readKeys(Screen* this) {
@@ -96,7 +127,7 @@ static void Screen_readKeys(Screen* this) {
 
 /* Waits for a key, an event or the deadline; -1 after an error line. */
 static int Screen_wait(Screen* this) {
-   int eventFd = Backend_eventFd(this->monitor->backend);
+   int eventFd = Backend_eventFd(this->view.monitor->backend);
    struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = eventFd, .events = POLLIN } };
    int n = poll(fds, eventFd >= 0 ? 2 : 1, Screen_timeout(this));
    if (n < 0 && errno != EINTR) {
@@ -104,7 +135,7 @@ static int Screen_wait(Screen* this) {
       return -1;
    }
    if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
-      this->quit = true;   /* the terminal went away */
+      this->view.quit = true;   /* the terminal went away */
    if (eventFd < 0 || (n > 0 && fds[1].revents))
       return Screen_feed(this);
    return 0;
@@ -114,7 +145,7 @@ static int Screen_wait(Screen* this) {
 static bool Screen_due(Screen* this) {
    if (Monitor_stopping())
       return false;
-   if (Monitor_ended(this->monitor)) {
+   if (Monitor_ended(this->view.monitor)) {
       bool last = !this->endShown;
       this->endShown = true;   /* one sample at the last packet's time */
       return last;
@@ -123,19 +154,19 @@ static bool Screen_due(Screen* this) {
 }
 
 static int Screen_loop(Screen* this) {
-   int iterations = this->monitor->settings->iterations;
-   while (!this->quit && !Monitor_stopping()) {
+   int iterations = this->view.monitor->settings->iterations;
+   while (!this->view.quit && !Monitor_stopping()) {
       if (Screen_wait(this) < 0)
          return 1;
       Screen_readKeys(this);
       if (Screen_due(this)) {
-         if (Monitor_sample(this->monitor) < 0)
+         if (Monitor_sample(this->view.monitor) < 0)
             return 1;
          Screen_onSample(this);
-         if (iterations && this->monitor->samples >= iterations)
+         if (iterations && this->view.monitor->samples >= iterations)
             break;
       }
-      if (this->dirty && !this->quit) {
+      if (this->dirty && !this->view.quit) {
          Screen_draw(this);
          this->dirty = false;
       }
@@ -148,14 +179,14 @@ int Screen_run(Monitor* monitor) {
    Screen_init(&s, monitor);
    if (Monitor_sample(monitor) < 0)
       return 1;
-   if (CRT_init(&s.crt, monitor->settings->colour) < 0)
+   if (CRT_init(&s.view.crt, monitor->settings->colour) < 0)
       return 1;
    Screen_onSample(&s);
    Screen_draw(&s);
    int rc = Screen_loop(&s);
-   CRT_done(&s.crt);
+   CRT_done(&s.view.crt);
    if (rc == 0 && monitor->logFile && !(monitor->settings->iterations && monitor->samples >= monitor->settings->iterations))
       rc = Monitor_sample(monitor) < 0 ? 1 : 0;   /* the log gets the last interval */
-   Screen_done(&s);
+   View_done(&s.view);
    return rc;
 }

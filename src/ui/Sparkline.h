@@ -17,11 +17,6 @@ typedef struct Sparkline_ {
    int count;
 } Sparkline;
 
-/* A connection's send and receive rates, one value per interval. */
-typedef struct ConnHistory_ {
-   Sparkline tx, rx;
-} ConnHistory;
-
 void Sparkline_push(Sparkline* this, double v);
 /* The value `back` intervals ago (0: the newest); 0 when older than kept. */
 double Sparkline_get(const Sparkline* this, int back);

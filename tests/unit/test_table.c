@@ -84,7 +84,16 @@ static void test_columns(void) {
       CHECK(c->key && c->title && c->description && c->width > 0);
       CHECK((c->raw != NULL) != (c->field != COLUMN_NOT_FIELD));   /* one way to read it */
       CHECK((c->compare != NULL) != Column_sortsByValue(c));        /* one way to sort */
+      CHECK(!c->rate || (c->humanBytes && Column_sortsByValue(c)));   /* a rate is a value in bytes/s */
    }
+   /* the ids name the table's rows; rates are the three per-second ones */
+   CHECK(Column_find("laddr") == COLUMN_LADDR && Column_find("raddr") == COLUMN_RADDR);
+   CHECK(Column_find("age_s") == COLUMN_AGE_S && Column_count == COLUMN_BUILTIN_COUNT);
+   int rates = 0;
+   for (int i = 0; i < Column_count; i++)
+      rates += Column_table[i].rate;
+   CHECK(rates == 3 && Column_table[COLUMN_TX_RATE].rate && Column_table[COLUMN_RX_RATE].rate &&
+         Column_table[COLUMN_RATE].rate);
 }
 
 /* Probe metric columns: appended after the built-ins, found by key, sorted

@@ -1,0 +1,135 @@
+/*
+ * RateHistory.c: linear probing with backward-shift deletion, as
+ * ConnTable's; an entry holds its key, its hash and its two sparklines.
+ */
+#include "config.h"
+#include "ui/RateHistory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/XUtils.h"
+
+struct RateHistoryEntry_ {
+   ConnKey key;
+   size_t hash;
+   uint32_t seen;        /* the record (RateHistory.sample) that last saw it */
+   ConnHistory history;
+};
+
+void RateHistory_init(RateHistory* this) {
+   memset(this, 0, sizeof(*this));
+}
+
+void RateHistory_done(RateHistory* this) {
+   for (size_t i = 0; i < this->cap; i++)
+      free(this->slots[i]);
+   free(this->slots);
+   RateHistory_init(this);
+}
+
+static size_t RateHistory_slot(const RateHistory* this, const ConnKey* key, size_t hash) {
+   size_t mask = this->cap - 1;
+   size_t i = hash & mask;
+   while (this->slots[i] && (this->slots[i]->hash != hash || memcmp(&this->slots[i]->key, key, sizeof(*key)) != 0))
+      i = (i + 1) & mask;
+   return i;
+}
+
+const ConnHistory* RateHistory_find(const RateHistory* this, const ConnKey* key) {
+   if (!this->cap)
+      return NULL;
+   const RateHistoryEntry* e = this->slots[RateHistory_slot(this, key, ConnKey_hash(key))];
+   return e ? &e->history : NULL;
+}
+
+/* Room for one more at a load of at most 3/4. */
+static void RateHistory_reserve(RateHistory* this) {
+   if ((this->count + 1) * 4 <= this->cap * 3)
+      return;
+   RateHistoryEntry** old = this->slots;
+   size_t oldCap = this->cap;
+   this->cap = oldCap ? oldCap * 2 : 64;
+   this->slots = xCalloc(this->cap, sizeof(RateHistoryEntry*));
+   for (size_t i = 0; i < oldCap; i++) {
+      if (old[i])
+         this->slots[RateHistory_slot(this, &old[i]->key, old[i]->hash)] = old[i];
+   }
+   free(old);
+}
+
+/* The entry of c, created on its first traffic; NULL before. */
+static RateHistoryEntry* RateHistory_entry(RateHistory* this, const Conn* c) {
+   size_t hash = ConnKey_hash(&c->key);
+   RateHistoryEntry* e = this->cap ? this->slots[RateHistory_slot(this, &c->key, hash)] : NULL;
+   if (e || (c->txRate <= 0 && c->rxRate <= 0))
+      return e;
+   RateHistory_reserve(this);
+   e = xCalloc(1, sizeof(RateHistoryEntry));
+   e->key = c->key;
+   e->hash = hash;
+   this->slots[RateHistory_slot(this, &c->key, hash)] = e;
+   this->count++;
+   return e;
+}
+
+void RateHistory_record(RateHistory* this, Conn* const* rows, size_t n) {
+   this->sample++;
+   for (size_t i = 0; i < n; i++) {
+      RateHistoryEntry* e = RateHistory_entry(this, rows[i]);
+      if (!e)
+         continue;
+      e->seen = this->sample;
+      Sparkline_push(&e->history.tx, rows[i]->txRate);
+      Sparkline_push(&e->history.rx, rows[i]->rxRate);
+   }
+}
+
+/* Frees the entry at slot i and moves later members of its run into the hole. */
+static void RateHistory_removeAt(RateHistory* this, size_t i) {
+   size_t mask = this->cap - 1;
+   free(this->slots[i]);
+   this->slots[i] = NULL;
+   this->count--;
+   for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
+      size_t home = this->slots[j]->hash & mask;
+      bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!between) {
+         this->slots[i] = this->slots[j];
+         this->slots[j] = NULL;
+         i = j;
+      }
+   }
+}
+
+/* Rows the last record saw are in the table; only the others are looked up. */
+void RateHistory_prune(RateHistory* this, const ConnTable* table) {
+   ConnKey* gone = NULL;
+   size_t nGone = 0, capGone = 0;
+   for (size_t i = 0; i < this->cap; i++) {
+      const RateHistoryEntry* e = this->slots[i];
+      if (!e || e->seen == this->sample || ConnTable_find(table, &e->key))
+         continue;
+      if (nGone == capGone) {
+         capGone = capGone ? capGone * 2 : 64;
+         gone = xRealloc(gone, capGone * sizeof(ConnKey));
+      }
+      gone[nGone++] = e->key;
+   }
+   for (size_t k = 0; k < nGone; k++)
+      RateHistory_removeAt(this, RateHistory_slot(this, &gone[k], ConnKey_hash(&gone[k])));
+   free(gone);
+}
+
+void RateHistory_copy(RateHistory* this, const RateHistory* from) {
+   *this = *from;
+   if (!from->cap)
+      return;
+   this->slots = xCalloc(from->cap, sizeof(RateHistoryEntry*));
+   for (size_t i = 0; i < from->cap; i++) {
+      if (from->slots[i]) {
+         this->slots[i] = xMalloc(sizeof(RateHistoryEntry));
+         *this->slots[i] = *from->slots[i];
+      }
+   }
+}

@@ -1,0 +1,161 @@
+/*
+ * View.c: which rows the screen shows and in what order: the view's own
+ * filters (t, c, /) over the monitor's rows, the sort, the selection that
+ * follows its connection, the copies kept while paused, and each
+ * connection's rate history.
+ */
+#include "config.h"
+#include "ui/View.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/XUtils.h"
+
+void View_init(View* this, Monitor* monitor) {
+   memset(this, 0, sizeof(*this));
+   this->monitor = monitor;
+   this->columns = monitor->columns;
+   this->columnsChanged = true;
+   this->sort = monitor->sort;
+   this->proto = monitor->settings->proto;
+   this->showClosed = true;
+   this->format.units = monitor->settings->units;
+   RateHistory_init(&this->history);
+   RateHistory_init(&this->frozenHistory);
+   BackendStatus st;
+   Backend_status(monitor->backend, &st);
+   this->probesOk = st.probesOk;
+   this->probesFailed = st.probesFailed;
+}
+
+static void View_freeFrozen(View* this) {
+   RateHistory_done(&this->frozenHistory);
+   free(this->frozen);
+   this->frozen = NULL;
+   this->nFrozen = 0;
+}
+
+void View_done(View* this) {
+   View_freeFrozen(this);
+   RateHistory_done(&this->history);
+   free(this->rows);
+   Resolver_free(this->format.resolver);
+}
+
+/* The histories of rows the table has forgotten go with them. */
+void View_sample(View* this) {
+   Monitor* m = this->monitor;
+   Sparkline_push(&this->txTotal, m->summary.txRate);
+   Sparkline_push(&this->rxTotal, m->summary.rxRate);
+   RateHistory_record(&this->history, m->rows, m->nRows);
+   RateHistory_prune(&this->history, &m->table);
+   Monitor_shown(m, m->rows, m->nRows);
+   if (!this->paused) {
+      this->summary = m->summary;
+      this->format.ctx = m->ctx;
+      View_rebuild(this);
+   }
+}
+
+/* Does the / text occur in the command, an address, a port or the state? */
+static bool View_filterMatches(const View* this, const Conn* c) {
+   char text[160], la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
+   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+   if (!inet_ntop(af, c->laddr, la, sizeof(la)))
+      la[0] = '\0';
+   if (!inet_ntop(af, c->raddr, ra, sizeof(ra)))
+      ra[0] = '\0';
+   snprintf(text, sizeof(text), "%s\t%s:%u\t%s:%u\t%s\t%s", c->hasOwner ? c->comm : "", la, c->lport, ra,
+            c->rport, Conn_stateName(c->state), c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
+   return strcasestr(text, this->filter) != NULL;
+}
+
+static bool View_rowVisible(const View* this, const Conn* c) {
+   if (this->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
+      return false;
+   if (this->proto == SETTINGS_PROTO_UDP && c->key.proto != IPPROTO_UDP)
+      return false;
+   if (!this->showClosed && c->state == CONN_CLOSED)
+      return false;
+   return !this->filter[0] || View_filterMatches(this, c);
+}
+
+/* Where the selected connection is now; the same index when it is gone. */
+static void View_followSelection(View* this) {
+   if (this->hasSelection) {
+      for (size_t i = 0; i < this->nRows; i++) {
+         if (memcmp(&this->rows[i]->key, &this->selectedKey, sizeof(ConnKey)) == 0) {
+            this->selected = i;
+            return;
+         }
+      }
+   }
+   View_selectIndex(this, this->selected);
+}
+
+void View_rebuild(View* this) {
+   Monitor* m = this->monitor;
+   size_t n = this->paused ? this->nFrozen : m->nRows;
+   this->rows = xRealloc(this->rows, sizeof(Conn*) * (n + 1));
+   this->nRows = 0;
+   for (size_t i = 0; i < n; i++) {
+      Conn* c = this->paused ? &this->frozen[i] : m->rows[i];
+      if (View_rowVisible(this, c))
+         this->rows[this->nRows++] = c;
+   }
+   SortOrder_sort(&this->sort, this->rows, this->nRows);
+   View_followSelection(this);
+}
+
+void View_selectIndex(View* this, size_t index) {
+   if (this->nRows == 0) {
+      this->selected = 0;
+      this->hasSelection = false;
+      return;
+   }
+   this->selected = index < this->nRows ? index : this->nRows - 1;
+   this->selectedKey = this->rows[this->selected]->key;
+   this->hasSelection = true;
+}
+
+void View_moveSelection(View* this, long delta) {
+   long i = (long)this->selected + delta;
+   View_selectIndex(this, i < 0 ? 0 : (size_t)i);
+}
+
+void View_pause(View* this, bool pause) {
+   Monitor* m = this->monitor;
+   View_freeFrozen(this);
+   this->paused = pause;
+   if (pause) {
+      this->frozen = xMalloc(sizeof(Conn) * (m->nRows + 1));
+      for (size_t i = 0; i < m->nRows; i++)
+         this->frozen[i] = *m->rows[i];
+      this->nFrozen = m->nRows;
+      RateHistory_copy(&this->frozenHistory, &this->history);
+      this->txFrozen = this->txTotal;
+      this->rxFrozen = this->rxTotal;
+   } else {
+      this->summary = m->summary;
+      this->format.ctx = m->ctx;
+   }
+   View_rebuild(this);
+}
+
+const RateHistory* View_history(const View* this) {
+   return this->paused ? &this->frozenHistory : &this->history;
+}
+
+void View_setInterval(View* this, double seconds) {
+   if (seconds < 0.05)
+      seconds = 0.05;
+   if (seconds > 3600)
+      seconds = 3600;
+   this->monitor->interval = seconds;
+   snprintf(this->message, sizeof(this->message), "interval %g s", seconds);
+}

@@ -1,0 +1,66 @@
+/*
+ * View.h: what every part of the screen shares: the monitor and the
+ * terminal, the view's choices (columns, sort, the t, c and / filters,
+ * names, P), the rows shown in their order with a selection that follows
+ * its connection, the copies kept while paused, the header's totals and
+ * each connection's rate history. View.c keeps the rows; the panels draw
+ * them and change the choices. It calls no panel.
+ */
+#ifndef TCPTOP_VIEW_H
+#define TCPTOP_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/Monitor.h"
+#include "ui/CRT.h"
+#include "ui/Cells.h"
+#include "ui/RateHistory.h"
+#include "ui/Sparkline.h"
+
+#define VIEW_FILTER_LEN 64
+
+typedef struct View_ {
+   Monitor* monitor;
+   CRT crt;
+   ColumnList columns;        /* shown, in order (F2) */
+   bool columnsChanged;       /* or their text (F2, n, a resize): the list lays them out anew */
+   SortOrder sort;
+   int proto;                 /* SETTINGS_PROTO_*: the t key */
+   char filter[VIEW_FILTER_LEN];   /* the / text */
+   bool paused, showClosed, showHealth, quit;
+   CellFormat format;         /* units, names (n), the sample shown */
+   Summary summary;
+   /* the rows shown, sorted; while paused, copies taken at the pause */
+   Conn** rows;
+   size_t nRows;
+   Conn* frozen;              /* the copies, while paused */
+   size_t nFrozen;
+   size_t selected;
+   ConnKey selectedKey;
+   bool hasSelection;
+   Sparkline txTotal, rxTotal;     /* the header's */
+   Sparkline txFrozen, rxFrozen;   /* theirs, while paused */
+   RateHistory history;            /* each connection's recent rates */
+   RateHistory frozenHistory;      /* theirs at the pause, while paused */
+   int probesOk, probesFailed;
+   char message[256];         /* one line at the bottom until the next key */
+} View;
+
+void View_init(View* this, Monitor* monitor);
+void View_done(View* this);
+
+/* A new sample: the totals, the histories, and the rows unless paused. */
+void View_sample(View* this);
+/* The rows again (the monitor's, or the paused copies): filters, sort, selection. */
+void View_rebuild(View* this);
+void View_selectIndex(View* this, size_t index);
+void View_moveSelection(View* this, long delta);
+/* Pausing copies the rows and their histories: sampling and the log go on. */
+void View_pause(View* this, bool pause);
+/* The rate histories of the rows shown: the copies while paused. */
+const RateHistory* View_history(const View* this);
+/* A new interval, clamped to 0.05 s .. 1 h, said on the bottom line. */
+void View_setInterval(View* this, double seconds);
+
+#endif
