@@ -36,14 +36,30 @@ static bool tcptop_haveTerminal(const Settings* settings) {
    return false;
 }
 
-/* The shared sampling, shown by the batch Output or the screen. */
+/* The shared sampling, shown by the batch Output or the screen; the exit
+ * status. */
 static int tcptop_view(const Settings* settings, Backend* backend) {
+   ColumnList columns;
+   SortOrder sort;
    Monitor monitor;
-   int rc = Monitor_init(&monitor, settings, backend);
-   if (rc)
+   char* err = NULL;
+   int rc = 0;
+   if (Monitor_checkSettings(settings, &columns, &sort, &err) < 0)
+      rc = 2;
+   else if (Monitor_init(&monitor, settings, backend, &err) < 0)
+      rc = 1;
+   if (rc) {
+      XUtils_error("%s", err);
+      free(err);
       return rc;
+   }
    rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
-   return Monitor_done(&monitor, rc);
+   if (Monitor_done(&monitor, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      rc = 1;
+   }
+   return rc;
 }
 
 #ifdef HAVE_BPF
@@ -167,7 +183,10 @@ static void tcptop_version(void) {
 int main(int argc, char** argv) {
    Settings settings;
    Settings_init(&settings);
-   if (Config_loadWithCommandLine(&settings, argc, argv) < 0) {
+   char* err = NULL;
+   if (Config_loadWithCommandLine(&settings, argc, argv, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
       Settings_done(&settings);
       return 2;
    }

@@ -55,11 +55,11 @@ void CommandLine_usage(FILE* out) {
                 "See tcptop(8).\n", SYSCONFDIR, SYSCONFDIR);
 }
 
-static int CommandLine_store(Settings* s, const OptionEntry* o, const char* arg) {
+static int CommandLine_store(Settings* s, const OptionEntry* o, const char* arg, char** err) {
    char* why = NULL;
    if (Option_store(s, o, arg, &why) == 0)
       return 0;
-   XUtils_error("invalid value '%s' for --%s: %s", arg, o->name, why);
+   *err = xAsprintf("invalid value '%s' for --%s: %s", arg, o->name, why);
    free(why);
    return -1;
 }
@@ -95,7 +95,7 @@ static const OptionEntry* CommandLine_entry(const OptionEntry* options, size_t n
    return NULL;
 }
 
-int CommandLine_parse(Settings* settings, int argc, char** argv) {
+int CommandLine_parse(Settings* settings, int argc, char** argv, char** err) {
    size_t n;
    const OptionEntry* options = Settings_options(&n);
    struct option* longOpts = xCalloc(n + 1, sizeof(*longOpts));
@@ -107,15 +107,15 @@ int CommandLine_parse(Settings* settings, int argc, char** argv) {
    for (int c; rc == 0 && (c = getopt_long(argc, argv, shortOpts, longOpts, NULL)) != -1;) {
       const OptionEntry* o = c == '?' || c == ':' ? NULL : CommandLine_entry(options, n, c);
       if (!o) {
-         XUtils_error("%s '%s'; try 'tcptop --help'", c == ':' ? "missing argument for" : "unknown option",
-                      argv[optind - 1]);
+         *err = xAsprintf("%s '%s'; try 'tcptop --help'", c == ':' ? "missing argument for" : "unknown option",
+                          argv[optind - 1]);
          rc = -1;
       } else {
-         rc = CommandLine_store(settings, o, optarg);
+         rc = CommandLine_store(settings, o, optarg, err);
       }
    }
    if (rc == 0 && optind < argc) {
-      XUtils_error("unexpected argument '%s'; try 'tcptop --help'", argv[optind]);
+      *err = xAsprintf("unexpected argument '%s'; try 'tcptop --help'", argv[optind]);
       rc = -1;
    }
    free(longOpts);

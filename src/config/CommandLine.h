@@ -10,8 +10,8 @@
 
 #include "config/Settings.h"
 
-/* Returns 0, or -1 after printing one error line (the caller exits 2). */
-int CommandLine_parse(Settings* settings, int argc, char** argv);
+/* Returns 0, or -1 with *err (the caller exits 2). */
+int CommandLine_parse(Settings* settings, int argc, char** argv, char** err);
 /* --help: each option with its help, range or choices, and default. */
 void CommandLine_usage(FILE* out);
 

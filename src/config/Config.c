@@ -257,25 +257,20 @@ static char* Config_systemPath(void) {
    return xStrdup(SYSCONFDIR "/tcptop/" CONFIG_FILE_NAME);
 }
 
-int Config_loadWithCommandLine(Settings* settings, int argc, char** argv) {
+int Config_loadWithCommandLine(Settings* settings, int argc, char** argv, char** err) {
    /* A first pass only finds -c (and reports a bad command line at once). */
    Settings first;
    Settings_init(&first);
-   int rc = CommandLine_parse(&first, argc, argv);
-   char* err = NULL;
+   int rc = CommandLine_parse(&first, argc, argv, err);
    if (rc == 0 && !first.help && !first.version) {
       char* system = Config_systemPath();
       char* user = Config_userPath();
-      rc = Config_load(settings, system, user, first.configFile, &err);
+      rc = Config_load(settings, system, user, first.configFile, err);
       free(system);
       free(user);
    }
    Settings_done(&first);
-   if (rc < 0 && err) {
-      XUtils_error("%s", err);
-      free(err);
-   }
-   return rc < 0 ? -1 : CommandLine_parse(settings, argc, argv);
+   return rc < 0 ? -1 : CommandLine_parse(settings, argc, argv, err);
 }
 
 char* Config_userPath(void) {

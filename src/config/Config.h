@@ -30,9 +30,9 @@ int Config_load(Settings* settings, const char* systemPath, const char* userPath
 
 /*
  * Config, then the command line on top: the order main() uses. Returns 0,
- * or -1 after printing one error line (the caller exits 2).
+ * or -1 with *err (the caller exits 2).
  */
-int Config_loadWithCommandLine(Settings* settings, int argc, char** argv);
+int Config_loadWithCommandLine(Settings* settings, int argc, char** argv, char** err);
 
 /*
  * The effective configuration as a tcptop.conf: every key with its value and

@@ -5,31 +5,44 @@
 #include "core/Batch.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/Output.h"
+#include "core/XUtils.h"
 
-/* One sample, printed; 0, 1 to stop quietly (| head), -1 on errors. */
-static int Batch_step(Monitor* m, Output* out) {
-   if (Monitor_sample(m) < 0)
+/* One sample, printed; 0, 1 to stop quietly (| head), or -1 with *err. */
+static int Batch_step(Monitor* m, Output* out, char** err) {
+   if (Monitor_sample(m, err) < 0)
       return -1;
    int rc = Output_interval(out, m->rows, m->nRows, &m->summary, &m->ctx);
    Monitor_shown(m, m->rows, m->nRows);
    if (rc == EPIPE)
       return 1;   /* the reader went away: stop quietly */
-   return rc ? -1 : 0;
+   if (rc) {
+      *err = xAsprintf("cannot write to standard output: %s", strerror(rc));
+      return -1;
+   }
+   return 0;
 }
 
 int Batch_run(Monitor* m) {
    Output out;
    Output_init(&out, stdout, (OutputFormat)m->settings->format, &m->columns);
    int iterations = m->settings->iterations, printed = 0;
-   int st = Batch_step(m, &out);
+   char* err = NULL;
+   int st = Batch_step(m, &out, &err);
    for (printed = 1; st == 0 && !Monitor_stopping() && !Monitor_ended(m) &&
                       (!iterations || printed < iterations); printed++) {
-      if (Monitor_wait(m) < 0)
+      if (Monitor_wait(m, &err) < 0)
          st = -1;
       else
-         st = Batch_step(m, &out);
+         st = Batch_step(m, &out, &err);
    }
-   return st < 0 ? 1 : 0;
+   if (st < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   return 0;
 }

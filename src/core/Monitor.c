@@ -156,8 +156,8 @@ static void Monitor_filter(Monitor* this) {
    this->nRows = k;
 }
 
-/* Live rows every interval; a closed row exactly once. 0 or an errno. */
-static int Monitor_log(Monitor* this) {
+/* Live rows every interval; a closed row exactly once. 0, or -1 with *err. */
+static int Monitor_log(Monitor* this, char** err) {
    if (!this->logFile) {
       for (size_t i = 0; i < this->nRows; i++)
          this->rows[i]->logged = true;
@@ -174,26 +174,24 @@ static int Monitor_log(Monitor* this) {
    }
    int rc = Output_interval(&this->log, logRows, m, &this->summary, &this->ctx);
    free(logRows);
-   if (rc)
-      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
-   return rc;
-}
-
-int Monitor_sample(Monitor* this) {
-   double mono, wall;
-   Monitor_now(this, &mono, &wall);
-   char* err = NULL;
-   if (Backend_sample(this->backend, &this->table, mono, wall, &err) < 0) {
-      XUtils_error("%s", err);
-      free(err);
+   if (rc) {
+      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
       return -1;
    }
+   return 0;
+}
+
+int Monitor_sample(Monitor* this, char** err) {
+   double mono, wall;
+   Monitor_now(this, &mono, &wall);
+   if (Backend_sample(this->backend, &this->table, mono, wall, err) < 0)
+      return -1;
    Monitor_update(this, mono);
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
    Monitor_filter(this);
    SortOrder_sort(&this->sort, this->rows, this->nRows);
    this->samples++;
-   return Monitor_log(this) ? -1 : 0;
+   return Monitor_log(this, err);
 }
 
 void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
@@ -202,10 +200,10 @@ void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
       rows[i]->shown = true;
 }
 
-static FILE* Monitor_openLog(const char* path) {
+static FILE* Monitor_openLog(const char* path, char** err) {
    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
    if (fd < 0) {
-      XUtils_error("cannot create the log %s: %s; choose a writable path for --log", path, strerror(errno));
+      *err = xAsprintf("cannot create the log %s: %s; choose a writable path for --log", path, strerror(errno));
       return NULL;
    }
    struct stat st;
@@ -213,6 +211,7 @@ static FILE* Monitor_openLog(const char* path) {
       fchmod(fd, 0600);   /* an existing file keeps no wider mode */
    FILE* f = fdopen(fd, "w");
    if (!f) {
+      *err = xAsprintf("cannot write the log %s: %s", path, strerror(errno));
       close(fd);
       return NULL;
    }
@@ -237,40 +236,30 @@ double Monitor_deadline(const Monitor* this) {
    return this->lastSample + this->interval;
 }
 
-int Monitor_poll(Monitor* this, int timeoutMs) {
+int Monitor_poll(Monitor* this, int timeoutMs, char** err) {
    double mono, wall;
    Monitor_now(this, &mono, &wall);
-   char* err = NULL;
-   if (Backend_poll(this->backend, &this->table, timeoutMs, mono, wall, &err) < 0) {
-      XUtils_error("%s", err);
-      free(err);
-      return -1;
-   }
-   return 0;
+   return Backend_poll(this->backend, &this->table, timeoutMs, mono, wall, err);
 }
 
-int Monitor_wait(Monitor* this) {
+int Monitor_wait(Monitor* this, char** err) {
    for (;;) {
       double now, wall;
       Monitor_now(this, &now, &wall);
       double deadline = Monitor_deadline(this);
       if (Monitor_stop || now >= deadline || Backend_ended(this->backend))
          return 0;
-      if (Monitor_poll(this, (int)ceil((deadline - now) * 1000)) < 0)
+      if (Monitor_poll(this, (int)ceil((deadline - now) * 1000), err) < 0)
          return -1;
    }
 }
 
-int Monitor_init(Monitor* this, const Settings* settings, Backend* backend) {
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, char** err) {
    *this = (Monitor){ .settings = settings, .backend = backend, .interval = settings->interval };
-   char* err = NULL;
-   if (Monitor_checkSettings(settings, &this->columns, &this->sort, &err) < 0) {
-      XUtils_error("%s", err);
-      free(err);
-      return 2;
-   }
-   if (settings->logFile && !(this->logFile = Monitor_openLog(settings->logFile)))
-      return 1;
+   if (Monitor_checkSettings(settings, &this->columns, &this->sort, err) < 0)
+      return -1;
+   if (settings->logFile && !(this->logFile = Monitor_openLog(settings->logFile, err)))
+      return -1;
    ColumnList all;
    ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
@@ -285,12 +274,13 @@ int Monitor_init(Monitor* this, const Settings* settings, Backend* backend) {
    return 0;
 }
 
-int Monitor_done(Monitor* this, int rc) {
+int Monitor_done(Monitor* this, char** err) {
+   int rc = 0;
    if (Backend_endProblem(this->backend))
-      XUtils_error("%s", Backend_endProblem(this->backend));
+      XUtils_error("%s", Backend_endProblem(this->backend));   /* a warning: what was read stands */
    if (this->logFile && fclose(this->logFile) != 0) {
-      XUtils_error("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
-      rc = 1;
+      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
+      rc = -1;
    }
    this->logFile = NULL;
    free(this->rows);

@@ -44,21 +44,24 @@ typedef struct Monitor_ {
 /* Validates --columns and --sort; 0, or -1 with *err. */
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err);
 
-/* Opens the log and seeds the table; 0, or the exit code (1, 2). */
-int Monitor_init(Monitor* this, const Settings* settings, Backend* backend);
-/* Closes the log; returns 1 when it could not be written, else rc. */
-int Monitor_done(Monitor* this, int rc);
+/* Checks --columns and --sort, opens the log and seeds the table; 0, or -1
+ * with *err (Monitor_checkSettings first tells a bad flag apart). */
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, char** err);
+/* Closes the log and frees the rows; 0, or -1 with *err when the log could
+ * not be written. */
+int Monitor_done(Monitor* this, char** err);
 
-/* Takes one sample, logs it and fills rows/summary; 0, or -1 after an error line. */
-int Monitor_sample(Monitor* this);
+/* Takes one sample, logs it and fills rows/summary; 0, or -1 with *err. */
+int Monitor_sample(Monitor* this, char** err);
 /* A view marks the rows it showed (closed rows may then be forgotten). */
 void Monitor_shown(Monitor* this, Conn** rows, size_t n);
 /* Monotonic time of the next sample. */
 double Monitor_deadline(const Monitor* this);
-/* Folds events in for up to timeoutMs; 0, or -1 after an error line. */
-int Monitor_poll(Monitor* this, int timeoutMs);
-/* Waits for the next interval (or a signal), folding events in. */
-int Monitor_wait(Monitor* this);
+/* Folds events in for up to timeoutMs; 0, or -1 with *err. */
+int Monitor_poll(Monitor* this, int timeoutMs, char** err);
+/* Waits for the next interval (or a signal), folding events in; 0, or -1
+ * with *err. */
+int Monitor_wait(Monitor* this, char** err);
 
 /* SIGINT, SIGTERM or SIGHUP asked the loop to stop (Monitor_init catches
  * them; SIGPIPE is ignored). */

@@ -147,7 +147,7 @@ static void CRT_colours(CRT* this) {
    a[CRT_KEY_TEXT] = COLOR_PAIR(6);
 }
 
-int CRT_init(CRT* this, int colourMode) {
+int CRT_init(CRT* this, int colourMode, char** err) {
    memset(this, 0, sizeof(*this));
    setlocale(LC_ALL, "");
    setlocale(LC_NUMERIC, "C");
@@ -157,7 +157,7 @@ int CRT_init(CRT* this, int colourMode) {
    SCREEN* term = newterm(NULL, stdout, stdin);
    if (!term) {
       CRT_releaseStderr(this);
-      XUtils_error("cannot start the screen on this terminal (TERM=%s); use -b", getenv("TERM") ? getenv("TERM") : "");
+      *err = xAsprintf("cannot start the screen on this terminal (TERM=%s); use -b", getenv("TERM") ? getenv("TERM") : "");
       return -1;
    }
    set_term(term);

@@ -35,8 +35,8 @@ typedef struct CRT_ {
    void* term;         /* the curses SCREEN */
 } CRT;
 
-/* Starts curses; colourMode is SETTINGS_COLOUR_*. 0, or -1 after an error line. */
-int CRT_init(CRT* this, int colourMode);
+/* Starts curses; colourMode is SETTINGS_COLOUR_*. 0, or -1 with *err. */
+int CRT_init(CRT* this, int colourMode, char** err);
 /* Ends curses, restores the terminal exactly, prints what went to stderr. */
 void CRT_done(CRT* this);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 
 void Cells_formatRate(int units, double bytesPerSecond, char* out, size_t size) {
    if (units != SETTINGS_UNITS_BITS) {

@@ -35,6 +35,7 @@ typedef struct Screen_ {
    PanelId active;
    bool endShown;           /* a replay's last sample, at its last packet, taken */
    bool dirty;
+   char* error;             /* what stopped the loop, said once the terminal is back */
 } Screen;
 
 static void Screen_init(Screen* this, Monitor* monitor) {
@@ -110,12 +111,12 @@ static int Screen_timeout(const Screen* this) {
  * in steps of at most 100 ms of capture time, so keys are read between. */
 static int Screen_feed(Screen* this) {
    if (!Screen_replaying(this))
-      return Monitor_poll(this->view.monitor, 0);
+      return Monitor_poll(this->view.monitor, 0, &this->error);
    if (Monitor_ended(this->view.monitor))
       return 0;
    double left = Screen_left(this);
    int ms = left <= 0 ? 0 : left > 0.1 ? 100 : (int)ceil(left * 1000);
-   return Monitor_poll(this->view.monitor, ms);
+   return Monitor_poll(this->view.monitor, ms, &this->error);
 }
 
 static void Screen_readKeys(Screen* this) {
@@ -125,13 +126,13 @@ static void Screen_readKeys(Screen* this) {
    }
 }
 
-/* Waits for a key, an event or the deadline; -1 after an error line. */
+/* Waits for a key, an event or the deadline; 0, or -1 with this->error. */
 static int Screen_wait(Screen* this) {
    int eventFd = Backend_eventFd(this->view.monitor->backend);
    struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = eventFd, .events = POLLIN } };
    int n = poll(fds, eventFd >= 0 ? 2 : 1, Screen_timeout(this));
    if (n < 0 && errno != EINTR) {
-      XUtils_error("waiting for input failed: %s", strerror(errno));
+      this->error = xAsprintf("waiting for input failed: %s", strerror(errno));
       return -1;
    }
    if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
@@ -160,7 +161,7 @@ static int Screen_loop(Screen* this) {
          return 1;
       Screen_readKeys(this);
       if (Screen_due(this)) {
-         if (Monitor_sample(this->view.monitor) < 0)
+         if (Monitor_sample(this->view.monitor, &this->error) < 0)
             return 1;
          Screen_onSample(this);
          if (iterations && this->view.monitor->samples >= iterations)
@@ -177,16 +178,21 @@ static int Screen_loop(Screen* this) {
 int Screen_run(Monitor* monitor) {
    Screen s;
    Screen_init(&s, monitor);
-   if (Monitor_sample(monitor) < 0)
+   if (Monitor_sample(monitor, &s.error) < 0 || CRT_init(&s.view.crt, monitor->settings->colour, &s.error) < 0) {
+      XUtils_error("%s", s.error);
+      free(s.error);
+      View_done(&s.view);
       return 1;
-   if (CRT_init(&s.view.crt, monitor->settings->colour) < 0)
-      return 1;
+   }
    Screen_onSample(&s);
    Screen_draw(&s);
    int rc = Screen_loop(&s);
    CRT_done(&s.view.crt);
    if (rc == 0 && monitor->logFile && !(monitor->settings->iterations && monitor->samples >= monitor->settings->iterations))
-      rc = Monitor_sample(monitor) < 0 ? 1 : 0;   /* the log gets the last interval */
+      rc = Monitor_sample(monitor, &s.error) < 0 ? 1 : 0;   /* the log gets the last interval */
+   if (s.error)
+      XUtils_error("%s", s.error);   /* the terminal is back: said once */
+   free(s.error);
    View_done(&s.view);
    return rc;
 }

@@ -162,7 +162,7 @@ static void test_precedence(void) {
    CHECK_STR(s.sort, "comm");
    CHECK_STR(s.columns, "pid");
    char* argv[] = { "tcptop", "-d", "5", "--columns", "proto", NULL };
-   CHECK(CommandLine_parse(&s, 5, argv) == 0);
+   CHECK(CommandLine_parse(&s, 5, argv, &err) == 0);
    CHECK(s.interval == 5);
    CHECK_STR(s.columns, "proto");
    CHECK_STR(s.sort, "comm");
@@ -184,13 +184,13 @@ static void test_precedence(void) {
    CHECK_STR(userPath, userFile);
    Settings_init(&s);
    char* argv2[] = { "tcptop", "-c", cli, "-d", "7", NULL };
-   CHECK(Config_loadWithCommandLine(&s, 5, argv2) == 0);
+   CHECK(Config_loadWithCommandLine(&s, 5, argv2, &err) == 0);
    CHECK(s.interval == 7 && s.udpTimeout == 6);
    CHECK_STR(s.sort, "comm");
    Settings_done(&s);
    Settings_init(&s);
    char* argv3[] = { "tcptop", "--config", cli, NULL };
-   CHECK(Config_loadWithCommandLine(&s, 3, argv3) == 0);
+   CHECK(Config_loadWithCommandLine(&s, 3, argv3, &err) == 0);
    CHECK(s.interval == 4);
    Settings_done(&s);
    unsetenv("XDG_CONFIG_HOME");

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "config/CommandLine.h"
+#include "config/Settings.h"
 #include "ui/Cells.h"
 #include "ui/RateHistory.h"
 #include "ui/Resolver.h"
