@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/OpenHash.h"
 #include "core/XUtils.h"
 
 static const char* const Conn_tcpStates[] = {
@@ -131,25 +132,30 @@ Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
    return c;
 }
 
+static bool ConnTable_used(const void* table, size_t i) {
+   return ((const ConnTable*)table)->slots[i] != NULL;
+}
+
+static uint64_t ConnTable_hashAt(const void* table, size_t i) {
+   return ((const ConnTable*)table)->hashes[i];
+}
+
+static void ConnTable_move(void* table, size_t to, size_t from) {
+   ConnTable* this = table;
+   this->slots[to] = this->slots[from];
+   this->hashes[to] = this->hashes[from];
+   this->slots[from] = NULL;
+}
+
 void ConnTable_remove(ConnTable* this, const ConnKey* key) {
-   size_t mask = this->cap - 1;
    size_t i = ConnTable_slot(this, key);
    if (!this->slots[i])
       return;
    free(this->slots[i]);
    this->slots[i] = NULL;
    this->count--;
-   /* backward shift: move later members of the run into the hole */
-   for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
-      size_t home = this->hashes[j] & mask;
-      bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-      if (!between) {
-         this->slots[i] = this->slots[j];
-         this->hashes[i] = this->hashes[j];
-         this->slots[j] = NULL;
-         i = j;
-      }
-   }
+   OpenHashSlots s = { this, this->cap, ConnTable_used, ConnTable_hashAt, ConnTable_move };
+   OpenHash_closeGap(&s, i);
 }
 
 Conn** ConnTable_rows(const ConnTable* this, size_t* n) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/OpenHash.h"
 #include "core/XUtils.h"
 
 #define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
@@ -80,20 +81,26 @@ static void FlowTracker_grow(FlowTracker* this) {
    free(old);
 }
 
-/* Takes the flow at slot i out of the hash (backward shift). */
+static bool FlowTracker_used(const void* table, size_t i) {
+   return ((const FlowTracker*)table)->slots[i] != NULL;
+}
+
+static uint64_t FlowTracker_hashAt(const void* table, size_t i) {
+   return ((const FlowTracker*)table)->slots[i]->hash;
+}
+
+static void FlowTracker_move(void* table, size_t to, size_t from) {
+   FlowTracker* this = table;
+   this->slots[to] = this->slots[from];
+   this->slots[from] = NULL;
+}
+
+/* Takes the flow at slot i out of the hash; later members close the gap. */
 static void FlowTracker_unlink(FlowTracker* this, size_t i) {
-   size_t mask = this->cap - 1;
    this->slots[i] = NULL;
    this->count--;
-   for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
-      size_t home = this->slots[j]->hash & mask;
-      bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-      if (!between) {
-         this->slots[i] = this->slots[j];
-         this->slots[j] = NULL;
-         i = j;
-      }
-   }
+   OpenHashSlots s = { this, this->cap, FlowTracker_used, FlowTracker_hashAt, FlowTracker_move };
+   OpenHash_closeGap(&s, i);
 }
 
 /* Out of the hash: freed when its last state is in the table, else kept

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/OpenHash.h"
 #include "core/XUtils.h"
 
 struct RateHistoryEntry_ {
@@ -85,21 +86,27 @@ void RateHistory_record(RateHistory* this, Conn* const* rows, size_t n) {
    }
 }
 
-/* Frees the entry at slot i and moves later members of its run into the hole. */
+static bool RateHistory_used(const void* table, size_t i) {
+   return ((const RateHistory*)table)->slots[i] != NULL;
+}
+
+static uint64_t RateHistory_hashAt(const void* table, size_t i) {
+   return ((const RateHistory*)table)->slots[i]->hash;
+}
+
+static void RateHistory_move(void* table, size_t to, size_t from) {
+   RateHistory* this = table;
+   this->slots[to] = this->slots[from];
+   this->slots[from] = NULL;
+}
+
+/* Frees the entry at slot i; later members of its run close the gap. */
 static void RateHistory_removeAt(RateHistory* this, size_t i) {
-   size_t mask = this->cap - 1;
    free(this->slots[i]);
    this->slots[i] = NULL;
    this->count--;
-   for (size_t j = (i + 1) & mask; this->slots[j]; j = (j + 1) & mask) {
-      size_t home = this->slots[j]->hash & mask;
-      bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-      if (!between) {
-         this->slots[i] = this->slots[j];
-         this->slots[j] = NULL;
-         i = j;
-      }
-   }
+   OpenHashSlots s = { this, this->cap, RateHistory_used, RateHistory_hashAt, RateHistory_move };
+   OpenHash_closeGap(&s, i);
 }
 
 /* Rows the last record saw are in the table; only the others are looked up. */

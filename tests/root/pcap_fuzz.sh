@@ -16,7 +16,7 @@ if "$TCPTOP" -V | grep -q LLVM; then
    $CC -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 \
       -I"$src" -I"$top_builddir" $(pkg-config --cflags libpcap) -o "$TMP/fuzz" \
       "$top_srcdir/tests/fuzz/fuzz_pcap.c" "$src/pcap/Packet.c" "$src/pcap/FlowTracker.c" "$src/pcap/Capture.c" \
-      "$src/core/ConnTable.c" "$src/core/XUtils.c" $(pkg-config --libs libpcap) -lm > "$TMP/cc.log" 2>&1 ||
+      "$src/core/ConnTable.c" "$src/core/OpenHash.c" "$src/core/XUtils.c" $(pkg-config --libs libpcap) -lm > "$TMP/cc.log" 2>&1 ||
       { cat "$TMP/cc.log"; fail "libFuzzer is not available: $CC -fsanitize=fuzzer failed (scripts/install-deps installs libclang-rt-14-dev)"; }
    mkdir "$TMP/corpus"
    "$TMP/fuzz" -max_total_time=$SECONDS_ -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

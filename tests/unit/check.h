@@ -13,6 +13,16 @@
 static int check_failures;
 static int check_count;
 
+/* What write(f, s) prints, as a malloc'd string. */
+static inline char* check_capture(void (*write)(FILE*, const char*), const char* s) {
+   char* buf = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&buf, &len);
+   write(f, s);
+   fclose(f);
+   return buf;
+}
+
 #define CHECK(cond) do { \
    check_count++; \
    if (!(cond)) { \

@@ -375,20 +375,11 @@ static char* sectionText(const char* text, const char* section) {
    return xStrndup(start, end ? (size_t)(end - start) + 1 : strlen(start));
 }
 
-static char* commentText(const char* help) {
-   char* text = NULL;
-   size_t len = 0;
-   FILE* f = open_memstream(&text, &len);
-   Config_writeComment(f, help);
-   fclose(f);
-   return text;
-}
-
 /* The dump of one key: its "# help" (with range, choices, default and
  * command-line option) and "key = value". */
 static char* dumpBlock(const OptionEntry* o, const char* value) {
    char* help = Option_describe(o, true);
-   char* comment = commentText(help);
+   char* comment = check_capture(Config_writeComment, help);
    char* block = xAsprintf("%s%s =%s%s\n", comment, o->key, value[0] ? " " : "", value);
    free(comment);
    free(help);

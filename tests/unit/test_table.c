@@ -194,24 +194,15 @@ static void test_sort(void) {
    CHECK(rows[0]->startTime == 1000 && rows[3]->startTime == 1003);
 }
 
-static char* test_capture(void (*write)(FILE*, const char*), const char* s) {
-   char* buf = NULL;
-   size_t len = 0;
-   FILE* f = open_memstream(&buf, &len);
-   write(f, s);
-   fclose(f);
-   return buf;
-}
-
 static void test_escaping(void) {
    char* s;
-   CHECK_STR(s = test_capture(Output_csvField, "plain"), "plain");
+   CHECK_STR(s = check_capture(Output_csvField, "plain"), "plain");
    free(s);
-   CHECK_STR(s = test_capture(Output_csvField, "a,b"), "\"a,b\"");
+   CHECK_STR(s = check_capture(Output_csvField, "a,b"), "\"a,b\"");
    free(s);
-   CHECK_STR(s = test_capture(Output_csvField, "say \"hi\""), "\"say \"\"hi\"\"\"");
+   CHECK_STR(s = check_capture(Output_csvField, "say \"hi\""), "\"say \"\"hi\"\"\"");
    free(s);
-   CHECK_STR(s = test_capture(Output_jsonString, "a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+   CHECK_STR(s = check_capture(Output_jsonString, "a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
    free(s);
 }
 
