@@ -120,10 +120,7 @@ char* Buf_cstr(Buf* b) {
    return b->data;
 }
 
-int XUtils_readFile(const char* path, Buf* out) {
-   int fd = open(path, O_RDONLY | O_CLOEXEC);
-   if (fd < 0)
-      return errno;
+int XUtils_readFd(int fd, Buf* out) {
    struct stat st;
    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
       Buf_reserve(out, (size_t)st.st_size);
@@ -133,20 +130,26 @@ int XUtils_readFile(const char* path, Buf* out) {
       if (n < 0) {
          if (errno == EINTR)
             continue;
-         int err = errno;
-         close(fd);
-         return err;
+         return errno;
       }
       if (n == 0)
          break;
       out->len += (size_t)n;
    }
    out->data[out->len] = '\0';
-   close(fd);
    return 0;
 }
 
-static int XUtils_writeAll(int fd, const void* data, size_t len) {
+int XUtils_readFile(const char* path, Buf* out) {
+   int fd = open(path, O_RDONLY | O_CLOEXEC);
+   if (fd < 0)
+      return errno;
+   int err = XUtils_readFd(fd, out);
+   close(fd);
+   return err;
+}
+
+int XUtils_writeAll(int fd, const void* data, size_t len) {
    const char* p = data;
    while (len > 0) {
       ssize_t n = write(fd, p, len);
