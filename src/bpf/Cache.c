@@ -1,6 +1,8 @@
 /*
  * Cache.c: entry = 8-byte magic, 8-byte payload length, 16-byte payload hash,
- * payload. Written atomically (temp file + rename), mode 0600.
+ * payload. Written atomically (temp file + rename), mode 0600, in the cache
+ * directory held open since Cache_open checked it (SafeFile): entries are
+ * read and written relative to it, never through a link.
  */
 #include "config.h"
 #include "bpf/Cache.h"
@@ -13,6 +15,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "core/SafeFile.h"
 #include "core/XUtils.h"
 
 bool Cache_bootKey(Hash* h, const char* kind) {
@@ -37,50 +40,50 @@ static bool Cache_trusted(const struct stat* st) {
    return (st->st_uid == 0 || st->st_uid == me) && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-static int Cache_mkdirs(const char* dir) {
-   char* p = xStrdup(dir);
-   for (char* s = p + 1; *s; s++) {
-      if (*s != '/')
-         continue;
-      *s = '\0';
-      if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-         int err = errno;
-         free(p);
-         return err;
-      }
-      *s = '/';
-   }
-   int err = mkdir(p, 0700) < 0 && errno != EEXIST ? errno : 0;
-   free(p);
-   return err;
-}
-
 void Cache_open(Cache* this, const char* dir) {
    memset(this, 0, sizeof(*this));
+   this->dirFd = -1;
    if (!dir)
       return;
    this->dir = xStrdup(dir);
-   int err = Cache_mkdirs(dir);
+   bool refused;
+   char* why = NULL;
+   int fd = SafeFile_openDir(dir, 0700, &refused, &why);   /* missing directories made 0700 */
    struct stat st;
-   if (err || stat(dir, &st) < 0) {
-      this->problem = xAsprintf("cache directory %s: %s", dir, strerror(err ? err : errno));
-   } else if (!S_ISDIR(st.st_mode) || !Cache_trusted(&st)) {
-      this->problem = xAsprintf("cache directory %s is not a directory owned by root (or you) and writable only by its owner; not using it", dir);
-   } else {
-      this->usable = true;
-   }
+   if (fd < 0 && !refused)
+      this->problem = xAsprintf("cache directory %s: %s", dir, why);
+   else if (fd < 0 || fstat(fd, &st) < 0 || !Cache_trusted(&st))
+      this->problem = xAsprintf("cache directory %s is not a directory owned by root (or you) and writable only by "
+                                "its owner%s%s; not using it", dir, why ? ": " : "", why ? why : "");
+   else
+      this->dirFd = fd;
+   if (fd >= 0 && this->dirFd < 0)
+      close(fd);
+   this->usable = this->dirFd >= 0;
+   free(why);
 }
 
 void Cache_close(Cache* this) {
+   if (this->dirFd >= 0)
+      close(this->dirFd);
    free(this->dir);
    free(this->problem);
    memset(this, 0, sizeof(*this));
+   this->dirFd = -1;
+}
+
+/* The entry's file name in the cache directory. */
+static char* Cache_entryName(HashDigest key, const char* suffix) {
+   char hex[33];
+   HashDigest_hex(key, hex);
+   return xAsprintf("%s%s", hex, suffix);
 }
 
 char* Cache_entryPath(const Cache* this, HashDigest key, const char* suffix) {
-   char hex[33];
-   HashDigest_hex(key, hex);
-   return xAsprintf("%s/%s%s", this->dir, hex, suffix);
+   char* name = Cache_entryName(key, suffix);
+   char* path = xAsprintf("%s/%s", this->dir, name);
+   free(name);
+   return path;
 }
 
 static char* Cache_refuse(char** why, char* path, const char* reason) {
@@ -93,20 +96,22 @@ static char* Cache_refuse(char** why, char* path, const char* reason) {
 char* Cache_get(Cache* this, HashDigest key, const char* suffix, size_t* len, char** why) {
    if (!this->usable)
       return NULL;
-   char* path = Cache_entryPath(this, key, suffix);
-   int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-   if (fd < 0) {
-      free(path);
+   char* name = Cache_entryName(key, suffix);
+   int fd = openat(this->dirFd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+   free(name);
+   if (fd < 0)
       return NULL;
-   }
+   char* path = Cache_entryPath(this, key, suffix);
    struct stat st;
-   bool trusted = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && Cache_trusted(&st);
-   close(fd);
-   if (!trusted)
+   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !Cache_trusted(&st)) {
+      close(fd);
       return Cache_refuse(why, path, "not a regular file owned by root (or you) and writable only by its owner");
+   }
    Buf b;
    Buf_init(&b);
-   if (XUtils_readFile(path, &b) != 0 || b.len < CACHE_HEADER || memcmp(b.data, CACHE_MAGIC, 8) != 0) {
+   int err = XUtils_readFd(fd, &b);
+   close(fd);
+   if (err || b.len < CACHE_HEADER || memcmp(b.data, CACHE_MAGIC, 8) != 0) {
       Buf_done(&b);
       return Cache_refuse(why, path, "not a tcptop cache entry");
    }
@@ -140,9 +145,9 @@ int Cache_put(Cache* this, HashDigest key, const char* suffix, const void* data,
    Buf_append(&b, &sum.hi, 8);
    Buf_append(&b, &sum.lo, 8);
    Buf_append(&b, data, len);
-   char* path = Cache_entryPath(this, key, suffix);
-   int err = XUtils_writeFileAtomic(path, b.data, b.len, 0600);
-   free(path);
+   char* name = Cache_entryName(key, suffix);
+   int err = SafeFile_replaceAt(this->dirFd, name, b.data, b.len, 0600, 0);
+   free(name);
    Buf_done(&b);
    return err;
 }

@@ -13,11 +13,14 @@
 
 typedef struct Cache_ {
    char* dir;        /* NULL: caching off */
+   int dirFd;        /* dir, open while usable; else -1 */
    bool usable;      /* dir exists (or was created) and is trusted */
    char* problem;    /* why it is not usable */
 } Cache;
 
-/* dir NULL disables the cache. Creates dir (mode 0700) when missing. */
+/* dir NULL disables the cache. Creates dir (mode 0700) when missing. The
+ * directories on the way, and links, must be root's (or the user's) and
+ * writable by no one else (SafeFile_openDir), dir writable only by its owner. */
 void Cache_open(Cache* this, const char* dir);
 void Cache_close(Cache* this);
 

@@ -164,27 +164,6 @@ int XUtils_writeAll(int fd, const void* data, size_t len) {
    return 0;
 }
 
-int XUtils_writeFileAtomic(const char* path, const void* data, size_t len, unsigned mode) {
-   char* tmp = xAsprintf("%s.tmp.%ld", path, (long)getpid());
-   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-   if (fd < 0) {
-      int err = errno;
-      free(tmp);
-      return err;
-   }
-   int err = XUtils_writeAll(fd, data, len);
-   if (!err && fchmod(fd, mode) < 0)
-      err = errno;
-   if (close(fd) < 0 && !err)
-      err = errno;
-   if (!err && rename(tmp, path) < 0)
-      err = errno;
-   if (err)
-      unlink(tmp);
-   free(tmp);
-   return err;
-}
-
 bool XUtils_endsWith(const char* s, const char* suffix) {
    size_t ls = strlen(s), lx = strlen(suffix);
    return ls >= lx && strcmp(s + ls - lx, suffix) == 0;

@@ -41,10 +41,9 @@ char* Buf_cstr(Buf* b);
 int XUtils_readFile(const char* path, Buf* out);
 /* The same from an open file, to its end; 0 or an errno. */
 int XUtils_readFd(int fd, Buf* out);
-/* Writes all of data (EINTR retried); 0 or an errno. */
+/* Writes all of data (EINTR retried); 0 or an errno. Atomic replacement of a
+ * file: SafeFile_replaceAt. */
 int XUtils_writeAll(int fd, const void* data, size_t len);
-/* Writes atomically: temp file in the same directory, fsync-free rename. */
-int XUtils_writeFileAtomic(const char* path, const void* data, size_t len, unsigned mode);
 bool XUtils_endsWith(const char* s, const char* suffix);
 char* XUtils_trim(char* s);
 
