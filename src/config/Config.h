@@ -50,8 +50,9 @@ void Config_writeComment(FILE* out, const char* text);
  * existing key lines are replaced in place, missing ones are added at the end
  * of [display], and the section is added when absent. Written atomically
  * (temporary file in the same directory, fsync, rename), mode 0600; the
- * directory is created (0700) when missing. NULL columns or sort leaves that
- * key alone. Returns 0, or -1 with *err set.
+ * directory is created (0700) when missing. A link, another user's file or a
+ * directory others can write is refused (SafeFile). NULL columns or sort
+ * leaves that key alone. Returns 0, or -1 with *err set.
  */
 int Config_saveDisplay(const char* path, const char* columns, const char* sort, char** err);
 

@@ -1,20 +1,16 @@
 /*
  * ConfigSave.c: Config_saveDisplay, for the setup screen: [display] columns=
- * and sort= changed in the user's file, every other line kept as it is.
+ * and sort= changed in the user's file, every other line kept as it is; the
+ * file replaced atomically, never through a link (SafeFile).
  */
 #include "config.h"
 #include "config/Config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "core/Column.h"
+#include "core/SafeFile.h"
 #include "core/XUtils.h"
 
 typedef struct ConfigSave_ {
@@ -110,50 +106,6 @@ static void ConfigSave_edit(ConfigSave* this, const char* text, size_t len) {
    ConfigSave_insertMissing(this);
 }
 
-/* mkdir -p, each missing directory 0700. 0 or an errno. */
-static int ConfigSave_mkdirs(const char* dir) {
-   struct stat st;
-   if (stat(dir, &st) == 0)
-      return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-   char* copy = xStrdup(dir);
-   char* parent = dirname(copy);
-   int err = strcmp(parent, dir) != 0 ? ConfigSave_mkdirs(parent) : 0;
-   free(copy);
-   if (!err && mkdir(dir, 0700) < 0 && errno != EEXIST)
-      err = errno;
-   return err;
-}
-
-/* Temporary file in the same directory, fsync, rename, fsync the directory. */
-static int ConfigSave_write(const char* path, const char* dir, const Buf* text) {
-   char* tmp = xAsprintf("%s.XXXXXX", path);
-   int fd = mkostemp(tmp, O_CLOEXEC);
-   int err = fd < 0 ? errno : 0;
-   if (!err && fchmod(fd, 0600) < 0)
-      err = errno;
-   for (size_t done = 0; !err && done < text->len;) {
-      ssize_t n = write(fd, text->data + done, text->len - done);
-      if (n < 0 && errno != EINTR)
-         err = errno;
-      done += n > 0 ? (size_t)n : 0;
-   }
-   if (!err && fsync(fd) < 0)
-      err = errno;
-   if (fd >= 0 && close(fd) < 0 && !err)
-      err = errno;
-   if (!err && rename(tmp, path) < 0)
-      err = errno;
-   if (err && fd >= 0)
-      unlink(tmp);
-   free(tmp);
-   int dfd = err ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-   if (dfd >= 0) {
-      fsync(dfd);
-      close(dfd);
-   }
-   return err;
-}
-
 static bool ConfigSave_valid(const char* columns, const char* sort, char** err) {
    ColumnList list;
    SortOrder order;
@@ -172,29 +124,25 @@ static bool ConfigSave_valid(const char* columns, const char* sort, char** err) 
 int Config_saveDisplay(const char* path, const char* columns, const char* sort, char** err) {
    if (!ConfigSave_valid(columns, sort, err))
       return -1;
-   /* a symbolic link keeps pointing at the file it names */
-   char* real = realpath(path, NULL);
-   const char* target = real ? real : path;
-   char* copy = xStrdup(target);
-   char* dir = xStrdup(dirname(copy));
-   free(copy);
+   /* missing directories made 0700; no link followed to the file itself */
+   SafeFile sf;
+   char* why = NULL;
    Buf old;
    Buf_init(&old);
-   int e = ConfigSave_mkdirs(dir);
-   int readErr = e ? 0 : XUtils_readFile(target, &old);
-   if (!e && readErr && readErr != ENOENT)
-      e = readErr;
+   int rc = SafeFile_open(&sf, path, 0700, &why) < 0 ? -1 : SafeFile_read(&sf, &old, &why);
    ConfigSave s = { .keys = { "columns", "sort" }, .values = { columns, sort } };
    Buf_init(&s.out);
-   if (!e) {
+   if (rc == 0) {
       ConfigSave_edit(&s, old.data ? old.data : "", old.len);
-      e = ConfigSave_write(target, dir, &s.out);
+      int e = SafeFile_replaceAt(sf.dir, sf.name, s.out.data, s.out.len, 0600, SAFEFILE_SYNC | SAFEFILE_KEEP_OWNER);
+      why = e ? xStrdup(strerror(e)) : NULL;
+      rc = e ? -1 : 0;
    }
-   if (e)
-      *err = xAsprintf("cannot save the display settings to %s: %s", target, strerror(e));
+   if (rc < 0)
+      *err = xAsprintf("cannot save the display settings to %s: %s", path, why);
+   free(why);
    Buf_done(&s.out);
    Buf_done(&old);
-   free(dir);
-   free(real);
-   return e ? -1 : 0;
+   SafeFile_close(&sf);
+   return rc;
 }

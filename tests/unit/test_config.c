@@ -796,6 +796,20 @@ static void test_save(void) {
    text = readText(path);
    CHECK_CONTAINS(text, "columns = proto\ninterval = 2\nsort = rate\n");
    free(text);
+   /* the file a link: refused, the link and what it names left alone */
+   char* elsewhere = writeFile("elsewhere.conf", "[udp]\n");
+   char* linked = xAsprintf("%s/linked.conf", dir);
+   CHECK(symlink(elsewhere, linked) == 0);
+   CHECK(Config_saveDisplay(linked, "proto", "rate", &err) < 0);
+   CHECK_CONTAINS(err, "is a symbolic link, which tcptop does not follow when writing");
+   free(err);
+   err = NULL;
+   text = readText(elsewhere);
+   CHECK_STR(text, "[udp]\n");
+   free(text);
+   unlink(linked);
+   free(linked);
+   free(elsewhere);
    /* a directory that cannot be made */
    char* blocked = xAsprintf("%s/file/sub/tcptop.conf", root);
    char* plain = writeFile("file", "x");
