@@ -13,6 +13,7 @@
 #include "config/Config.h"
 #include "core/Backend.h"
 #include "core/Batch.h"
+#include "core/LogFile.h"
 #include "core/Monitor.h"
 #include "core/Privilege.h"
 #include "core/XUtils.h"
@@ -26,7 +27,7 @@
 
 enum { TCPTOP_USAGE_ERROR = -1, TCPTOP_BPF = 0, TCPTOP_PCAP = 1 };
 
-static int tcptop_capture(const Settings* settings);
+static int tcptop_capture(const Settings* settings, LogFile* log);
 
 /* The screen needs a terminal; -b does not. False after one error line. */
 static bool tcptop_haveTerminal(const Settings* settings) {
@@ -37,16 +38,17 @@ static bool tcptop_haveTerminal(const Settings* settings) {
 }
 
 /* The shared sampling, shown by the batch Output or the screen; the exit
- * status. */
-static int tcptop_view(const Settings* settings, Backend* backend) {
+ * status. A continued log is checked again now that the backend's columns
+ * (the probes' metrics) are known. */
+static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log) {
    ColumnList columns;
    SortOrder sort;
    Monitor monitor;
    char* err = NULL;
    int rc = 0;
-   if (Monitor_checkSettings(settings, &columns, &sort, &err) < 0)
+   if (Monitor_checkSettings(settings, &columns, &sort, &err) < 0 || LogFile_checkColumns(log, &err) < 0)
       rc = 2;
-   else if (Monitor_init(&monitor, settings, backend, &err) < 0)
+   else if (Monitor_init(&monitor, settings, backend, log, &err) < 0)
       rc = 1;
    if (rc) {
       XUtils_error("%s", err);
@@ -65,18 +67,18 @@ static int tcptop_view(const Settings* settings, Backend* backend) {
 #ifdef HAVE_BPF
 /* eBPF cannot monitor: with --backend auto and capture allowed, the pcap
  * backend instead, said in one line; else why, and exit 1. */
-static int tcptop_fallback(const Settings* s, const char* why) {
+static int tcptop_fallback(const Settings* s, const char* why, LogFile* log) {
    if (s->backend != SETTINGS_BACKEND_AUTO || !Privilege_canCapture()) {
       XUtils_error("%s", why);
       return 1;
    }
    XUtils_error("eBPF backend unavailable (%s): capturing packets on any interface with libpcap instead "
                 "(--backend pcap)", why);
-   return tcptop_capture(s);
+   return tcptop_capture(s, log);
 }
 
 /* The eBPF backend monitors; if it cannot here, capture instead (auto). */
-static int tcptop_bpf(const Settings* settings) {
+static int tcptop_bpf(const Settings* settings, LogFile* log) {
    if (!Privilege_canLoad()) {
       char* msg = Privilege_loadMessage();
       XUtils_error("%s", msg);
@@ -89,10 +91,10 @@ static int tcptop_bpf(const Settings* settings) {
    char* why = NULL;
    Backend* backend = BpfCommands_open(settings, &rc, &why);
    if (backend) {
-      rc = tcptop_view(settings, backend);
+      rc = tcptop_view(settings, backend, log);
       Backend_free(backend);
    } else if (why) {
-      rc = tcptop_fallback(settings, why);
+      rc = tcptop_fallback(settings, why, log);
    }
    free(why);
    return rc;
@@ -119,10 +121,8 @@ static int tcptop_checkCaptureFlags(const Settings* s) {
 }
 
 /* Which backend monitors: the one asked for, else eBPF when it can load,
- * else live capture (said in one line), or TCPTOP_USAGE_ERROR. */
+ * else live capture (said in one line). */
 static int tcptop_backend(const Settings* s) {
-   if (tcptop_checkCaptureFlags(s) < 0)
-      return TCPTOP_USAGE_ERROR;
    if (s->backend == SETTINGS_BACKEND_BPF)
       return TCPTOP_BPF;
    if (s->backend == SETTINGS_BACKEND_PCAP || s->readFile || s->iface)
@@ -144,7 +144,7 @@ static int tcptop_backend(const Settings* s) {
 }
 
 /* The pcap backend: a capture file replayed, or a live interface. */
-static int tcptop_capture(const Settings* settings) {
+static int tcptop_capture(const Settings* settings, LogFile* log) {
    if (!tcptop_haveTerminal(settings))
       return 2;
    char* err = NULL;
@@ -154,8 +154,33 @@ static int tcptop_capture(const Settings* settings) {
       free(err);
       return 1;
    }
-   int rc = tcptop_view(settings, backend);
+   int rc = tcptop_view(settings, backend, log);
    Backend_free(backend);
+   return rc;
+}
+
+/*
+ * Monitoring: the flags checked and the log opened (or refused, exit 2)
+ * before any backend is chosen, so before anything is compiled, loaded or
+ * captured; then the backend monitors.
+ */
+static int tcptop_monitor(const Settings* settings) {
+   if (tcptop_checkCaptureFlags(settings) < 0)
+      return 2;
+   LogFile log;
+   char* err = NULL;
+   int rc = 0;
+   if (LogFile_open(&log, settings->logFile, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      rc = log.refused ? 2 : 1;
+   } else if (tcptop_backend(settings) == TCPTOP_PCAP)
+      rc = tcptop_capture(settings, &log);
+#ifdef HAVE_BPF
+   else
+      rc = tcptop_bpf(settings, &log);
+#endif
+   LogFile_close(&log);
    return rc;
 }
 
@@ -199,18 +224,7 @@ int main(int argc, char** argv) {
       return 0;
    }
    bool compileOnly = settings.listProbes || settings.dumpConfig || settings.checkProbe;
-   int backend = compileOnly ? TCPTOP_BPF : tcptop_backend(&settings);
-   int rc;
-   if (backend == TCPTOP_USAGE_ERROR)
-      rc = 2;
-   else if (compileOnly)
-      rc = tcptop_probeCommand(&settings);
-#ifdef HAVE_BPF
-   else if (backend == TCPTOP_BPF)
-      rc = tcptop_bpf(&settings);
-#endif
-   else
-      rc = tcptop_capture(&settings);
+   int rc = compileOnly ? tcptop_probeCommand(&settings) : tcptop_monitor(&settings);
    Settings_done(&settings);
    return rc;
 }

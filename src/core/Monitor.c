@@ -6,14 +6,12 @@
 #include "core/Monitor.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/XUtils.h"
@@ -200,25 +198,6 @@ void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
       rows[i]->shown = true;
 }
 
-static FILE* Monitor_openLog(const char* path, char** err) {
-   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-   if (fd < 0) {
-      *err = xAsprintf("cannot create the log %s: %s; choose a writable path for --log", path, strerror(errno));
-      return NULL;
-   }
-   struct stat st;
-   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
-      fchmod(fd, 0600);   /* an existing file keeps no wider mode */
-   FILE* f = fdopen(fd, "w");
-   if (!f) {
-      *err = xAsprintf("cannot write the log %s: %s", path, strerror(errno));
-      close(fd);
-      return NULL;
-   }
-   setvbuf(f, NULL, _IOFBF, 1 << 16);
-   return f;
-}
-
 static void Monitor_signals(void) {
    struct sigaction sa = { .sa_handler = Monitor_onSignal };   /* no SA_RESTART: poll returns */
    sigemptyset(&sa.sa_mask);
@@ -254,15 +233,16 @@ int Monitor_wait(Monitor* this, char** err) {
    }
 }
 
-int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, char** err) {
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogFile* log, char** err) {
    *this = (Monitor){ .settings = settings, .backend = backend, .interval = settings->interval };
    if (Monitor_checkSettings(settings, &this->columns, &this->sort, err) < 0)
       return -1;
-   if (settings->logFile && !(this->logFile = Monitor_openLog(settings->logFile, err)))
-      return -1;
+   this->logFile = log->file;   /* the monitor's now: Monitor_done closes it */
+   log->file = NULL;
    ColumnList all;
    ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
+   this->log.headerDone = log->header != NULL;   /* a continued log has its header */
    ConnTable_init(&this->table);
    this->missing = Backend_missing(backend);
    if (this->missing)

@@ -15,6 +15,7 @@
 #include "core/Column.h"
 #include "core/Output.h"
 #include "core/Backend.h"
+#include "core/LogFile.h"
 
 /* Closed connections stay visible this long (and are printed at least once). */
 #define MONITOR_CLOSED_LINGER 5.0
@@ -44,9 +45,11 @@ typedef struct Monitor_ {
 /* Validates --columns and --sort; 0, or -1 with *err. */
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err);
 
-/* Checks --columns and --sort, opens the log and seeds the table; 0, or -1
- * with *err (Monitor_checkSettings first tells a bad flag apart). */
-int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, char** err);
+/* Checks --columns and --sort, takes the log opened at the start (its file:
+ * log->file becomes NULL; a continued log gets no second header) and seeds
+ * the table; 0, or -1 with *err (Monitor_checkSettings first tells a bad flag
+ * apart). */
+int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogFile* log, char** err);
 /* Closes the log and frees the rows; 0, or -1 with *err when the log could
  * not be written. */
 int Monitor_done(Monitor* this, char** err);

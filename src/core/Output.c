@@ -44,6 +44,14 @@ void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList*
    this->headerDone = false;
 }
 
+char* Output_csvHeader(const ColumnList* columns) {
+   Buf b;
+   Buf_init(&b);
+   for (int j = 0; j < columns->count; j++)
+      Buf_printf(&b, "%s%s", j ? "," : "", Column_table[columns->ids[j]].key);
+   return Buf_cstr(&b);
+}
+
 /* Appends s to p as a CSV field, quoted when it holds a separator, a quote or
  * a line break; p has room for 2 * strlen(s) + 2. Returns the new end. */
 static char* Output_csvAppend(char* p, const char* s, size_t len, bool mayQuote) {
@@ -172,9 +180,9 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
    char cell[OUTPUT_CELL];
    char line[64 * (2 * OUTPUT_CELL + 3)];
    if (!this->headerDone) {
-      for (int j = 0; j < cl->count; j++)
-         fprintf(this->out, "%s%s", j ? "," : "", Column_table[cl->ids[j]].key);
-      fputc('\n', this->out);
+      char* header = Output_csvHeader(cl);
+      fprintf(this->out, "%s\n", header);
+      free(header);
       this->headerDone = true;
    }
    for (size_t i = 0; i < n; i++) {

@@ -41,7 +41,11 @@ typedef struct Output_ {
    bool headerDone;             /* CSV: the header line is written once */
 } Output;
 
+/* The CSV header starts; a log tcptop continues already has its own
+ * (headerDone set after Output_init). */
 void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList* columns);
+/* The CSV header line of these columns, without the newline (malloc'd). */
+char* Output_csvHeader(const ColumnList* columns);
 /* Writes one interval; returns 0, or an errno when the stream failed. */
 int Output_interval(Output* this, Conn** rows, size_t n, const Summary* summary, const RowContext* ctx);
 

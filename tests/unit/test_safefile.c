@@ -1,7 +1,8 @@
 /* SafeFile: directories others can write and links others own refused, the
  * file itself never opened through a link, created O_EXCL and given to the
- * invoking user, replaced atomically. Cases needing another user's files run
- * as root only. */
+ * invoking user, replaced atomically; LogFile: a log continued only when its
+ * header is tcptop's for the same columns. Cases needing another user's
+ * files run as root only. */
 #include "config.h"
 
 #include <dirent.h>
@@ -13,6 +14,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "core/Column.h"
+#include "core/LogFile.h"
+#include "core/Output.h"
 #include "core/SafeFile.h"
 #include "core/XUtils.h"
 #include "check.h"
@@ -257,6 +261,59 @@ static void test_otherUsers(void) {
    free(theirs);
 }
 
+/* The header every log starts with, and a probe's metric column after it. */
+static char* header(bool metric) {
+   ColumnList all;
+   ColumnList_all(&all);
+   char* h = Output_csvHeader(&all);
+   char* line = xAsprintf("%s%s\n", h, metric ? ",sends" : "");
+   free(h);
+   return line;
+}
+
+/* LogFile: new, continued, empty, other columns; the metric columns checked
+ * once known. */
+static void test_log(void) {
+   char* path = at("tcptop.csv");
+   LogFile log;
+   char* err = NULL;
+   CHECK(LogFile_open(&log, path, &err) == 0 && log.file && !log.header);
+   LogFile_close(&log);
+   CHECK(LogFile_open(&log, "", &err) == 0 && !log.file);   /* no log */
+   CHECK(LogFile_open(&log, path, &err) == 0 && !log.header);   /* empty: a new log */
+   LogFile_close(&log);
+   char* h = header(false);
+   writeText(path, h);
+   CHECK(LogFile_open(&log, path, &err) == 0 && log.header && LogFile_checkColumns(&log, &err) == 0);
+   LogFile_close(&log);
+   char* hm = header(true);
+   writeText(path, hm);
+   CHECK(LogFile_open(&log, path, &err) == 0);   /* a metric column may follow */
+   CHECK(LogFile_checkColumns(&log, &err) < 0 && log.refused);   /* none was loaded */
+   CHECK_CONTAINS(err, "has other columns (its header differs): choose a new file for --log or move");
+   free(err);
+   err = NULL;
+   CHECK(Column_addMetric("sends", "SENDS", "calls", "sum", 0, "p") >= 0);
+   CHECK(LogFile_checkColumns(&log, &err) == 0);
+   Column_clearMetrics();
+   LogFile_close(&log);
+   const char* others[] = { "time,proto\n1,tcp\n", "no newline", "time,proto,laddr,lport,raddr,rport,pidx\n" };
+   for (int i = 0; i < 3; i++) {
+      writeText(path, others[i]);
+      CHECK(LogFile_open(&log, path, &err) < 0 && log.refused && !log.file);
+      CHECK_CONTAINS(err, "has other columns");
+      free(err);
+      err = NULL;
+      LogFile_close(&log);
+      char* text = readText(path);
+      CHECK_STR(text, others[i]);
+      free(text);
+   }
+   free(hm);
+   free(h);
+   free(path);
+}
+
 int main(void) {
    if (!mkdtemp(root)) {
       perror("mkdtemp");
@@ -268,6 +325,7 @@ int main(void) {
    test_append();
    test_replace();
    test_otherUsers();
+   test_log();
    check_rmtree(root);
    return check_done("test_safefile");
 }
