@@ -97,7 +97,7 @@ static const OptionEntry Settings_table[] = {
    { .name = "ipv4", .shortName = '4', .type = OPT_FLAG, .offset = OFF(ipv4), .help = "only IPv4" },
    { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
    { .name = "log", .section = "log", .key = "file", .type = OPT_STRING, .argName = "FILE", .offset = OFF(logFile),
-     .emptyIsNone = true, .help = "also write every interval, and every closed connection, to FILE as CSV, mode 0600" },
+     .emptyIsNone = true, .help = "also write every interval, and every closed connection, to FILE as CSV: a new file (mode 0600), or a tcptop log with the same columns, continued" },
    { .name = "backend", .type = OPT_CHOICE, .argName = "BACKEND", .offset = OFF(backend),
      .choices = Settings_backends, .def = "auto",
      .help = "bpf (eBPF probes), pcap (packet capture), or auto: bpf when it can load, else pcap" },
