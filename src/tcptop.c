@@ -53,6 +53,15 @@ static int tcptop_view(const Settings* settings, Backend* backend) {
       free(err);
       return rc;
    }
+   /* all is open and seeded: what comes from outside is parsed from here on */
+   if (Backend_start(backend, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      err = NULL;
+      Monitor_done(&monitor, &err);
+      free(err);
+      return 1;
+   }
    rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
    if (Monitor_done(&monitor, &err) < 0) {
       XUtils_error("%s", err);
