@@ -15,6 +15,7 @@
 #include "core/Batch.h"
 #include "core/Monitor.h"
 #include "core/Privilege.h"
+#include "core/Sandbox.h"
 #include "core/XUtils.h"
 #include "pcap/Capture.h"
 #include "pcap/PcapBackend.h"
@@ -53,8 +54,8 @@ static int tcptop_view(const Settings* settings, Backend* backend) {
       free(err);
       return rc;
    }
-   /* all is open and seeded: what comes from outside is parsed from here on */
-   if (Backend_start(backend, &err) < 0) {
+   /* all is open and seeded: root goes before anything from outside is parsed */
+   if (Sandbox_enter(settings->user, backend, &err) < 0 || Backend_start(backend, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
       err = NULL;
