@@ -31,6 +31,8 @@ static const char* const Seccomp_allowed[] = {
    "getcwd", "fcntl", "fcntl64", "dup", "dup2", "dup3",
    "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "fchmod", "fsync",
    "fdatasync",
+   "fchown",         /* SafeFile (on main) gives a file it made to the invoking user: after the drop, at
+                      * most a group of its own (a setgid directory's) */
    "memfd_create",   /* CRT: stderr kept off the screen */
    /* memory, threads (the resolver), time, signals (SIGWINCH, SIGINT, ...) */
    "brk", "mmap", "mmap2", "munmap", "mremap", "mprotect", "madvise",
