@@ -16,6 +16,7 @@
 #include "core/LogFile.h"
 #include "core/Monitor.h"
 #include "core/Privilege.h"
+#include "core/Sandbox.h"
 #include "core/XUtils.h"
 #include "pcap/Capture.h"
 #include "pcap/PcapBackend.h"
@@ -54,6 +55,15 @@ static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log)
       XUtils_error("%s", err);
       free(err);
       return rc;
+   }
+   /* all is open and seeded: root goes before anything from outside is parsed */
+   if (Sandbox_enter(settings->user, backend, &err) < 0 || Backend_start(backend, &err) < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      err = NULL;
+      Monitor_done(&monitor, &err);
+      free(err);
+      return 1;
    }
    rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
    if (Monitor_done(&monitor, &err) < 0) {

@@ -198,6 +198,21 @@ static const char* BpfBackend_endProblem(Backend* b) {
    return NULL;
 }
 
+static unsigned BpfBackend_needs(Backend* b) {
+   (void)b;
+   return BACKEND_NEED_BPF_MAPS;   /* each sample reads the maps; loading is done */
+}
+
+static bool BpfBackend_worksUnprivileged(Backend* b, BackendNeed need) {
+   BpfBackend* this = (BpfBackend*)b;
+   return need != BACKEND_NEED_BPF_MAPS || !this->samplerUsed || Sampler_readsUnprivileged(&this->sampler);
+}
+
+static int BpfBackend_start(Backend* b, char** err) {
+   (void)b, (void)err;
+   return 0;   /* the probes run since they were attached */
+}
+
 static void BpfBackend_freeOp(Backend* b) {
    BpfBackend_free((BpfBackend*)b);
 }
@@ -215,5 +230,8 @@ static const BackendOps BpfBackend_ops = {
    .health = BpfBackend_health,
    .missing = BpfBackend_missing,
    .endProblem = BpfBackend_endProblem,
+   .needs = BpfBackend_needs,
+   .worksUnprivileged = BpfBackend_worksUnprivileged,
+   .start = BpfBackend_start,
    .free = BpfBackend_freeOp,
 };

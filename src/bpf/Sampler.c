@@ -370,6 +370,12 @@ void Sampler_forget(Sampler* this, const Conn* c) {
       Sampler_freeSlot(this, v.slot);
 }
 
+bool Sampler_readsUnprivileged(Sampler* this) {
+   __u32 zero = 0;
+   __u64 next;
+   return bpf_map_lookup_elem(this->udpNextFd, &zero, &next) == 0 || (errno != EPERM && errno != EACCES);
+}
+
 uint64_t Sampler_lost(Sampler* this) {
    uint64_t total = 0;
    __u64* per = xCalloc((size_t)(this->ncpus > 0 ? this->ncpus : 1), sizeof(__u64));

@@ -51,6 +51,11 @@ int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow,
 /* Reads every record into the table. 0, or -1 with *err. */
 int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow, char** err);
 void Sampler_forget(Sampler* this, const Conn* c);
+/* Whether bpf() reads its maps as tcptop runs now: one real read of
+ * udp_next. False only when the kernel refuses it (EPERM: before Linux 6.5,
+ * any bpf() command needs CAP_BPF while kernel.unprivileged_bpf_disabled
+ * is set). */
+bool Sampler_readsUnprivileged(Sampler* this);
 uint64_t Sampler_lost(Sampler* this);
 
 #endif

@@ -16,7 +16,7 @@
 #include "config/Option.h"
 #include "core/XUtils.h"
 
-static const char* const Config_sections[] = { "display", "udp", "log", "probes", NULL };
+static const char* const Config_sections[] = { "display", "udp", "log", "security", "probes", NULL };
 
 /* The reading state, given to inih as both the stream and the handler's user. */
 typedef struct ConfigParse_ {

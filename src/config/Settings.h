@@ -51,6 +51,8 @@ typedef struct Settings_ {
    char* readFile;      /* -r: replay a capture file (pcap backend) */
    char* iface;         /* -i: live capture interface (pcap backend) */
    char* replaySpeed;   /* --replay-speed: "max" or a factor; NULL = default */
+   /* security */
+   char* user;          /* --user, [security] user: who tcptop runs as after start-up; NULL = default */
    /* display (the screen; set from the config's [display]) */
    int units;           /* SETTINGS_UNITS_*: rates in bytes or bits per second */
    int colour;          /* SETTINGS_COLOUR_*; NO_COLOR in the environment means never */

@@ -27,6 +27,15 @@ typedef struct BackendStatus_ {
    bool capture;         /* packets, not probes: the summary shows malformed */
 } BackendStatus;
 
+/*
+ * What a backend may still need once tcptop has given up root (core/Sandbox.h,
+ * docs/SECURITY.md): each a privilege the OS glue maps to capabilities.
+ */
+typedef enum BackendNeed_ {
+   BACKEND_NEED_BPF_MAPS = 1u << 0,      /* bpf() on its maps' descriptors (CAP_BPF where the kernel asks) */
+   BACKEND_NEED_OTHERS_FDS = 1u << 1,    /* other users' /proc/PID/fd, for the process of a socket */
+} BackendNeed;
+
 typedef struct BackendOps_ {
    const char* name;     /* "bpf", "pcap" */
    /* Adds the connections that existed before tcptop started. */
@@ -53,6 +62,16 @@ typedef struct BackendOps_ {
    char* (*missing)(Backend* b);
    /* A problem to say once at the end (a capture file cut short), or NULL. */
    const char* (*endProblem)(Backend* b);
+   /* What it may still need after start-up (BackendNeed bits); 0: nothing. */
+   unsigned (*needs)(Backend* b);
+   /* Tries one need for real, without the privilege that grants it (a map
+    * read, a listing of another user's /proc/PID/fd): true when it works, so
+    * the privilege can go. */
+   bool (*worksUnprivileged)(Backend* b, BackendNeed need);
+   /* Begins reading once privileges are given up: what comes from outside
+    * (a capture file's header and packets) is parsed only after the drop.
+    * 0, or -1 with *err. */
+   int (*start)(Backend* b, char** err);
    void (*free)(Backend* b);
 } BackendOps;
 
@@ -93,6 +112,15 @@ static inline char* Backend_missing(Backend* b) {
 }
 static inline const char* Backend_endProblem(Backend* b) {
    return b->ops->endProblem(b);
+}
+static inline unsigned Backend_needs(Backend* b) {
+   return b->ops->needs(b);
+}
+static inline bool Backend_worksUnprivileged(Backend* b, BackendNeed need) {
+   return b->ops->worksUnprivileged(b, need);
+}
+static inline int Backend_start(Backend* b, char** err) {
+   return b->ops->start(b, err);
 }
 static inline void Backend_free(Backend* b) {
    if (b)

@@ -203,3 +203,15 @@ void XUtils_fatal(int code, const char* fmt, ...) {
    va_end(ap);
    exit(code);
 }
+
+static void (*volatile XUtils_restore)(void);
+
+void XUtils_setCrashRestore(void (*restore)(void)) {
+   XUtils_restore = restore;
+}
+
+void XUtils_crashRestore(void) {
+   void (*restore)(void) = XUtils_restore;
+   if (restore)
+      restore();
+}

@@ -51,4 +51,11 @@ char* XUtils_trim(char* s);
 void XUtils_error(const char* fmt, ...) ATTR_FORMAT(1, 2);
 void XUtils_fatal(int code, const char* fmt, ...) ATTR_FORMAT(2, 3) ATTR_NORETURN;
 
+/* What a fatal signal handler does first, async-signal-safe: the screen
+ * (ui/CRT) sets one that gives the terminal and stderr back, so that the
+ * reason is seen (core/Sandbox's SIGSYS). NULL: nothing. */
+void XUtils_setCrashRestore(void (*restore)(void));
+/* Runs it, if set; async-signal-safe. */
+void XUtils_crashRestore(void);
+
 #endif

@@ -11,3 +11,7 @@ void Attribution_find(OwnerQuery* queries, size_t n) {
    (void)queries;
    (void)n;
 }
+
+bool Attribution_worksUnprivileged(void) {
+   return true;   /* PKTAP puts the process into each packet */
+}

@@ -76,3 +76,7 @@ void Attribution_find(OwnerQuery* queries, size_t n) {
    DiagList_done(&tcp);
    DiagList_done(&udp);
 }
+
+bool Attribution_worksUnprivileged(void) {
+   return ProcOwners_readsOthers();
+}

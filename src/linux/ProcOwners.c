@@ -5,6 +5,7 @@
 #include "linux/ProcOwners.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +79,45 @@ void ProcOwners_find(ProcOwner* owners, size_t n) {
    }
    if (proc)
       closedir(proc);
+}
+
+/* One link of /proc/PID/fd of an open /proc/PID: 1 read, 0 refused, -1
+ * nothing to read (no fd, or the process is gone). */
+static int ProcOwners_readOneLink(int pidFd) {
+   int fdDir = openat(pidFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+   if (fdDir < 0)
+      return errno == EACCES || errno == EPERM ? 0 : -1;
+   DIR* d = fdopendir(fdDir);
+   if (!d) {
+      close(fdDir);
+      return -1;
+   }
+   int rc = -1;
+   char link[64];
+   for (struct dirent* e; rc < 0 && (e = readdir(d));) {
+      if (e->d_name[0] != '.')
+         rc = readlinkat(dirfd(d), e->d_name, link, sizeof(link)) >= 0 ? 1 : errno == EACCES || errno == EPERM ? 0 : -1;
+   }
+   closedir(d);
+   return rc;
+}
+
+bool ProcOwners_readsOthers(void) {
+   DIR* proc = opendir("/proc");
+   int rc = -1;
+   for (struct dirent* e; proc && rc < 0 && (e = readdir(proc));) {
+      char* end;
+      unsigned long pid = strtoul(e->d_name, &end, 10);
+      struct stat st;
+      if (*end || pid == 0 || fstatat(dirfd(proc), e->d_name, &st, 0) < 0 || st.st_uid == geteuid())
+         continue;
+      int pidFd = openat(dirfd(proc), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (pidFd >= 0) {
+         rc = ProcOwners_readOneLink(pidFd);
+         close(pidFd);
+      }
+   }
+   if (proc)
+      closedir(proc);
+   return rc != 0;
 }

@@ -5,6 +5,7 @@
 #ifndef TCPTOP_PROCOWNERS_H
 #define TCPTOP_PROCOWNERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,10 @@ int ProcOwners_cmpInode(const void* a, const void* b);
 
 /* Sorts by inode, then fills pid/uid/comm of each entry (one pass over /proc). */
 void ProcOwners_find(ProcOwner* owners, size_t n);
+
+/* Whether the fd links of a process of another user can be read now: the
+ * first such process found in /proc, one link read. True when every process
+ * is this user's. */
+bool ProcOwners_readsOthers(void);
 
 #endif

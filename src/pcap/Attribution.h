@@ -22,4 +22,8 @@ typedef struct OwnerQuery_ {
 /* Fills the queries whose socket is found in this network namespace. */
 void Attribution_find(OwnerQuery* queries, size_t n);
 
+/* Whether the process of another user's socket can be found as tcptop runs
+ * now: one real attempt (Linux: listing another user's /proc/PID/fd). */
+bool Attribution_worksUnprivileged(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include "pcap/Capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -137,9 +139,7 @@ static void Capture_readAhead(Capture* this) {
 /* A capture file opened by libpcap, checked and read up to its first packet. */
 static Capture* Capture_offline(pcap_t* p, const char* path, double speed, const char* errbuf, char** err) {
    if (!p) {
-      size_t n = strlen(path);
-      const char* why = strncmp(errbuf, path, n) == 0 && strncmp(errbuf + n, ": ", 2) == 0 ? errbuf + n + 2 : errbuf;
-      *err = xAsprintf("cannot read capture %s: %s; give a pcap or pcapng file (tcpdump -w)", path, why);
+      *err = xAsprintf("cannot read capture %s: %s; give a pcap or pcapng file (tcpdump -w)", path, errbuf);
       return NULL;
    }
    int link = pcap_datalink(p);
@@ -158,18 +158,29 @@ static Capture* Capture_offline(pcap_t* p, const char* path, double speed, const
    return this;
 }
 
-Capture* Capture_openFile(const char* path, double speed, char** err) {
-   char errbuf[PCAP_ERRBUF_SIZE] = "";
-   pcap_t* p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-   return Capture_offline(p, path, speed, errbuf, err);
+FILE* Capture_openFileStream(const char* path, char** err) {
+   bool stdinput = strcmp(path, "-") == 0;   /* as libpcap's pcap_open_offline */
+   int fd = stdinput ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+   FILE* f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+   if (!f) {
+      *err = xAsprintf("cannot read capture %s: %s; give a pcap or pcapng file (tcpdump -w)", path, strerror(errno));
+      if (fd >= 0)
+         close(fd);
+   }
+   return f;
 }
 
-Capture* Capture_openStream(FILE* file, const char* name, char** err) {
+Capture* Capture_openFile(const char* path, double speed, char** err) {
+   FILE* f = Capture_openFileStream(path, err);
+   return f ? Capture_openStream(f, path, speed, err) : NULL;
+}
+
+Capture* Capture_openStream(FILE* file, const char* name, double speed, char** err) {
    char errbuf[PCAP_ERRBUF_SIZE] = "";
    pcap_t* p = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
    if (!p)
       fclose(file);
-   return Capture_offline(p, name, 0, errbuf, err);
+   return Capture_offline(p, name, speed, errbuf, err);
 }
 
 /* Sleeps until the real time of capture time ts at the replay speed; false

@@ -44,10 +44,15 @@ typedef struct Capture_ {
 /* Replay speed from --replay-speed: "max" (0) or a factor; -1 when invalid. */
 double Capture_parseSpeed(const char* text);
 
+/* A capture file opened, nothing of it read yet ("-": standard input): the
+ * pcap backend opens it with the privileges tcptop starts with, and reads it
+ * with Capture_openStream after giving them up. NULL with *err (one line). */
+FILE* Capture_openFileStream(const char* path, char** err);
 /* Opens a capture file (pcap or pcapng). NULL with *err (one line). */
 Capture* Capture_openFile(const char* path, double speed, char** err);
-/* The same from an open stream (closed with the capture), for the fuzzer. */
-Capture* Capture_openStream(FILE* file, const char* name, char** err);
+/* The same from an open stream (closed with the capture, or at once when
+ * it is no capture); `name` for messages. NULL with *err (one line). */
+Capture* Capture_openStream(FILE* file, const char* name, double speed, char** err);
 /* Opens an interface for live capture. NULL with *err (one line). */
 Capture* Capture_openLive(const char* iface, char** err);
 void Capture_free(Capture* this);

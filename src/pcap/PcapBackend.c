@@ -24,7 +24,10 @@
 
 typedef struct PcapBackend_ {
    Backend base;
-   Capture* capture;
+   Capture* capture;    /* NULL until start for a file */
+   FILE* file;          /* -r FILE, opened, read from start on */
+   char* path;
+   double speed;
 } PcapBackend;
 
 /* Live flows without a process yet: each is looked up twice at most. */
@@ -75,42 +78,48 @@ static void PcapBackend_seedOp(Backend* b, ConnTable* table, double monoNow, dou
    (void)b, (void)table, (void)monoNow, (void)wallNow;   /* packets only: nothing before the capture */
 }
 
+/* Before start (a file not read yet) the capture is NULL: every operation
+ * but start and free then has nothing to do. */
 static int PcapBackend_pollOp(Backend* b, ConnTable* table, int timeoutMs, double monoNow, double wallNow,
                               char** err) {
    (void)table, (void)monoNow, (void)wallNow;
-   return Capture_poll(PcapBackend_capture(b), timeoutMs, err);
+   Capture* c = PcapBackend_capture(b);
+   return c ? Capture_poll(c, timeoutMs, err) : 0;
 }
 
 static int PcapBackend_sampleOp(Backend* b, ConnTable* table, double monoNow, double wallNow, char** err) {
    (void)err;
-   PcapBackend_sample(PcapBackend_capture(b), table, monoNow, wallNow);
+   if (PcapBackend_capture(b))
+      PcapBackend_sample(PcapBackend_capture(b), table, monoNow, wallNow);
    return 0;
 }
 
 static int PcapBackend_eventFd(Backend* b) {
-   return Capture_fd(PcapBackend_capture(b));
+   Capture* c = PcapBackend_capture(b);
+   return c ? Capture_fd(c) : -1;
 }
 
 static void PcapBackend_forget(Backend* b, const Conn* conn) {
-   FlowTracker_forget(&PcapBackend_capture(b)->flows, conn);
+   if (PcapBackend_capture(b))
+      FlowTracker_forget(&PcapBackend_capture(b)->flows, conn);
 }
 
 static void PcapBackend_status(Backend* b, BackendStatus* out) {
    Capture* c = PcapBackend_capture(b);
-   *out = (BackendStatus){ .lost = Capture_dropped(c), .malformed = c->malformed, .capture = true };
+   *out = (BackendStatus){ .lost = c ? Capture_dropped(c) : 0, .malformed = c ? c->malformed : 0, .capture = true };
 }
 
 static bool PcapBackend_clock(Backend* b, double* mono, double* wall) {
-   Capture* c = PcapBackend_capture(b);
-   if (!c->offline)
+   PcapBackend* this = (PcapBackend*)b;
+   if (this->capture && !this->capture->offline)
       return false;
-   *mono = *wall = c->clock;
+   *mono = *wall = this->capture ? this->capture->clock : 0;   /* a file not read yet: at 0 */
    return true;
 }
 
 static bool PcapBackend_ended(Backend* b) {
    Capture* c = PcapBackend_capture(b);
-   return c->offline && c->ended;
+   return c && c->offline && c->ended;
 }
 
 static char* PcapBackend_health(Backend* b, double monoNow) {
@@ -124,11 +133,37 @@ static char* PcapBackend_missing(Backend* b) {
 }
 
 static const char* PcapBackend_endProblem(Backend* b) {
-   return PcapBackend_capture(b)->problem;
+   Capture* c = PcapBackend_capture(b);
+   return c ? c->problem : NULL;
+}
+
+/* A live capture finds the process of each flow in /proc/PID/fd. */
+static unsigned PcapBackend_needs(Backend* b) {
+   PcapBackend* this = (PcapBackend*)b;
+   return this->capture && !this->capture->offline ? BACKEND_NEED_OTHERS_FDS : 0;
+}
+
+static bool PcapBackend_worksUnprivileged(Backend* b, BackendNeed need) {
+   (void)b;
+   return need != BACKEND_NEED_OTHERS_FDS || Attribution_worksUnprivileged();
+}
+
+/* A file: its header and first packet, read only now (after the drop). */
+static int PcapBackend_start(Backend* b, char** err) {
+   PcapBackend* this = (PcapBackend*)b;
+   if (!this->file)
+      return 0;
+   this->capture = Capture_openStream(this->file, this->path, this->speed, err);   /* closes it on failure */
+   this->file = NULL;
+   return this->capture ? 0 : -1;
 }
 
 static void PcapBackend_free(Backend* b) {
-   Capture_free(PcapBackend_capture(b));
+   PcapBackend* this = (PcapBackend*)b;
+   Capture_free(this->capture);
+   if (this->file)
+      fclose(this->file);
+   free(this->path);
    free(b);
 }
 
@@ -145,22 +180,27 @@ static const BackendOps PcapBackend_ops = {
    .health = PcapBackend_health,
    .missing = PcapBackend_missing,
    .endProblem = PcapBackend_endProblem,
+   .needs = PcapBackend_needs,
+   .worksUnprivileged = PcapBackend_worksUnprivileged,
+   .start = PcapBackend_start,
    .free = PcapBackend_free,
 };
 
 Backend* PcapBackend_open(const Settings* settings, char** err) {
-   Capture* c;
+   PcapBackend* this = xCalloc(1, sizeof(*this));
+   this->base.ops = &PcapBackend_ops;
    if (settings->readFile) {
       const char* pace = settings->replaySpeed ? settings->replaySpeed : settings->batch ? "max" : "1";
       double speed = Capture_parseSpeed(pace);
-      c = Capture_openFile(settings->readFile, speed < 0 ? 0 : speed, err);
+      this->speed = speed < 0 ? 0 : speed;
+      this->path = xStrdup(settings->readFile);
+      this->file = Capture_openFileStream(settings->readFile, err);   /* read from start on */
    } else {
-      c = Capture_openLive(settings->iface ? settings->iface : PCAPBACKEND_DEFAULT_IFACE, err);
+      this->capture = Capture_openLive(settings->iface ? settings->iface : PCAPBACKEND_DEFAULT_IFACE, err);
    }
-   if (!c)
+   if (!this->file && !this->capture) {
+      PcapBackend_free(&this->base);
       return NULL;
-   PcapBackend* this = xCalloc(1, sizeof(*this));
-   this->base.ops = &PcapBackend_ops;
-   this->capture = c;
+   }
    return &this->base;
 }

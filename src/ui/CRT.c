@@ -27,16 +27,25 @@ static struct {
    bool valid;
    char leave[256];     /* terminfo: leave the alternate screen, show the cursor, ... */
    size_t leaveLen;
-} CRT_crash;
+   volatile int stderrFd;   /* the real fd 2 while it goes to the capture; -1 */
+} CRT_crash = { .stderrFd = -1 };
 
 static const int CRT_fatalSignals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
 
-static void CRT_onFatal(int sig) {
+/* The terminal as it was and fd 2 back on it, for the reason of a crash
+ * (XUtils_crashRestore: the seccomp SIGSYS handler prints after it). */
+static void CRT_restoreForCrash(void) {
    if (CRT_crash.valid) {
       ssize_t w = write(STDOUT_FILENO, CRT_crash.leave, CRT_crash.leaveLen);
       (void)w;
       tcsetattr(STDIN_FILENO, TCSANOW, &CRT_crash.saved);
    }
+   if (CRT_crash.stderrFd >= 0)
+      dup2(CRT_crash.stderrFd, STDERR_FILENO);
+}
+
+static void CRT_onFatal(int sig) {
+   CRT_restoreForCrash();
    signal(sig, SIG_DFL);
    raise(sig);
 }
@@ -64,9 +73,11 @@ static void CRT_armCrash(void) {
    sigemptyset(&sa.sa_mask);
    for (size_t i = 0; i < ARRAY_SIZE(CRT_fatalSignals); i++)
       sigaction(CRT_fatalSignals[i], &sa, NULL);
+   XUtils_setCrashRestore(CRT_restoreForCrash);
 }
 
 static void CRT_disarmCrash(void) {
+   XUtils_setCrashRestore(NULL);
    for (size_t i = 0; i < ARRAY_SIZE(CRT_fatalSignals); i++)
       signal(CRT_fatalSignals[i], SIG_DFL);
    CRT_crash.valid = false;
@@ -83,12 +94,15 @@ static void CRT_captureStderr(CRT* this) {
    if (this->savedStderr < 0 || dup2(this->capture, STDERR_FILENO) < 0) {
       close(this->capture);
       this->capture = -1;
+      return;
    }
+   CRT_crash.stderrFd = this->savedStderr;
 }
 
 static void CRT_releaseStderr(CRT* this) {
    if (this->savedStderr < 0)
       return;
+   CRT_crash.stderrFd = -1;
    fflush(stderr);
    dup2(this->savedStderr, STDERR_FILENO);
    close(this->savedStderr);

@@ -121,7 +121,10 @@ Resolver* Resolver_new(void) {
    pthread_cond_init(&this->wake, NULL);
    sigset_t all, old;
    sigfillset(&all);
-   pthread_sigmask(SIG_SETMASK, &all, &old);   /* signals stay with the main thread */
+   /* signals stay with the main thread; but a blocked SIGSYS from the seccomp
+    * filter would kill without its handler's message (core/Sandbox.h) */
+   sigdelset(&all, SIGSYS);
+   pthread_sigmask(SIG_SETMASK, &all, &old);
    int err = pthread_create(&this->thread, NULL, Resolver_thread, this);
    pthread_sigmask(SIG_SETMASK, &old, NULL);
    if (err) {

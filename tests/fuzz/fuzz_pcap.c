@@ -34,7 +34,7 @@ static void fuzz_file(const uint8_t* data, size_t size) {
    if (!f)
       return;
    char* err = NULL;
-   Capture* c = Capture_openStream(f, "fuzz", &err);
+   Capture* c = Capture_openStream(f, "fuzz", 0, &err);
    free(err);
    if (!c)
       return;

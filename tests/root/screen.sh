@@ -187,7 +187,10 @@ expect_grep "n: names on" ' names on ' "$TMP/shot4"
 keys 4 C-c
 check_restored 4 "Ctrl-C" 0
 # --- 5: F2 setup saved to the user's config, read back by the next start ----
-run 5 "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$TMP/xdg"
+# F2 saves as the user tcptop runs as once started (PRIVILEGES in tcptop(8)):
+# nobody here, whose directory this is.
+mkdir -m 700 "$TMP/xdg" && chown nobody: "$TMP/xdg" || fail "cannot make nobody's config directory"
+run 5 "LC_ALL=C.UTF-8 XDG_CONFIG_HOME=$TMP/xdg" --user nobody
 keys 5 F2
 expect_grep "F2: the setup panel" '^ \[x\] proto ' "$TMP/shot5"
 keys 5 Space
