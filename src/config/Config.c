@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config/Option.h"
+#include "core/SafeFile.h"
 #include "core/XUtils.h"
 
 static const char* const Config_sections[] = { "display", "udp", "log", "security", "probes", NULL };
@@ -273,11 +274,21 @@ int Config_loadWithCommandLine(Settings* settings, int argc, char** argv, char**
    return rc < 0 ? -1 : CommandLine_parse(settings, argc, argv, err);
 }
 
+/* Through sudo, the invoking user's home: sudo sets HOME to root's, and
+ * after the privilege drop that user saves the screen's settings. */
+static const char* Config_sudoHome(void) {
+   SafeFileUser u = SafeFile_invoker();
+   struct passwd* pw = getenv("SUDO_UID") && u.uid != 0 ? getpwuid(u.uid) : NULL;
+   return pw && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+}
+
 char* Config_userPath(void) {
    const char* xdg = getenv("XDG_CONFIG_HOME");
    if (xdg && xdg[0] == '/')
       return xAsprintf("%s/tcptop/%s", xdg, CONFIG_FILE_NAME);
-   const char* home = getenv("HOME");
+   const char* home = Config_sudoHome();
+   if (!home)
+      home = getenv("HOME");
    if (!home || home[0] != '/') {
       struct passwd* pw = getpwuid(geteuid());
       home = pw ? pw->pw_dir : "/";

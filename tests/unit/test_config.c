@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,10 +195,23 @@ static void test_precedence(void) {
    CHECK(s.interval == 4);
    Settings_done(&s);
    unsetenv("XDG_CONFIG_HOME");
+   unsetenv("SUDO_UID");
    setenv("HOME", "/home/someone", 1);
    char* homePath = Config_userPath();
    CHECK_STR(homePath, "/home/someone/.config/tcptop/tcptop.conf");
    free(homePath);
+   if (getuid() == 0) {   /* through sudo: the invoking user's home, not root's HOME */
+      setenv("SUDO_UID", "65534", 1);
+      setenv("SUDO_GID", "65534", 1);
+      struct passwd* pw = getpwuid(65534);
+      char* want = pw ? xAsprintf("%s/.config/tcptop/tcptop.conf", pw->pw_dir) : NULL;
+      char* sudoPath = Config_userPath();
+      CHECK_STR(sudoPath, want);
+      free(sudoPath);
+      free(want);
+      unsetenv("SUDO_UID");
+      unsetenv("SUDO_GID");
+   }
    free(userPath);
    free(userFile);
    free(dir);
