@@ -12,39 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/RunAs.h"
 #include "core/XUtils.h"
-
-/* The user to become: --user, else sudo's caller, else nobody. */
-static int Sandbox_target(const char* user, uid_t* uid, gid_t* gid, char** err) {
-   const char* sudoUid = getenv("SUDO_UID");
-   const char* sudoGid = getenv("SUDO_GID");
-   char* end = NULL;
-   unsigned long n = sudoUid ? strtoul(sudoUid, &end, 10) : 0;
-   if (!user && n > 0 && end && !*end && *sudoUid) {
-      *uid = (uid_t)n;
-      unsigned long g = sudoGid ? strtoul(sudoGid, &end, 10) : 0;
-      *gid = sudoGid && *sudoGid && !*end && g > 0 ? (gid_t)g : (gid_t)n;
-      return 0;
-   }
-   struct passwd* pw = getpwnam(user ? user : "nobody");
-   if (!pw) {
-      *err = xAsprintf("unknown user '%s'%s", user ? user : "nobody", user ? " for --user" : ": name one with --user");
-      return -1;
-   }
-   if (pw->pw_uid == 0) {
-      *err = xAsprintf("--user %s is root: name an unprivileged account, such as nobody", user);
-      return -1;
-   }
-   *uid = pw->pw_uid;
-   *gid = pw->pw_gid;
-   return 0;
-}
 
 int Sandbox_enter(const char* user, Backend* backend, char** err) {
    (void)backend;   /* no need outlives the open capture: PKTAP names the processes */
    uid_t uid;
    gid_t gid;
-   if (Sandbox_target(user, &uid, &gid, err) < 0)
+   if (RunAs_target(user, &uid, &gid, err) < 0)
       return -1;
    if (geteuid() != 0) {
       if (user && uid != geteuid()) {

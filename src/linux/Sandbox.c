@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <linux/capability.h>
 
+#include "core/RunAs.h"
 #include "core/XUtils.h"
 #include "linux/Seccomp.h"
 
@@ -26,33 +27,6 @@
 #endif
 
 #define SANDBOX_CAP(c) (UINT64_C(1) << (c))
-
-/* The user to become: --user, else sudo's caller, else nobody. */
-static int Sandbox_target(const char* user, uid_t* uid, gid_t* gid, char** err) {
-   const char* sudoUid = getenv("SUDO_UID");
-   const char* sudoGid = getenv("SUDO_GID");
-   char* end = NULL;
-   unsigned long n = sudoUid ? strtoul(sudoUid, &end, 10) : 0;
-   if (!user && n > 0 && n < UINT32_MAX && end && !*end && *sudoUid) {
-      *uid = (uid_t)n;
-      unsigned long g = sudoGid ? strtoul(sudoGid, &end, 10) : 0;
-      struct passwd* pw = getpwuid(*uid);
-      *gid = sudoGid && *sudoGid && !*end && g > 0 && g < UINT32_MAX ? (gid_t)g : pw ? pw->pw_gid : (gid_t)n;
-      return 0;
-   }
-   struct passwd* pw = getpwnam(user ? user : "nobody");
-   if (!pw && user) {
-      *err = xAsprintf("unknown user '%s' for --user: name an account of this system", user);
-      return -1;
-   }
-   if (pw && pw->pw_uid == 0) {
-      *err = xAsprintf("--user %s is root: name an unprivileged account, such as nobody", user);
-      return -1;
-   }
-   *uid = pw ? pw->pw_uid : 65534;   /* nobody, nogroup */
-   *gid = pw ? pw->pw_gid : 65534;
-   return 0;
-}
 
 /* The capabilities that grant a backend's needs on this kernel. */
 static uint64_t Sandbox_capsOf(unsigned needs) {
@@ -159,7 +133,7 @@ static int Sandbox_singleThreaded(char** err) {
 int Sandbox_enter(const char* user, Backend* backend, char** err) {
    uid_t uid;
    gid_t gid;
-   if (Sandbox_singleThreaded(err) < 0 || Sandbox_target(user, &uid, &gid, err) < 0)
+   if (Sandbox_singleThreaded(err) < 0 || RunAs_target(user, &uid, &gid, err) < 0)
       return -1;
    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
    if (geteuid() == 0) {

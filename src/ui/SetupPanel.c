@@ -5,9 +5,11 @@
 #include "ui/SetupPanel.h"
 
 #include <curses.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/Config.h"
 #include "core/XUtils.h"
@@ -100,6 +102,17 @@ static char* SetupPanel_columnSpec(const View* view, char* sort, size_t sortSize
    return Buf_cstr(&b);
 }
 
+/* After the privilege drop the save runs as the user tcptop became: when
+ * the file lies outside that user's home (root ran tcptop without sudo:
+ * nobody), say how to save as a user who may write there. */
+static const char* SetupPanel_userHint(const char* path) {
+   struct passwd* pw = getpwuid(geteuid());
+   size_t n = pw ? strlen(pw->pw_dir) : 0;
+   if (geteuid() == 0 || (pw && n > 1 && strncmp(path, pw->pw_dir, n) == 0 && path[n] == '/'))
+      return "";
+   return "; tcptop gives up root after start-up: start it through sudo, or with --user NAME, to save as that user";
+}
+
 /* s: [display] columns= and sort= into the user's config. */
 static void SetupPanel_save(View* view) {
    char sort[48];
@@ -109,7 +122,7 @@ static void SetupPanel_save(View* view) {
    if (Config_saveDisplay(path, columns, sort, &err) == 0)
       snprintf(view->message, sizeof(view->message), "saved columns and sort %s to %s", sort, path);
    else
-      snprintf(view->message, sizeof(view->message), "not saved: %s", err ? err : path);
+      snprintf(view->message, sizeof(view->message), "not saved: %s%s", err ? err : path, SetupPanel_userHint(path));
    free(err);
    free(path);
    free(columns);
