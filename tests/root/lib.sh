@@ -131,3 +131,18 @@ with open(path) as f:
 print(last)
 PY
 }
+
+# ---- the screen in tmux (its own server, in $TMP) --------------------------
+tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
+# shot N: session sN's screen into $TMP/shotN
+shot() { tm capture-pane -p -t "s$1" > "$TMP/shot$1"; }
+# wait_screen N REGEX SECONDS: until session sN shows REGEX; else print it, 1
+wait_screen() {
+   i=0
+   while [ $i -lt $(($3 * 10)) ]; do
+      shot "$1"
+      grep -Eq -- "$2" "$TMP/shot$1" && return 0
+      sleep 0.1; i=$((i + 1))
+   done
+   cat "$TMP/shot$1"; return 1
+}

@@ -92,7 +92,6 @@ expect_grep "cut capture message" "^tcptop: capture $TMP/cut.pcap ends early: tr
 expect_grep "cut capture counted" 'malformed 1$' "$TMP/out"
 # the screen replays too, on the capture's clock, and keeps the last table
 command -v tmux > /dev/null || fail "tmux is missing (scripts/install-deps installs it)"
-tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
 cap="$TMP/ethernet.pcap"
 tm new-session -d -x 160 -y 30 "TERM=screen $TCPTOP -r $cap --replay-speed 2; echo rc=\$? > $TMP/screen.rc; sleep 30"
 i=0

@@ -13,7 +13,6 @@
 need_root
 command -v tmux > /dev/null || fail "tmux is missing (scripts/install-deps installs it)"
 make_netns
-tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
 cleanup_tmux() { tm kill-server 2>/dev/null; umount "$TMP/bpffs" 2>/dev/null; cleanup; }
 trap cleanup_tmux EXIT
 
@@ -160,16 +159,6 @@ exec sleep 600
 SH
    tm new-session -d -s "s$n" -x 160 -y 40 "sh $TMP/run$n.sh" || fail "tmux new-session failed"
    wait_screen "$n" '^PROTO +LOCAL' 60 || fail "session $n: the screen did not come up"
-}
-shot() { tm capture-pane -p -t "s$1" > "$TMP/shot$1"; }
-wait_screen() {
-   i=0
-   while [ $i -lt $(($3 * 10)) ]; do
-      shot "$1"
-      grep -Eq -- "$2" "$TMP/shot$1" && return 0
-      sleep 0.1; i=$((i + 1))
-   done
-   cat "$TMP/shot$1"; return 1
 }
 SCREEN_CAPS=$BPF_CAPS SCREEN_SIDES=
 [ $EBPF = yes ] || SCREEN_CAPS=$PCAP_CAPS SCREEN_SIDES=client

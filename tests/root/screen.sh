@@ -15,7 +15,6 @@ need_root
 command -v tmux > /dev/null || fail "tmux is missing (apt-get install tmux)"
 make_netns
 
-tm() { tmux -S "$TMP/tmux.sock" -f /dev/null "$@"; }
 cleanup_tmux() { tm kill-server 2>/dev/null; cleanup; }
 trap cleanup_tmux EXIT
 
@@ -55,17 +54,6 @@ SH
    wait_screen "$n" 'probes [0-9]+ loaded' 60 || fail "session $n: the screen did not come up"
 }
 
-shot() { tm capture-pane -p -t "s$1" > "$TMP/shot$1"; }
-# wait_screen N REGEX SECONDS
-wait_screen() {
-   i=0
-   while [ $i -lt $(($3 * 10)) ]; do
-      shot "$1"
-      grep -Eq -- "$2" "$TMP/shot$1" && return 0
-      sleep 0.1; i=$((i + 1))
-   done
-   cat "$TMP/shot$1"; return 1
-}
 keys() { n=$1; shift; tm send-keys -t "s$n" "$@"; sleep 0.4; shot "$n"; }
 tcptop_pid() { pgrep -P "$(tm display -p -t "s$1" '#{pane_pid}')" -x tcptop; }
 

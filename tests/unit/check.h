@@ -7,11 +7,30 @@
 
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static int check_failures;
 static int check_count;
+
+/* A file's whole text, malloc'd; NULL when it cannot be read. */
+static inline char* check_readText(const char* path) {
+   FILE* f = fopen(path, "rb");
+   if (!f)
+      return NULL;
+   char* text = NULL;
+   size_t len = 0, cap = 0, n;
+   do {
+      if (len + 4096 + 1 > cap)
+         text = realloc(text, cap = (len + 4096 + 1) * 2);
+      n = fread(text + len, 1, cap - len - 1, f);
+      len += n;
+   } while (n > 0);
+   fclose(f);
+   text[len] = '\0';
+   return text;
+}
 
 /* What write(f, s) prints, as a malloc'd string. */
 static inline char* check_capture(void (*write)(FILE*, const char*), const char* s) {

@@ -33,16 +33,6 @@ static char* writeFile(const char* name, const char* text) {
    return path;
 }
 
-static char* readText(const char* path) {
-   Buf b;
-   Buf_init(&b);
-   if (XUtils_readFile(path, &b) != 0) {
-      Buf_done(&b);
-      return NULL;
-   }
-   return Buf_cstr(&b);
-}
-
 /* Loads `text` as c.conf into fresh settings; returns the error or NULL. */
 static char* loadError(const char* text) {
    char* path = writeFile("c.conf", text);
@@ -474,7 +464,7 @@ static void checkExampleKeys(const char* text) {
 /* etc/tcptop.conf shows every key of the table, commented out, in its
  * section, at the table's default. */
 static void test_tableExample(void) {
-   char* text = readText(TEST_SRCDIR "/etc/tcptop.conf");
+   char* text = check_readText(TEST_SRCDIR "/etc/tcptop.conf");
    CHECK(text != NULL);
    size_t n;
    const OptionEntry* t = Settings_options(&n);
@@ -579,7 +569,7 @@ static bool manSaysDefault(const char* text, const char* value) {
 /* tcptop(8) gives each option's and each key's default as the table does
  * (defaults that are notes on code elsewhere are not checked). */
 static void test_tableManual(void) {
-   char* man = readText(TEST_SRCDIR "/docs/tcptop.8");
+   char* man = check_readText(TEST_SRCDIR "/docs/tcptop.8");
    CHECK(man != NULL);
    size_t n;
    const OptionEntry* t = Settings_options(&n);
@@ -747,7 +737,7 @@ static void test_save(void) {
    char* path = xAsprintf("%s/tcptop.conf", dir);
    char* err = NULL;
    CHECK(Config_saveDisplay(path, "proto,pid", "-pid", &err) == 0);
-   char* text = readText(path);
+   char* text = check_readText(path);
    CHECK_STR(text, "[display]\ncolumns = proto,pid\nsort = -pid\n");
    free(text);
    CHECK(modeOf(path) == 0600);
@@ -769,14 +759,14 @@ static void test_save(void) {
    char* keep = xAsprintf("%s/old-link", root);
    link(path, keep);
    CHECK(Config_saveDisplay(path, "comm,rate", "+comm", &err) == 0);
-   text = readText(path);
+   text = check_readText(path);
    CHECK_STR(text, "# my settings\n[display]\n# sorting I like\nsort = +comm\nunits = bits\ncolumns = comm,rate\n\n"
                    "# udp things\n[udp]\nidle_timeout = 9\n");
    free(text);
    CHECK(modeOf(path) == 0600);
    /* atomic: a new file was renamed over the old one (a hard link to the old
     * one still has the old text) and no temporary file is left */
-   text = readText(keep);
+   text = check_readText(keep);
    CHECK_STR(text, before);
    free(text);
    CHECK(entriesIn(dir) == 1);
@@ -786,7 +776,7 @@ static void test_save(void) {
    fputs("[udp]\nidle_timeout = 9", f);
    fclose(f);
    CHECK(Config_saveDisplay(path, NULL, "pid", &err) == 0);
-   text = readText(path);
+   text = check_readText(path);
    CHECK_STR(text, "[udp]\nidle_timeout = 9\n\n[display]\nsort = pid\n");
    free(text);
    /* two [display] sections: each key line replaced; duplicates stay duplicates */
@@ -794,7 +784,7 @@ static void test_save(void) {
    fputs("[display]\ncolumns = pid\n[log]\nfile = x\n[display]\ncolumns = comm\ninterval = 2", f);
    fclose(f);
    CHECK(Config_saveDisplay(path, "proto", "rate", &err) == 0);
-   text = readText(path);
+   text = check_readText(path);
    CHECK_STR(text, "[display]\ncolumns = proto\n[log]\nfile = x\n[display]\ncolumns = proto\ninterval = 2\nsort = rate\n");
    free(text);
 
@@ -807,7 +797,7 @@ static void test_save(void) {
    CHECK_CONTAINS(err, "unknown sort column 'nope'");
    free(err);
    err = NULL;
-   text = readText(path);
+   text = check_readText(path);
    CHECK_CONTAINS(text, "columns = proto\ninterval = 2\nsort = rate\n");
    free(text);
    /* the file a link: refused, the link and what it names left alone */
@@ -818,7 +808,7 @@ static void test_save(void) {
    CHECK_CONTAINS(err, "is a symbolic link, which tcptop does not follow when writing");
    free(err);
    err = NULL;
-   text = readText(elsewhere);
+   text = check_readText(elsewhere);
    CHECK_STR(text, "[udp]\n");
    free(text);
    unlink(linked);

@@ -33,16 +33,6 @@ static void writeText(const char* path, const char* text) {
    fclose(f);
 }
 
-static char* readText(const char* path) {
-   Buf b;
-   Buf_init(&b);
-   if (XUtils_readFile(path, &b) != 0) {
-      Buf_done(&b);
-      return NULL;
-   }
-   return Buf_cstr(&b);
-}
-
 static int entriesIn(const char* dir) {
    int n = 0;
    DIR* d = opendir(dir);
@@ -127,7 +117,7 @@ static void test_append(void) {
    CHECK(write(fd, "two\n", 4) == 4);
    close(fd);
    SafeFile_close(&sf);
-   char* text = readText(path);
+   char* text = check_readText(path);
    CHECK_STR(text, "one\ntwo\n");
    free(text);
 
@@ -168,7 +158,7 @@ static void test_replace(void) {
    CHECK(SafeFile_open(&sf, path, 0700, &why) == 0);
    CHECK(SafeFile_read(&sf, &b, &why) == 0 && b.len == 0);
    CHECK(SafeFile_replaceAt(sf.dir, sf.name, "a=1\n", 4, 0640, SAFEFILE_SYNC) == 0);
-   char* text = readText(path);
+   char* text = check_readText(path);
    CHECK_STR(text, "a=1\n");
    free(text);
    struct stat st;
@@ -184,7 +174,7 @@ static void test_replace(void) {
    free(why);
    CHECK(SafeFile_replaceAt(sf.dir, sf.name, "b=2\n", 4, 0600, 0) == 0);
    CHECK(lstat(path, &st) == 0 && S_ISREG(st.st_mode));
-   text = readText(other);
+   text = check_readText(other);
    CHECK_STR(text, "theirs\n");
    free(text);
    CHECK(entriesIn(dir) == 1);   /* no temporary file left */
@@ -305,7 +295,7 @@ static void test_log(void) {
       free(err);
       err = NULL;
       LogFile_close(&log);
-      char* text = readText(path);
+      char* text = check_readText(path);
       CHECK_STR(text, others[i]);
       free(text);
    }
