@@ -85,7 +85,8 @@ int BpfBackend_compile(BpfBackend* this, char** err) {
 
 void BpfBackend_load(BpfBackend* this, bool attach) {
    if (!this->loaderUsed) {
-      Loader_init(&this->loader, &this->cache, this->settings->avoidHooks);
+      ProbeLimits limits = { (uint32_t)this->settings->maxTcp, (uint32_t)this->settings->maxUdp };
+      Loader_init(&this->loader, &this->cache, this->settings->avoidHooks, &limits);
       this->loaderUsed = true;
    }
    for (int i = 0; i < this->set.count; i++)
