@@ -23,6 +23,7 @@
 #include "bpf/ProbeSettings.h"
 #include "bpf/Sampler.h"
 #include "core/XUtils.h"
+#include "../probes/tcptop.h"
 
 struct BpfBackend_ {
    Backend base;
@@ -164,7 +165,17 @@ static void BpfBackend_forget(Backend* b, const Conn* conn) {
 
 static void BpfBackend_status(Backend* b, BackendStatus* out) {
    BpfBackend* this = (BpfBackend*)b;
-   *out = (BackendStatus){ .lost = this->samplerUsed ? Sampler_lost(&this->sampler) : 0 };
+   *out = (BackendStatus){ 0 };
+   if (this->samplerUsed) {
+      uint64_t stats[TCPTOP_STAT_COUNT];
+      Sampler_stats(&this->sampler, stats, TCPTOP_STAT_COUNT);
+      for (int i = 0; i < TCPTOP_STAT_COUNT; i++)
+         out->lost += stats[i];
+      out->tcpUntracked = stats[TCPTOP_STAT_TCP_MAP_FULL];
+      out->udpUntracked = stats[TCPTOP_STAT_UDP_MAP_FULL];
+      out->tcpCapacity = this->sampler.tcpCapacity;
+      out->udpCapacity = this->sampler.udpCapacity;
+   }
    for (int i = 0; i < this->set.count; i++) {
       ProbeStatus st = this->set.probes[i]->status;
       if (st == PROBE_OK)
