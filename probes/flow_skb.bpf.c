@@ -119,10 +119,9 @@ static __always_inline int flow_parse(struct __sk_buff* skb, int egress, struct 
  * two flows may share an entry and threads may race on it, so the slot's
  * line must name the flow, in the generation remembered.
  */
-#define FLOW_LAST_ENTRIES (2 * TCPTOP_MAX_UDP)
 struct {
    __uint(type, BPF_MAP_TYPE_ARRAY);
-   __uint(max_entries, FLOW_LAST_ENTRIES);
+   __uint(max_entries, 2 * TCPTOP_MAX_UDP);   /* tcptop sets 2 * tcptop_max_udp */
    __type(key, __u32);
    __type(value, __u64);
 } flow_last SEC(".maps");
@@ -130,7 +129,8 @@ struct {
 static __always_inline __u32 flow_last_index(const struct tcptop_flow_key* k) {
    const __u32* a = (const __u32*)k->raddr;
    __u64 x = k->cookie ^ ((__u64)(a[0] ^ a[1] ^ a[2] ^ a[3]) << 16) ^ k->rport;
-   return (__u32)((x * 0x9E3779B97F4A7C15ull) >> 32) % FLOW_LAST_ENTRIES;
+   /* the hash's high half scaled to [0, entries): a multiply, no division */
+   return (__u32)((((x * 0x9E3779B97F4A7C15ull) >> 32) * (2ull * tcptop_max_udp)) >> 32);
 }
 
 /* The line counts this datagram's flow, in the generation remembered. */
@@ -162,7 +162,7 @@ static __always_inline int flow_udp_slot(__u32* slot) {
    if (!next)
       return 0;
    __u64 s = __sync_fetch_and_add(next, 1);
-   if (s >= TCPTOP_MAX_UDP)
+   if (s >= tcptop_max_udp)
       return 0;
    *slot = s;
    return 1;
@@ -194,7 +194,7 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, 
    if (err) {
       bpf_map_push_elem(&udp_free, &n.slot, 0);   /* not used after all */
       if (err != -17) {   /* EEXIST: another CPU made it, and its slot counts */
-         tcptop_count(TCPTOP_STAT_UDP_MAP_FULL);   /* full, or no memory */
+         tcptop_count(err == -7 /* E2BIG: full */ ? TCPTOP_STAT_UDP_MAP_FULL : TCPTOP_STAT_NO_MEMORY);
          return NULL;
       }
    }

@@ -53,8 +53,10 @@ static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* 
    else if (op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
       n.flags = TCPTOP_F_PASSIVE;
    long err = bpf_map_update_elem(&tcp_conns, &cookie, &n, BPF_NOEXIST);
-   if (err && err != -17 /* EEXIST */)
-      tcptop_count(TCPTOP_STAT_TCP_MAP_FULL);
+   /* counted once per connection: a connect() that found no room is tried
+    * again (and counted) when it is established */
+   if (err && err != -17 /* EEXIST */ && op != BPF_SOCK_OPS_TCP_CONNECT_CB)
+      tcptop_count(err == -7 /* E2BIG */ ? TCPTOP_STAT_TCP_MAP_FULL : TCPTOP_STAT_NO_MEMORY);
    return bpf_map_lookup_elem(&tcp_conns, &cookie);
 }
 

@@ -43,6 +43,15 @@
  * present in every probe, are the connection table they all update.
  */
 
+/*
+ * The capacities tcptop gave the maps sized by TCPTOP_MAX_TCP and
+ * TCPTOP_MAX_UDP ([probes] max_tcp_connections, max_udp_flows), written into
+ * .rodata before the load like a probe's settings (constants to the
+ * verifier). Names starting with tcptop_ are the API's, never settings.
+ */
+const volatile __u32 tcptop_max_tcp = TCPTOP_MAX_TCP;
+const volatile __u32 tcptop_max_udp = TCPTOP_MAX_UDP;
+
 /* The lifecycle ring buffer read by tcptop. */
 #ifndef TCPTOP_EVENTS_SIZE
 #define TCPTOP_EVENTS_SIZE (1 << 22)

@@ -12,12 +12,19 @@
 
 #define TCPTOP_COMM_LEN 16
 
-/* Map capacities (entries); a probe may define them before including. */
+/*
+ * Map capacities (entries) as compiled. tcptop sizes the maps declared with
+ * these at load time from [probes] max_tcp_connections and max_udp_flows
+ * (bpf_map__set_max_entries), so the compiled objects and the cache key do
+ * not depend on them; code that needs the size reads tcptop_max_tcp or
+ * tcptop_max_udp (tcptop.bpf.h). A probe may define them before including:
+ * a map then keeps the size it was given.
+ */
 #ifndef TCPTOP_MAX_TCP
 #define TCPTOP_MAX_TCP 65536
 #endif
 #ifndef TCPTOP_MAX_UDP
-#define TCPTOP_MAX_UDP 32768   /* also the slots of udp_counts: 4 MiB */
+#define TCPTOP_MAX_UDP 32768   /* also the slots of udp_counts (128 bytes each) */
 #endif
 
 /* Per-connection metrics that probes declare (TCPTOP_METRIC): slots in a
@@ -65,8 +72,9 @@ enum tcptop_event_type {
 /* tcptop_stats indexes: per-CPU counters of what the probes could not record. */
 enum tcptop_stat {
    TCPTOP_STAT_RINGBUF_FULL = 0,   /* an event was dropped: ring buffer full */
-   TCPTOP_STAT_TCP_MAP_FULL = 1,   /* a connection was not tracked: tcp_conns full (or no memory) */
-   TCPTOP_STAT_UDP_MAP_FULL = 2,   /* a flow was not tracked: udp_flows full, no memory, or no slot left in udp_counts */
+   TCPTOP_STAT_TCP_MAP_FULL = 1,   /* a connection was not tracked: tcp_conns full (E2BIG) */
+   TCPTOP_STAT_UDP_MAP_FULL = 2,   /* a flow was not tracked: udp_flows full (E2BIG) or no slot left in udp_counts */
+   TCPTOP_STAT_NO_MEMORY = 3,      /* a connection or flow was not tracked: the kernel had no memory for it */
    TCPTOP_STAT_COUNT = 4,
 };
 

@@ -23,6 +23,7 @@
 #include "bpf/ProbeSettings.h"
 #include "bpf/Sampler.h"
 #include "core/XUtils.h"
+#include "../probes/tcptop.h"
 
 struct BpfBackend_ {
    Backend base;
@@ -85,7 +86,8 @@ int BpfBackend_compile(BpfBackend* this, char** err) {
 
 void BpfBackend_load(BpfBackend* this, bool attach) {
    if (!this->loaderUsed) {
-      Loader_init(&this->loader, &this->cache, this->settings->avoidHooks);
+      ProbeLimits limits = { (uint32_t)this->settings->maxTcp, (uint32_t)this->settings->maxUdp };
+      Loader_init(&this->loader, &this->cache, this->settings->avoidHooks, &limits);
       this->loaderUsed = true;
    }
    for (int i = 0; i < this->set.count; i++)
@@ -163,7 +165,17 @@ static void BpfBackend_forget(Backend* b, const Conn* conn) {
 
 static void BpfBackend_status(Backend* b, BackendStatus* out) {
    BpfBackend* this = (BpfBackend*)b;
-   *out = (BackendStatus){ .lost = this->samplerUsed ? Sampler_lost(&this->sampler) : 0 };
+   *out = (BackendStatus){ 0 };
+   if (this->samplerUsed) {
+      uint64_t stats[TCPTOP_STAT_COUNT];
+      Sampler_stats(&this->sampler, stats, TCPTOP_STAT_COUNT);
+      for (int i = 0; i < TCPTOP_STAT_COUNT; i++)
+         out->lost += stats[i];
+      out->tcpUntracked = stats[TCPTOP_STAT_TCP_MAP_FULL];
+      out->udpUntracked = stats[TCPTOP_STAT_UDP_MAP_FULL];
+      out->tcpCapacity = this->sampler.tcpCapacity;
+      out->udpCapacity = this->sampler.udpCapacity;
+   }
    for (int i = 0; i < this->set.count; i++) {
       ProbeStatus st = this->set.probes[i]->status;
       if (st == PROBE_OK)

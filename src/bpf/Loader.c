@@ -20,6 +20,7 @@
 #include "core/XUtils.h"
 #include "bpf/ProbeSettings.h"
 #include "bpf/Variants.h"
+#include "../probes/tcptop.h"
 
 /*
  * libbpf's print callback has no context pointer, so its messages go to this
@@ -48,9 +49,10 @@ static void Loader_findCgroupRoot(Loader* this) {
    }
 }
 
-void Loader_init(Loader* this, Cache* cache, unsigned avoid) {
+void Loader_init(Loader* this, Cache* cache, unsigned avoid, const ProbeLimits* limits) {
    memset(this, 0, sizeof(*this));
    this->cgroupFd = -1;
+   this->limits = *limits;
    this->log = xMalloc(LOADER_LOG_SIZE);
    Buf_init(&Loader_libbpfLog);
    libbpf_set_print(Loader_print);
@@ -122,6 +124,32 @@ static char* Loader_sharedMismatch(struct bpf_map* map, int fd) {
                     "define it the same way", bpf_map__name(map), bpf_map__type(map), bpf_map__key_size(map),
                     bpf_map__value_size(map), bpf_map__max_entries(map), info.type, info.key_size,
                     info.value_size, info.max_entries);
+}
+
+/*
+ * The maps the probe API sizes with TCPTOP_MAX_TCP and TCPTOP_MAX_UDP, and
+ * flow_skb's cache of recent flows (two entries per flow), get the run-time
+ * capacities: in every probe's copy, before the shared maps are compared and
+ * reused, so that all agree. A map compiled with another size (a probe that
+ * defined TCPTOP_MAX_TCP itself) keeps it.
+ */
+static const struct { const char* name; uint32_t compiled; bool tcp; uint32_t per; } Loader_sized[] = {
+   { "tcp_conns", TCPTOP_MAX_TCP, true, 1 },    { "tcp_metrics", TCPTOP_MAX_TCP, true, 1 },
+   { "udp_flows", TCPTOP_MAX_UDP, false, 1 },   { "udp_owners", TCPTOP_MAX_UDP, false, 1 },
+   { "udp_counts", TCPTOP_MAX_UDP, false, 1 },  { "udp_free", TCPTOP_MAX_UDP, false, 1 },
+   { "flow_last", 2 * TCPTOP_MAX_UDP, false, 2 },
+};
+
+static char* Loader_resize(const Loader* this, struct bpf_object* obj) {
+   for (size_t i = 0; i < ARRAY_SIZE(Loader_sized); i++) {
+      struct bpf_map* map = bpf_object__find_map_by_name(obj, Loader_sized[i].name);
+      if (!map || bpf_map__max_entries(map) != Loader_sized[i].compiled)
+         continue;
+      uint32_t n = (Loader_sized[i].tcp ? this->limits.maxTcp : this->limits.maxUdp) * Loader_sized[i].per;
+      if (bpf_map__set_max_entries(map, n) < 0)
+         return xAsprintf("cannot size the map \"%s\" to %u entries: %s", Loader_sized[i].name, n, strerror(errno));
+   }
+   return NULL;
 }
 
 /* Returns NULL, or why a shared map cannot be reused. */
@@ -291,7 +319,10 @@ static char* Loader_try(Loader* this, Probe* p, bool attach, Variants* v, Loaded
    }
    struct bpf_program* failed = NULL;
    char* why = NULL;
-   if (Variants_choose(v, obj, &this->hooks, failure, &why) == 0 && ProbeSettings_apply(obj, p, &why) < 0)
+   if (Variants_choose(v, obj, &this->hooks, failure, &why) == 0 &&
+       ProbeSettings_apply(obj, p, &this->limits, &why) < 0)
+      *failure = PROBE_LOAD_ERROR;
+   if (!why && (why = Loader_resize(this, obj)))
       *failure = PROBE_LOAD_ERROR;
    if (!why && (why = Loader_reuseShared(this, obj)))
       *failure = PROBE_LOAD_ERROR;

@@ -10,6 +10,7 @@
 
 #include "bpf/Probe.h"
 #include "bpf/Hooks.h"
+#include "bpf/ProbeSettings.h"
 
 #define LOADER_MAX_LINKS 32
 #define LOADER_LOG_SIZE (1 << 20)
@@ -40,11 +41,14 @@ typedef struct Loader_ {
    char* cgroupPath;
    char* log;           /* verifier log buffer */
    Hooks hooks;         /* what this kernel can run, asked before each load */
+   ProbeLimits limits;  /* the maps' capacities, given to every probe's copy */
 } Loader;
 
 /* cache: where the kernel's answers about hooks are remembered for the boot
- * (NULL); avoid: kinds of hook not to use (enum SettingsHook). */
-void Loader_init(Loader* this, Cache* cache, unsigned avoid);
+ * (NULL); avoid: kinds of hook not to use (enum SettingsHook); limits: the
+ * capacities of the maps the probe API sizes with TCPTOP_MAX_TCP and
+ * TCPTOP_MAX_UDP, set in each probe's object before its load. */
+void Loader_init(Loader* this, Cache* cache, unsigned avoid, const ProbeLimits* limits);
 /* Detaches and unloads everything. */
 void Loader_done(Loader* this);
 

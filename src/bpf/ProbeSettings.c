@@ -84,6 +84,8 @@ static long long ProbeSettings_get(const void* data, int size, bool isSigned) {
 
 static void ProbeSettings_collect(void* ctx, const char* name, bool isSigned, void* data, int size) {
    Probe* probe = ctx;
+   if (strncmp(name, PROBESETTINGS_API_PREFIX, strlen(PROBESETTINGS_API_PREFIX)) == 0)
+      return;   /* the API's, written by tcptop */
    long long v = ProbeSettings_get(data, size, isSigned);
    ProbeSetting s = { .name = (char*)name, .size = size, .isSigned = isSigned, .defaultValue = v, .value = v };
    Probe_addSetting(probe, &s);
@@ -131,6 +133,7 @@ static char* ProbeSettings_read(Probe* probe) {
 
 typedef struct ProbeSettings_Apply_ {
    const Probe* probe;
+   const ProbeLimits* limits;
    int written;
    int metric;          /* metrics are in declaration order, as read */
 } ProbeSettings_Apply;
@@ -138,6 +141,14 @@ typedef struct ProbeSettings_Apply_ {
 static void ProbeSettings_write(void* ctx, const char* name, bool isSigned, void* data, int size) {
    ProbeSettings_Apply* a = ctx;
    (void)isSigned;
+   if (size == 4 && strcmp(name, "tcptop_max_tcp") == 0) {
+      *(uint32_t*)data = a->limits->maxTcp;
+      return;
+   }
+   if (size == 4 && strcmp(name, "tcptop_max_udp") == 0) {
+      *(uint32_t*)data = a->limits->maxUdp;
+      return;
+   }
    const ProbeSetting* s = ProbeSetting_find(a->probe, name);
    if (!s || !s->configured)
       return;
@@ -159,19 +170,17 @@ static void ProbeSettings_writeMetric(void* ctx, struct tcptop_metric* m) {
    m->slot = slot >= 0 && slot < TCPTOP_MAX_METRICS ? (__u32)slot : TCPTOP_METRIC_UNSET;
 }
 
-int ProbeSettings_apply(struct bpf_object* obj, const Probe* probe, char** err) {
+int ProbeSettings_apply(struct bpf_object* obj, const Probe* probe, const ProbeLimits* limits, char** err) {
    int wanted = 0;
    for (int i = 0; i < probe->nSettings; i++)
       wanted += probe->settings[i].configured;
-   if (!wanted && !probe->nMetrics)
-      return 0;
-   ProbeSettings_Apply a = { probe, 0, 0 };
+   ProbeSettings_Apply a = { probe, limits, 0, 0 };
    struct bpf_map* map;
    size_t size = 0;
    char* data = ProbeSettings_rodata(obj, &map, &size);
    if (data)
       ProbeSettings_walk(obj, data, size, ProbeSettings_write, ProbeSettings_writeMetric, &a);
-   int errnum = a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
+   int errnum = data && a.written == wanted && bpf_map__set_initial_value(map, data, size) < 0 ? errno : 0;
    free(data);
    if (a.written != wanted) {
       *err = xAsprintf("could not find %d of the probe's configured settings in its .rodata", wanted - a.written);

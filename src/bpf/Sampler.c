@@ -188,6 +188,8 @@ int Sampler_init(Sampler* this, Loader* loader, char** err) {
    this->udpFreeFd = fds[7];
    this->udpNextFd = fds[8];
    this->udpSlots = bpf_map__max_entries(Loader_findMap(loader, "udp_counts"));
+   this->tcpCapacity = bpf_map__max_entries(Loader_findMap(loader, "tcp_conns"));
+   this->udpCapacity = bpf_map__max_entries(Loader_findMap(loader, "udp_flows"));
    this->chunk = SAMPLER_CHUNK;
    this->keys = xMalloc(this->chunk * SAMPLER_KEY_MAX);
    this->values = xMalloc(this->chunk * SAMPLER_VALUE_MAX);
@@ -376,16 +378,23 @@ bool Sampler_readsUnprivileged(Sampler* this) {
    return bpf_map_lookup_elem(this->udpNextFd, &zero, &next) == 0 || (errno != EPERM && errno != EACCES);
 }
 
-uint64_t Sampler_lost(Sampler* this) {
-   uint64_t total = 0;
+void Sampler_stats(Sampler* this, uint64_t* out, int count) {
    __u64* per = xCalloc((size_t)(this->ncpus > 0 ? this->ncpus : 1), sizeof(__u64));
-   for (__u32 i = 0; i < TCPTOP_STAT_COUNT; i++) {
-      if (bpf_map_lookup_elem(this->statsFd, &i, per) == 0) {
+   for (__u32 i = 0; i < (__u32)count; i++) {
+      out[i] = 0;
+      if (i < TCPTOP_STAT_COUNT && bpf_map_lookup_elem(this->statsFd, &i, per) == 0) {
          for (int c = 0; c < this->ncpus; c++)
-            total += per[c];
+            out[i] += per[c];
       }
    }
    free(per);
+}
+
+uint64_t Sampler_lost(Sampler* this) {
+   uint64_t stats[TCPTOP_STAT_COUNT], total = 0;
+   Sampler_stats(this, stats, TCPTOP_STAT_COUNT);
+   for (int i = 0; i < TCPTOP_STAT_COUNT; i++)
+      total += stats[i];
    return total;
 }
 

@@ -22,6 +22,7 @@ typedef struct Sampler_ {
    /* UDP flows' counters by slot, read each sample: slots [0, udpUsed) */
    struct tcptop_udp_counts* udpCounts;
    uint32_t udpUsed, udpCap, udpSlots;
+   uint32_t tcpCapacity, udpCapacity;   /* tcp_conns, udp_flows max_entries */
    struct ring_buffer* rb;
    /* set around each poll/sample, for the ring buffer callback */
    ConnTable* table;
@@ -57,5 +58,7 @@ void Sampler_forget(Sampler* this, const Conn* c);
  * is set). */
 bool Sampler_readsUnprivileged(Sampler* this);
 uint64_t Sampler_lost(Sampler* this);
+/* Each of the probes' counters (enum tcptop_stat), all CPUs summed. */
+void Sampler_stats(Sampler* this, uint64_t* out, int count);
 
 #endif

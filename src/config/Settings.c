@@ -59,6 +59,14 @@ static const OptionEntry Settings_table[] = {
    { .name = "avoid-hooks", .section = "probes", .key = "avoid_hooks", .type = OPT_CHOICE_SET, .argName = "LIST",
      .offset = OFF(avoidHooks), .choices = Settings_hooks,
      .help = "kinds of hook the probes must not use: each probe takes its next variant" },
+   { .name = "max-tcp-connections", .section = "probes", .key = "max_tcp_connections", .type = OPT_INT,
+     .argName = "COUNT", .offset = OFF(maxTcp), .min = 16, .max = 16777216, .def = "262144",
+     .help = "TCP connections the kernel maps can track at once (set at load time; kernel memory: 8 MiB up front, "
+             "about 200 bytes per connection tracked)" },
+   { .name = "max-udp-flows", .section = "probes", .key = "max_udp_flows", .type = OPT_INT, .argName = "COUNT",
+     .offset = OFF(maxUdp), .min = 16, .max = 1048576, .def = "65536",
+     .help = "UDP flows (socket and peer) the kernel maps can track at once (kernel memory: 11 MiB up front, "
+             "about 300 bytes per flow tracked)" },
    { .name = "cache-dir", .type = OPT_STRING, .argName = "DIR", .offset = OFF(cacheDir),
      .defaultNote = "/var/cache/tcptop as root, else ~/.cache/tcptop", .help = "keep compiled probes in DIR" },
    { .name = "no-cache", .type = OPT_FLAG, .offset = OFF(noCache),

@@ -35,6 +35,8 @@ typedef struct Settings_ {
    char* configFile;    /* -c, --config: read after the system and user files */
    char* cacheDir;
    unsigned avoidHooks; /* --avoid-hooks, [probes] avoid_hooks: enum SettingsHook bits */
+   int maxTcp;          /* [probes] max_tcp_connections: entries of tcp_conns, tcp_metrics */
+   int maxUdp;          /* [probes] max_udp_flows: entries of udp_flows, udp_counts ... */
    char** probeDirs;    /* --probe-dir, in order given */
    int nProbeDirs;
    /* monitoring */

@@ -25,6 +25,10 @@ typedef struct BackendStatus_ {
    int probesOk;         /* eBPF probes attached */
    int probesFailed;     /* and those that failed (not the ones turned off) */
    bool capture;         /* packets, not probes: the summary shows malformed */
+   /* TCP connections and UDP flows not tracked because the backend's table
+    * was full (part of lost), and that table's capacity, since start */
+   uint64_t tcpUntracked, udpUntracked;
+   uint32_t tcpCapacity, udpCapacity;
 } BackendStatus;
 
 /*

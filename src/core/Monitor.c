@@ -129,6 +129,37 @@ static void Monitor_health(Monitor* this) {
    this->summary.health = this->healthText;
 }
 
+/* What a full table of the backend lost, as lines naming the setting to
+ * raise; each kind said once on stderr too (the screen's: at the end). */
+static void Monitor_untracked(Monitor* this, const BackendStatus* st) {
+   free(this->untrackedText);
+   this->untrackedText = NULL;
+   Buf text;
+   Buf_init(&text);
+   if (st->tcpUntracked)
+      Buf_printf(&text, "%llu connections not tracked: the map of TCP connections is full (%u): raise [probes] "
+                 "max_tcp_connections\n", (unsigned long long)st->tcpUntracked, st->tcpCapacity);
+   size_t tcpLen = text.len;
+   if (st->udpUntracked)
+      Buf_printf(&text, "%llu UDP flows not tracked: the map of UDP flows is full (%u): raise [probes] "
+                 "max_udp_flows\n", (unsigned long long)st->udpUntracked, st->udpCapacity);
+   if (!text.len) {
+      Buf_done(&text);
+      return;
+   }
+   this->untrackedText = xStrdup(Buf_cstr(&text));
+   Buf_done(&text);
+   if (!this->settings->batch)
+      return;
+   const char* udp = this->untrackedText + tcpLen;
+   if (st->tcpUntracked && !this->untrackedSaid[0])
+      XUtils_error("%.*s", (int)tcpLen - 1, this->untrackedText);
+   if (st->udpUntracked && !this->untrackedSaid[1])
+      XUtils_error("%.*s", (int)strlen(udp) - 1, udp);
+   this->untrackedSaid[0] = this->untrackedSaid[0] || st->tcpUntracked;
+   this->untrackedSaid[1] = this->untrackedSaid[1] || st->udpUntracked;
+}
+
 /* Keeps the rows the command line asks for, and sums them. */
 static void Monitor_filter(Monitor* this) {
    free(this->rows);
@@ -140,6 +171,8 @@ static void Monitor_filter(Monitor* this) {
                               .capture = st.capture,
                               .malformed = st.malformed,
                               .missing = this->missing };
+   Monitor_untracked(this, &st);
+   this->summary.untracked = this->untrackedText;
    Monitor_health(this);
    size_t k = 0;
    for (size_t i = 0; i < this->nRows; i++) {
@@ -258,6 +291,8 @@ int Monitor_done(Monitor* this, char** err) {
    int rc = 0;
    if (Backend_endProblem(this->backend))
       XUtils_error("%s", Backend_endProblem(this->backend));   /* a warning: what was read stands */
+   if (this->untrackedText && !this->settings->batch)
+      fprintf(stderr, "tcptop: %s", this->untrackedText);   /* the screen's, once the terminal is back */
    if (this->logFile && fclose(this->logFile) != 0) {
       *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(errno));
       rc = -1;
@@ -269,6 +304,8 @@ int Monitor_done(Monitor* this, char** err) {
    this->healthText = NULL;
    free(this->missing);
    this->missing = NULL;
+   free(this->untrackedText);
+   this->untrackedText = NULL;
    ConnTable_done(&this->table);
    return rc;
 }

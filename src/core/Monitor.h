@@ -40,6 +40,8 @@ typedef struct Monitor_ {
    char* healthText;        /* the backend's probe lines for this sample, or NULL */
    char* missing;           /* columns no running probe fills, or NULL */
    bool wantHealth;         /* a view shows them (the screen's P) */
+   char* untrackedText;     /* Summary.untracked: what a full table lost, or NULL */
+   bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
 } Monitor;
 
 /* Validates --columns and --sort; 0, or -1 with *err. */

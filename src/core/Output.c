@@ -104,6 +104,8 @@ static void Output_summaryText(FILE* out, const Summary* s, const RowContext* ct
    if (s->capture)
       fprintf(out, ", malformed %llu", (unsigned long long)s->malformed);
    fputc('\n', out);
+   if (s->untracked)
+      fputs(s->untracked, out);
    if (s->health)
       fputs(s->health, out);   /* its last line names the columns without data */
    else if (s->missing)

@@ -30,6 +30,7 @@ typedef struct Summary_ {
    const char* missing;         /* columns no running probe fills (ProbeCoverage_missing), or NULL */
    bool capture;                /* the pcap backend: malformed packets are shown */
    uint64_t malformed;          /* packets that could not be parsed */
+   const char* untracked;       /* lines: connections not tracked, the setting to raise; or NULL */
 } Summary;
 
 void Summary_add(Summary* this, const Conn* c);
