@@ -103,6 +103,22 @@ static void Header_drawRate(const View* view, int y, const char* label, double r
    attrset(A_NORMAL);
 }
 
+/* A full map's first line ("N connections not tracked: ... raise [probes]
+ * max_tcp_connections") after the lost events, as far as the width goes;
+ * the monitor's own copy: a paused view's summary keeps no text. */
+static void Header_drawUntracked(const View* view) {
+   const char* text = view->monitor->untrackedText;
+   int room = COLS - getcurx(stdscr) - 3;
+   if (!text || room <= 0)
+      return;
+   const char* nl = strchr(text, '\n');
+   int len = nl ? (int)(nl - text) : (int)strlen(text);
+   attrset(view->crt.attr[CRT_WARNING]);
+   addstr("   ");
+   addnstr(text, len < room ? len : room);
+   attrset(A_NORMAL);
+}
+
 static void Header_drawTraffic(const View* view) {
    const Summary* s = &view->summary;
    char buf[48];
@@ -115,6 +131,7 @@ static void Header_drawTraffic(const View* view) {
    CRT_addPair(&view->crt, "  rx ", buf, CRT_VALUE);
    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->lost);
    CRT_addPair(&view->crt, "   lost events ", buf, s->lost ? CRT_WARNING : CRT_VALUE);
+   Header_drawUntracked(view);
 }
 
 static void Header_drawViewLine(const View* view) {
