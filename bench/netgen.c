@@ -26,12 +26,17 @@
  *       -> "udp SENT RECEIVED SECONDS"
  *   netgen hold ADDR PORT N [SECONDS]
  *       opens N connections, the client ends in this process and the server
- *       ends in a child (N sockets each: RLIMIT_NOFILE's soft limit is
- *       raised), prints "ready N", then every second writes 16 bytes on a
- *       tenth of them (a different tenth each second, alternating
- *       directions) and reads them on the other end; until SIGTERM/SIGINT
- *       (or SECONDS, 0 = forever).
- *       -> "hold N"
+ *       ends in a child (N sockets each: RLIMIT_NOFILE is raised, the hard
+ *       limit too when needed and allowed), prints "ready N", then every
+ *       second writes 16 bytes on a tenth of them (a different tenth each
+ *       second, alternating directions) and reads them on the other end;
+ *       until SIGTERM/SIGINT (or SECONDS, 0 = forever). With SECONDS, the
+ *       writes stop a second before the end, so that all of them are read.
+ *       The clients bind to source address 127.0.0.1 for their first 50,000
+ *       connections, 127.0.0.2 for the next 50,000, and so on
+ *       (IP_BIND_ADDRESS_NO_PORT: the port is still picked at connect), so
+ *       N is not limited by the ephemeral port range (ADDR on loopback).
+ *       -> "hold N CLIENT_BYTES SERVER_BYTES": the bytes each side wrote
  *   netgen churn ADDR PORT RATE COUNT BYTES [PORTFILE]
  *       COUNT short connections: connect, write BYTES, close; RATE per
  *       second (0 = as fast as it goes). The server accepts, reads to EOF
@@ -93,7 +98,9 @@ static int listener(int type) {
    return fd;
 }
 
-static int connect_tcp(int nodelay) {
+/* A connected TCP socket to g_addr; from source address src (host order)
+ * when it is not 0, its port still picked at connect. */
+static int connect_tcp_from(int nodelay, uint32_t src) {
    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
    if (fd < 0)
       die("socket");
@@ -101,9 +108,21 @@ static int connect_tcp(int nodelay) {
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
    }
+   if (src != 0) {
+      int one = 1;
+      struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(src) };
+      if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)) < 0)
+         die("setsockopt(IP_BIND_ADDRESS_NO_PORT)");
+      if (bind(fd, (struct sockaddr*)&sa, sizeof(sa)) < 0)
+         die("bind (source address)");
+   }
    if (connect(fd, (struct sockaddr*)&g_addr, sizeof(g_addr)) < 0)
       die("connect");
    return fd;
+}
+
+static int connect_tcp(int nodelay) {
+   return connect_tcp_from(nodelay, 0);
 }
 
 static void write_all(int fd, const char* buf, size_t len) {
@@ -322,9 +341,10 @@ static void raise_nofile(rlim_t want) {
 }
 
 /* Every second: 16 bytes on a tenth of fds (a different tenth each time; on
- * even seconds from the client side, odd ones from the server side); in
- * between, reads whatever arrives. Until SIGTERM or end (0 = never). */
-static void hold_loop(int* fds, long n, int server, double end) {
+ * even seconds from the client side, odd ones from the server side), but not
+ * in the last second before end; in between, reads whatever arrives. Until
+ * SIGTERM or end (0 = never). Returns the bytes written. */
+static uint64_t hold_loop(int* fds, long n, int server, double end) {
    int ep = epoll_create1(EPOLL_CLOEXEC);
    if (ep < 0)
       die("epoll_create1");
@@ -338,12 +358,14 @@ static void hold_loop(int* fds, long n, int server, double end) {
    struct epoll_event evs[256];
    long slice = n / 10 > 0 ? n / 10 : 1, pos = 0, tick = 0;
    double next = now_s();
+   uint64_t written = 0;
    while (!g_stop && (end == 0 || now_s() < end)) {
       double now = now_s();
       if (now >= next) {
-         if ((tick & 1) == server) {
+         if ((tick & 1) == server && (end == 0 || now < end - 1.0)) {
             for (long k = 0; k < slice; k++)
                write_all(fds[(pos + k) % n], msg, sizeof(msg));
+            written += (uint64_t)slice * sizeof(msg);
          }
          pos = (pos + slice) % n;
          tick++;
@@ -358,6 +380,7 @@ static void hold_loop(int* fds, long n, int server, double end) {
       }
    }
    close(ep);
+   return written;
 }
 
 static int mode_hold(long n, double seconds) {
@@ -383,30 +406,37 @@ static int mode_hold(long n, double seconds) {
       close(lfd);
       if (write(sync[1], "a", 1) != 1)
          die("write(sync)");
-      close(sync[1]);
-      hold_loop(fds, n, 1, end);
+      /* then, over the same pipe, the bytes this side wrote */
+      uint64_t written = hold_loop(fds, n, 1, end);
+      if (write(sync[1], &written, sizeof(written)) != sizeof(written))
+         die("write(sync)");
       _exit(0);
    }
-   /* the client ends */
+   /* the client ends: source addresses 127.0.0.1, .2, ... on loopback */
    close(lfd);
    close(sync[1]);
+   int loopback = (ntohl(g_addr.sin_addr.s_addr) >> 24) == 127;
    for (long i = 0; i < n; i++)
-      fds[i] = connect_tcp(1);
+      fds[i] = connect_tcp_from(1, loopback ? 0x7f000001u + (uint32_t)(i / 50000) : 0);
    char c;
    if (read(sync[0], &c, 1) != 1) {
       fprintf(stderr, "netgen: hold: the server side failed\n");
       kill(child, SIGTERM);
       return 1;
    }
-   close(sync[0]);
    printf("ready %ld\n", n);
    fflush(stdout);
-   hold_loop(fds, n, 0, end);
+   uint64_t written = hold_loop(fds, n, 0, end), server_written = 0;
    kill(child, SIGTERM);
    waitpid(child, NULL, 0);
+   if (read(sync[0], &server_written, sizeof(server_written)) != sizeof(server_written)) {
+      fprintf(stderr, "netgen: hold: the server side failed\n");
+      return 1;
+   }
+   close(sync[0]);
    for (long i = 0; i < n; i++)
       close(fds[i]);
-   printf("hold %ld\n", n);
+   printf("hold %ld %llu %llu\n", n, (unsigned long long)written, (unsigned long long)server_written);
    return 0;
 }
 
