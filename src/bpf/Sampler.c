@@ -121,6 +121,15 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
    c->generation = this->generation;
 }
 
+/* A row's close: its record (or event) is final. */
+static void Sampler_close(Sampler* this, Conn* c, int tcpState) {
+   if (c->state == CONN_CLOSED)
+      return;
+   c->lastTcpState = tcpState;
+   c->state = CONN_CLOSED;
+   c->closedAt = this->monoNow;
+}
+
 static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    Sampler* this = ctx;
    const struct tcptop_event* e = data;
@@ -140,12 +149,9 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    bool created;
    Conn* c = ConnTable_get(this->table, &key, &created);
    Sampler_apply(this, c, &e->conn, created);
-   if (e->type == TCPTOP_EV_TCP_CLOSE)
+   if (e->type == TCPTOP_EV_TCP_CLOSE) {
       memcpy(c->metrics, e->metrics, sizeof(c->metrics));   /* final values */
-   if (e->type == TCPTOP_EV_TCP_CLOSE && c->state != CONN_CLOSED) {
-      c->lastTcpState = e->conn.state;
-      c->state = CONN_CLOSED;
-      c->closedAt = this->monoNow;
+      Sampler_close(this, c, e->conn.state);
    }
    return 0;
 }
@@ -201,6 +207,7 @@ void Sampler_done(Sampler* this) {
    ring_buffer__free(this->rb);
    free(this->udpCounts);
    free(this->released);
+   free(this->finals);
    free(this->keys);
    free(this->values);
    memset(this, 0, sizeof(*this));
@@ -253,6 +260,28 @@ static void Sampler_visitTcp(Sampler* this, const void* key, const void* value) 
    Conn* c = ConnTable_get(this->table, &k, &created);
    if (c->state != CONN_CLOSED)
       Sampler_apply(this, c, v, created);
+   if (!(v->flags & TCPTOP_F_FINAL))
+      return;
+   Sampler_close(this, c, v->state);
+   if (this->nFinals == this->capFinals) {
+      this->capFinals = this->capFinals ? this->capFinals * 2 : 1024;
+      this->finals = xRealloc(this->finals, this->capFinals * sizeof(uint64_t));
+   }
+   this->finals[this->nFinals++] = cookie;
+}
+
+/* The final records read, out of tcp_conns: a batch delete, a key that is
+ * gone already skipped. */
+static void Sampler_deleteFinals(Sampler* this) {
+   size_t done = 0;
+   while (done < this->nFinals) {
+      __u32 count = (__u32)(this->nFinals - done);
+      int err = bpf_map_delete_batch(this->tcpFd, this->finals + done, &count, NULL);
+      done += count;
+      if (err < 0)
+         done++;   /* the key it stopped at */
+   }
+   this->nFinals = 0;
 }
 
 /* A connection's probe metrics. An entry whose connection tcptop has seen
@@ -263,10 +292,11 @@ static void Sampler_visitMetrics(Sampler* this, const void* key, const void* val
    memcpy(&cookie, key, sizeof(cookie));
    ConnKey k = ConnKey_tcp(cookie, m->start_ns);
    Conn* c = ConnTable_find(this->table, &k);
-   if (c && c->state != CONN_CLOSED) {
+   bool live = c && c->state != CONN_CLOSED;
+   if (live || (c && c->generation == this->generation))   /* open, or its final record read now */
       memcpy(c->metrics, m->v, sizeof(c->metrics));
+   if (live)
       return;
-   }
    struct tcptop_conn unused;
    if (c || bpf_map_lookup_elem(this->tcpFd, &cookie, &unused) != 0)
       bpf_map_delete_elem(this->metricsFd, &cookie);
@@ -326,6 +356,7 @@ static int Sampler_read(Sampler* this) {
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
    int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
+   Sampler_deleteFinals(this);
    if (!err)
       err = Sampler_readCounts(this);   /* before the records that name the slots */
    if (!err)
