@@ -226,9 +226,38 @@ int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow,
 }
 
 typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value);
+/* Asks the table for the row of a record visited soon: stage 0 its slot,
+ * stage 1 the row itself (ConnTable_prefetchSlot, _prefetchRow). */
+typedef void (*Sampler_prefetch)(Sampler* this, const void* key, const void* value, int stage);
+
+static void Sampler_prefetchTcp(Sampler* this, const void* key, const void* value, int stage) {
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   ConnKey k = ConnKey_tcp(cookie, ((const struct tcptop_conn*)value)->start_ns);
+   if (stage == 0)
+      ConnTable_prefetchSlot(this->table, &k);
+   else
+      ConnTable_prefetchRow(this->table, &k);
+}
+
+/* Visits a chunk, the rows of records 2 x CONNTABLE_AHEAD and
+ * CONNTABLE_AHEAD ahead prefetched. */
+static void Sampler_visitChunk(Sampler* this, __u32 count, size_t keySize, size_t valueSize, Sampler_visit visit,
+                               Sampler_prefetch prefetch) {
+   const char* keys = this->keys;
+   const char* values = this->values;
+   for (__u32 i = 0; i < count; i++) {
+      if (prefetch && i + 2 * CONNTABLE_AHEAD < count)
+         prefetch(this, keys + (i + 2 * CONNTABLE_AHEAD) * keySize, values + (i + 2 * CONNTABLE_AHEAD) * valueSize, 0);
+      if (prefetch && i + CONNTABLE_AHEAD < count)
+         prefetch(this, keys + (i + CONNTABLE_AHEAD) * keySize, values + (i + CONNTABLE_AHEAD) * valueSize, 1);
+      visit(this, keys + i * keySize, values + i * valueSize);
+   }
+}
 
 /* Every entry of a hash map, a chunk of entries per system call. */
-static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit) {
+static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit,
+                           Sampler_prefetch prefetch) {
    char inBatch[64], outBatch[64];
    bool first = true;
    for (;;) {
@@ -242,8 +271,7 @@ static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSi
          this->values = xRealloc(this->values, this->chunk * SAMPLER_VALUE_MAX);
          continue;
       }
-      for (__u32 i = 0; i < count; i++)
-         visit(this, (const char*)this->keys + i * keySize, (const char*)this->values + i * valueSize);
+      Sampler_visitChunk(this, count, keySize, valueSize, visit, prefetch);
       if (err == -ENOENT)
          return 0;
       memcpy(inBatch, outBatch, sizeof(inBatch));
@@ -355,15 +383,17 @@ static int Sampler_read(Sampler* this) {
    this->generation++;
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
-   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
+   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp,
+                             Sampler_prefetchTcp);
    Sampler_deleteFinals(this);
    if (!err)
       err = Sampler_readCounts(this);   /* before the records that name the slots */
    if (!err)
       err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), sizeof(struct tcptop_conn),
-                            Sampler_visitUdp);
+                            Sampler_visitUdp, NULL);
    if (!err)
-      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics);
+      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics,
+                            NULL);
    if (err)
       return err;
    /* keep the closes that arrived during the read for the next sample */
