@@ -200,7 +200,8 @@ measure_keys() {
    screen_session keys -d 60
    local i
    for ((i = 0; i < 1200; i++)); do
-      tm capture-pane -p -t keys | grep -q "Showing.*$((2 * CONNS))" && break
+      tm capture-pane -p -t keys | awk -v want=$((2 * CONNS)) '/Showing [0-9]+ of/ && $2 + 0 >= want { ok = 1 } END { exit !ok }' &&
+         break
       sleep 0.1
    done
    tm capture-pane -p -t keys >"$WORK/keys.shot"
