@@ -146,6 +146,8 @@ void View_rebuild(View* this) {
    this->rows = xRealloc(this->rows, sizeof(Conn*) * (n + 1));
    this->nRows = 0;
    for (size_t i = 0; i < n; i++) {
+      if (!this->paused && i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(m->rows[i + CONNTABLE_AHEAD]);
       Conn* c = this->paused ? &this->frozen[i] : m->rows[i];
       if (View_rowVisible(this, c))
          this->rows[this->nRows++] = c;
