@@ -230,10 +230,12 @@ int Monitor_sample(Monitor* this, char** err) {
    return 0;
 }
 
+/* Only a closed row's printing counts (Conn.shown): a row shown while open
+ * and closed since is still owed its closed line (jsonl prints it once). */
 void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
    (void)this;
    for (size_t i = 0; i < n; i++)
-      rows[i]->shown = true;
+      rows[i]->shown = rows[i]->shown || rows[i]->state == CONN_CLOSED;
 }
 
 static void Monitor_signals(void) {
