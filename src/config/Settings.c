@@ -43,9 +43,10 @@ static void Settings_defaultColumns(Buf* out) {
       Buf_printf(out, "%s%s", i ? "," : "", Column_table[list.ids[i]].key);
 }
 
+/* Empty is none (emptyIsNone): --dump-config writes it so. */
 static int Settings_checkListen(const char* value, char** why) {
    NetListen addr;
-   return NetSpec_parseListen(value, &addr, why);
+   return value[0] ? NetSpec_parseListen(value, &addr, why) : 0;
 }
 
 static int Settings_checkNetworks(const char* value, char** why) {
