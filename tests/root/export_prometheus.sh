@@ -151,8 +151,8 @@ fi
 kill -0 $CLIENT_PID 2>/dev/null || fail "the client closed before the open connection's values were checked"
 kill $CLIENT_PID
 wait $SERVER_PID || fail "the server failed"
-# closed, then forgotten (5 s), then scraped again a few times: still there
-sleep 9
+# closed, then forgotten (5 s), then scraped again: still there
+sleep 7
 for d in "exp-client tx $N" "exp-client rx $M" "exp-server tx $M" "exp-server rx $N"; do
    set -- $d
    case " $ENDS " in *" $1 "*) ;; *) continue ;; esac
