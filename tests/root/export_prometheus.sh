@@ -144,11 +144,11 @@ CLIENT_PID=$!
 bytes() {   # COMM DIRECTION
    echo "sum(tcptop_bytes_total{job=\"tcptop\",comm=\"$1\",direction=\"$2\"})"
 }
-wait_value "client tx, connection open" "$(bytes exp-client tx)" $N 20
-wait_value "client rx, connection open" "$(bytes exp-client rx)" $M 10
+wait_value "client tx, connection open" "$(bytes exp-client tx)" $N 30
+wait_value "client rx, connection open" "$(bytes exp-client rx)" $M 30
 if [ "$ENDS" != exp-client ]; then
-   wait_value "server tx, connection open" "$(bytes exp-server tx)" $M 10
-   wait_value "server rx, connection open" "$(bytes exp-server rx)" $N 10
+   wait_value "server tx, connection open" "$(bytes exp-server tx)" $M 30
+   wait_value "server rx, connection open" "$(bytes exp-server rx)" $N 30
 fi
 kill -0 $CLIENT_PID 2>/dev/null || fail "the client closed before the open connection's values were checked"
 kill $CLIENT_PID
@@ -158,7 +158,7 @@ sleep 7
 for d in "exp-client tx $N" "exp-client rx $M" "exp-server tx $M" "exp-server rx $N"; do
    set -- $d
    case " $ENDS " in *" $1 "*) ;; *) continue ;; esac
-   wait_value "$1 $2 after the close" "$(bytes $1 $2)" "$3" 15
+   wait_value "$1 $2 after the close" "$(bytes $1 $2)" "$3" 30
 done
 expect_eq "series of exp-client, after the close" \
    "$(value 'count(tcptop_bytes_total{job="tcptop",comm="exp-client"})')" 2
@@ -178,9 +178,10 @@ echo "capped: $(value 'count(tcptop_bytes_total{job="capped"})') series of tcpto
 
 # --- every scrape answered, counters never went down -------------------------
 # A scrape waits for a sample in progress: on a machine with very many
-# connections (the eBPF backend sees every namespace) one may pass
+# connections (the eBPF backend sees every namespace) or processes (the
+# pcap backend looks a new flow's process up in /proc) one may pass
 # Prometheus's 1 s timeout; a failed scrape marks the series stale for a
-# moment (hence wait_value), but never resets a counter.
+# moment (hence wait_value, up to 30 s), but never resets a counter.
 echo "scrapes failed: $(query 'count_over_time(up{job="tcptop"}[10m]) - sum_over_time(up{job="tcptop"}[10m])' | awk '{ print $2 }')"
 # --- counters never went down ------------------------------------------------
 resets=$(query 'sum(resets(tcptop_bytes_total[10m])) + sum(resets(tcptop_packets_total[10m])) + sum(resets(tcptop_connections_opened_total[10m]))')
