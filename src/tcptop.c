@@ -18,6 +18,7 @@
 #include "core/Privilege.h"
 #include "core/Sandbox.h"
 #include "core/XUtils.h"
+#include "export/Exporter.h"
 #include "pcap/Capture.h"
 #include "pcap/PcapBackend.h"
 #include "ui/Screen.h"
@@ -28,20 +29,35 @@
 
 enum { TCPTOP_USAGE_ERROR = -1, TCPTOP_BPF = 0, TCPTOP_PCAP = 1 };
 
-static int tcptop_capture(const Settings* settings, LogFile* log);
+static int tcptop_capture(const Settings* settings, LogFile* log, Exporter* exporter);
 
-/* The screen needs a terminal; -b does not. False after one error line. */
+static bool tcptop_terminal(void) {
+   return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+/* The screen needs a terminal; -b and --listen (headless) do not. False
+ * after one error line. */
 static bool tcptop_haveTerminal(const Settings* settings) {
-   if (settings->batch || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+   if (settings->batch || settings->listen || tcptop_terminal())
       return true;
    XUtils_error("the screen needs a terminal on standard input and output; use -b for batch output (tcptop -b)");
    return false;
 }
 
+/* The view: -b's output, the screen, or with --listen and no terminal
+ * none (a service: only errors are printed). */
+static int tcptop_run(const Settings* settings, Monitor* monitor) {
+   if (settings->batch)
+      return Batch_run(monitor);
+   if (settings->listen && !tcptop_terminal())
+      return Batch_serve(monitor);
+   return Screen_run(monitor);
+}
+
 /* The shared sampling, shown by the batch Output or the screen; the exit
  * status. A continued log is checked again now that the backend's columns
  * (the probes' metrics) are known. */
-static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log) {
+static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log, Exporter* exporter) {
    ColumnList columns;
    SortOrder sort;
    Monitor monitor;
@@ -65,7 +81,9 @@ static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log)
       free(err);
       return 1;
    }
-   rc = settings->batch ? Batch_run(&monitor) : Screen_run(&monitor);
+   if (exporter)
+      Exporter_attach(exporter, &monitor);
+   rc = tcptop_run(settings, &monitor);
    if (Monitor_done(&monitor, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
@@ -77,18 +95,18 @@ static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log)
 #ifdef HAVE_BPF
 /* eBPF cannot monitor: with --backend auto and capture allowed, the pcap
  * backend instead, said in one line; else why, and exit 1. */
-static int tcptop_fallback(const Settings* s, const char* why, LogFile* log) {
+static int tcptop_fallback(const Settings* s, const char* why, LogFile* log, Exporter* exporter) {
    if (s->backend != SETTINGS_BACKEND_AUTO || !Privilege_canCapture()) {
       XUtils_error("%s", why);
       return 1;
    }
    XUtils_error("eBPF backend unavailable (%s): capturing packets on any interface with libpcap instead "
                 "(--backend pcap)", why);
-   return tcptop_capture(s, log);
+   return tcptop_capture(s, log, exporter);
 }
 
 /* The eBPF backend monitors; if it cannot here, capture instead (auto). */
-static int tcptop_bpf(const Settings* settings, LogFile* log) {
+static int tcptop_bpf(const Settings* settings, LogFile* log, Exporter* exporter) {
    if (!Privilege_canLoad()) {
       char* msg = Privilege_loadMessage();
       XUtils_error("%s", msg);
@@ -101,10 +119,10 @@ static int tcptop_bpf(const Settings* settings, LogFile* log) {
    char* why = NULL;
    Backend* backend = BpfCommands_open(settings, &rc, &why);
    if (backend) {
-      rc = tcptop_view(settings, backend, log);
+      rc = tcptop_view(settings, backend, log, exporter);
       Backend_free(backend);
    } else if (why) {
-      rc = tcptop_fallback(settings, why, log);
+      rc = tcptop_fallback(settings, why, log, exporter);
    }
    free(why);
    return rc;
@@ -154,7 +172,7 @@ static int tcptop_backend(const Settings* s) {
 }
 
 /* The pcap backend: a capture file replayed, or a live interface. */
-static int tcptop_capture(const Settings* settings, LogFile* log) {
+static int tcptop_capture(const Settings* settings, LogFile* log, Exporter* exporter) {
    if (!tcptop_haveTerminal(settings))
       return 2;
    char* err = NULL;
@@ -164,33 +182,41 @@ static int tcptop_capture(const Settings* settings, LogFile* log) {
       free(err);
       return 1;
    }
-   int rc = tcptop_view(settings, backend, log);
+   int rc = tcptop_view(settings, backend, log, exporter);
    Backend_free(backend);
    return rc;
 }
 
 /*
- * Monitoring: the flags checked and the log opened (or refused, exit 2)
- * before any backend is chosen, so before anything is compiled, loaded or
- * captured; then the backend monitors.
+ * Monitoring: the flags checked, the --listen port bound (a bad address or
+ * a busy port: exit 2, the log untouched) and the log opened (or refused,
+ * exit 2) before any backend is chosen, so before anything is compiled,
+ * loaded or captured; then the backend monitors.
  */
 static int tcptop_monitor(const Settings* settings) {
    if (tcptop_checkCaptureFlags(settings) < 0)
       return 2;
-   LogFile log;
    char* err = NULL;
+   Exporter* exporter = settings->listen ? Exporter_open(settings, &err) : NULL;
+   if (settings->listen && !exporter) {
+      XUtils_error("%s", err);
+      free(err);
+      return 2;
+   }
+   LogFile log;
    int rc = 0;
    if (LogFile_open(&log, settings->logFile, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
       rc = log.refused ? 2 : 1;
    } else if (tcptop_backend(settings) == TCPTOP_PCAP)
-      rc = tcptop_capture(settings, &log);
+      rc = tcptop_capture(settings, &log, exporter);
 #ifdef HAVE_BPF
    else
-      rc = tcptop_bpf(settings, &log);
+      rc = tcptop_bpf(settings, &log, exporter);
 #endif
    LogFile_close(&log);
+   Exporter_close(exporter);
    return rc;
 }
 

@@ -201,6 +201,21 @@ static char* BpfBackend_health(Backend* b, double monoNow) {
                             this->statsFd >= 0, monoNow);
 }
 
+static int BpfBackend_probeStates(Backend* b, BackendProbe* out, int max) {
+   BpfBackend* this = (BpfBackend*)b;
+   int n = 0;
+   for (int i = 0; i < this->set.count && n < max; i++) {
+      const Probe* p = this->set.probes[i];
+      if (p->status == PROBE_DISABLED)
+         continue;
+      uint64_t count = 0, ns = 0;
+      bool runs = this->statsFd >= 0 && this->loaderUsed && Loader_runStats(&this->loader, p, &count, &ns);
+      out[n++] = (BackendProbe){ .name = p->name, .status = Probe_statusName(p->status), .ok = p->status == PROBE_OK,
+                                 .hasRuns = runs, .runs = count };
+   }
+   return n;
+}
+
 static char* BpfBackend_missing(Backend* b) {
    return ProbeCoverage_missing(&((BpfBackend*)b)->set);
 }
@@ -240,6 +255,7 @@ static const BackendOps BpfBackend_ops = {
    .clock = BpfBackend_clock,
    .ended = BpfBackend_ended,
    .health = BpfBackend_health,
+   .probes = BpfBackend_probeStates,
    .missing = BpfBackend_missing,
    .endProblem = BpfBackend_endProblem,
    .needs = BpfBackend_needs,

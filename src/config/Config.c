@@ -17,7 +17,7 @@
 #include "core/SafeFile.h"
 #include "core/XUtils.h"
 
-static const char* const Config_sections[] = { "display", "udp", "log", "security", "probes", NULL };
+static const char* const Config_sections[] = { "display", "udp", "log", "export", "security", "probes", NULL };
 
 /* The reading state, given to inih as both the stream and the handler's user. */
 typedef struct ConfigParse_ {

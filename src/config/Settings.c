@@ -10,16 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/NetSpec.h"
 #include "core/Column.h"
 #include "core/XUtils.h"
 
-static const char* const Settings_formats[] = { "text", "csv", "json", NULL };
+static const char* const Settings_formats[] = { "text", "csv", "json", "jsonl", NULL };
 static const char* const Settings_protos[] = { "all", "tcp", "udp", NULL };
 static const char* const Settings_backends[] = { "auto", "bpf", "pcap", NULL };
 /* The order of enum SettingsHook's bits. */
 static const char* const Settings_hooks[] = { "fentry", "kprobe", "tracepoint", NULL };
 static const char* const Settings_units[] = { "bytes", "bits", NULL };
 static const char* const Settings_colours[] = { "auto", "always", "never", NULL };
+/* The order of enum SettingsLabel's bits. */
+static const char* const Settings_labels[] = { "service", "remote", "cgroup", NULL };
 
 static int Settings_checkColumns(const char* value, char** why) {
    ColumnList list;
@@ -38,6 +41,19 @@ static void Settings_defaultColumns(Buf* out) {
    ColumnList_default(&list);
    for (int i = 0; i < list.count; i++)
       Buf_printf(out, "%s%s", i ? "," : "", Column_table[list.ids[i]].key);
+}
+
+/* Empty is none (emptyIsNone): --dump-config writes it so. */
+static int Settings_checkListen(const char* value, char** why) {
+   NetListen addr;
+   return value[0] ? NetSpec_parseListen(value, &addr, why) : 0;
+}
+
+static int Settings_checkNetworks(const char* value, char** why) {
+   NetCidrs list;
+   int rc = NetSpec_parseCidrs(value, &list, why);
+   NetCidrs_done(&list);
+   return rc;
 }
 
 #define OFF(field) offsetof(Settings, field)
@@ -95,7 +111,8 @@ static const OptionEntry Settings_table[] = {
      .min = 1, .max = 1e9, .defaultNote = "until stopped",
      .help = "stop after COUNT intervals; the first is printed at once" },
    { .name = "format", .type = OPT_CHOICE, .argName = "FORMAT", .offset = OFF(format), .choices = Settings_formats,
-     .def = "text", .help = "batch output: aligned text, csv, or json with one object per line" },
+     .def = "text", .help = "batch output: aligned text, csv, json with one object per interval, or jsonl with one "
+                            "object per connection per interval and one for each closed connection" },
    { .name = "pid", .type = OPT_INT, .argName = "PID", .offset = OFF(pid), .min = 1, .max = 4194304,
      .help = "only connections of process PID" },
    { .name = "port", .type = OPT_INT, .argName = "PORT", .offset = OFF(port), .min = 1, .max = 65535,
@@ -116,6 +133,21 @@ static const OptionEntry Settings_table[] = {
    { .name = "replay-speed", .type = OPT_STRING, .argName = "N|max", .offset = OFF(replaySpeed),
      .defaultNote = "max with -b, else 1",
      .help = "replay -r at N times the capture's pace, or as fast as it can with max" },
+   { .name = "listen", .section = "export", .key = "listen", .type = OPT_STRING, .argName = "[ADDR:]PORT",
+     .offset = OFF(listen), .emptyIsNone = true, .check = Settings_checkListen,
+     .help = "serve Prometheus metrics on http://ADDR:PORT/metrics (ADDR default 127.0.0.1; IPv6 as [::1]:9100); "
+             "without -b and without a terminal, tcptop runs headless as a service" },
+   { .section = "export", .key = "labels", .type = OPT_CHOICE_SET, .offset = OFF(exportLabels),
+     .choices = Settings_labels,
+     .help = "labels the metrics get beside proto, direction and comm: service (the remote port when below the "
+             "ephemeral range, else ephemeral), remote (remote_networks), cgroup (the process's)" },
+   { .section = "export", .key = "remote_networks", .type = OPT_STRING, .offset = OFF(remoteNetworks),
+     .emptyIsNone = true, .check = Settings_checkNetworks,
+     .help = "the remote label's buckets: comma-separated CIDRs (10.0.0.0/8, fd00::/8), the first that matches; "
+             "others are unlisted" },
+   { .section = "export", .key = "max_series", .type = OPT_INT, .offset = OFF(maxSeries), .min = 10,
+     .max = 1000000, .def = "1000",
+     .help = "series per metric at most (tx and rx count apart); later label sets are counted as other" },
    { .name = "user", .section = "security", .key = "user", .type = OPT_STRING, .argName = "NAME",
      .offset = OFF(user), .emptyIsNone = true, .defaultNote = "the user who ran sudo, else nobody",
      .help = "once started, run as NAME: root is given up (see PRIVILEGES in tcptop(8))" },

@@ -53,6 +53,11 @@ typedef struct Settings_ {
    char* readFile;      /* -r: replay a capture file (pcap backend) */
    char* iface;         /* -i: live capture interface (pcap backend) */
    char* replaySpeed;   /* --replay-speed: "max" or a factor; NULL = default */
+   /* export (src/export/: the Prometheus endpoint) */
+   char* listen;        /* --listen, [export] listen: "[ADDR:]PORT"; NULL = no endpoint */
+   unsigned exportLabels;   /* [export] labels: SETTINGS_LABEL_* bits beyond proto, direction, comm */
+   char* remoteNetworks;    /* [export] remote_networks: CIDRs for the remote label; NULL = none */
+   int maxSeries;       /* [export] max_series: series per metric before `other` */
    /* security */
    char* user;          /* --user, [security] user: who tcptop runs as after start-up; NULL = default */
    /* display (the screen; set from the config's [display]) */
@@ -73,6 +78,8 @@ enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
 enum { SETTINGS_BACKEND_AUTO = 0, SETTINGS_BACKEND_BPF = 1, SETTINGS_BACKEND_PCAP = 2 };
 /* Settings.avoidHooks: kinds of hook the probes must not use. */
 enum SettingsHook { SETTINGS_HOOK_FENTRY = 1u << 0, SETTINGS_HOOK_KPROBE = 1u << 1, SETTINGS_HOOK_TRACEPOINT = 1u << 2 };
+/* Settings.exportLabels: the optional labels of the exported metrics. */
+enum SettingsLabel { SETTINGS_LABEL_SERVICE = 1u << 0, SETTINGS_LABEL_REMOTE = 1u << 1, SETTINGS_LABEL_CGROUP = 1u << 2 };
 enum { SETTINGS_UNITS_BYTES = 0, SETTINGS_UNITS_BITS = 1 };
 enum { SETTINGS_COLOUR_AUTO = 0, SETTINGS_COLOUR_ALWAYS = 1, SETTINGS_COLOUR_NEVER = 2 };
 

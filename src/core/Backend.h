@@ -31,6 +31,15 @@ typedef struct BackendStatus_ {
    uint32_t tcpCapacity, udpCapacity;
 } BackendStatus;
 
+/* One probe as the metrics endpoint shows it (the health lines as data). */
+typedef struct BackendProbe_ {
+   const char* name;     /* the backend's own, valid until it is freed */
+   const char* status;   /* "ok", "failed to load", ... */
+   bool ok;              /* attached and running */
+   bool hasRuns;         /* runs is counted (kernel BPF statistics on: --probe-stats) */
+   uint64_t runs;        /* its programs' runs since the load */
+} BackendProbe;
+
 /*
  * What a backend may still need once tcptop has given up root (core/Sandbox.h,
  * docs/SECURITY.md): each a privilege the OS glue maps to capabilities.
@@ -62,6 +71,9 @@ typedef struct BackendOps_ {
    /* One line per probe (status, hooks, rates since the last call), or NULL
     * when the backend has no probes. Malloc'd. */
    char* (*health)(Backend* b, double monoNow);
+   /* Up to max probes into out (not the ones turned off); their number, 0
+    * for a backend without probes. */
+   int (*probes)(Backend* b, BackendProbe* out, int max);
    /* The columns no running source fills ("rtt, retrans"), or NULL. Malloc'd. */
    char* (*missing)(Backend* b);
    /* A problem to say once at the end (a capture file cut short), or NULL. */
@@ -110,6 +122,9 @@ static inline bool Backend_ended(Backend* b) {
 }
 static inline char* Backend_health(Backend* b, double monoNow) {
    return b->ops->health(b, monoNow);
+}
+static inline int Backend_probes(Backend* b, BackendProbe* out, int max) {
+   return b->ops->probes(b, out, max);
 }
 static inline char* Backend_missing(Backend* b) {
    return b->ops->missing(b);

@@ -46,3 +46,22 @@ int Batch_run(Monitor* m) {
    }
    return 0;
 }
+
+/* Headless (--listen without -b and without a terminal): samples for the
+ * hook only, printing nothing but errors, until a signal. */
+int Batch_serve(Monitor* m) {
+   char* err = NULL;
+   int st = Monitor_sample(m, &err);
+   while (st == 0 && !Monitor_stopping() && !Monitor_ended(m)) {
+      Monitor_shown(m, m->rows, m->nRows);
+      st = Monitor_wait(m, &err);
+      if (st == 0 && !Monitor_stopping())
+         st = Monitor_sample(m, &err);
+   }
+   if (st < 0) {
+      XUtils_error("%s", err);
+      free(err);
+      return 1;
+   }
+   return 0;
+}

@@ -9,5 +9,8 @@
 
 /* Runs until -n intervals were printed or a signal; returns the exit code. */
 int Batch_run(Monitor* monitor);
+/* Headless: samples every interval for the monitor's hook (the metrics
+ * endpoint) and prints only errors, until a signal; the exit code. */
+int Batch_serve(Monitor* monitor);
 
 #endif

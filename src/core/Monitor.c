@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,13 +227,19 @@ int Monitor_sample(Monitor* this, char** err) {
    Monitor_filter(this);
    SortOrder_sort(&this->sort, this->rows, this->nRows);
    this->samples++;
-   return Monitor_log(this, err);
+   if (Monitor_log(this, err) < 0)
+      return -1;
+   if (this->hook.sampled)
+      this->hook.sampled(this->hook.ctx, this);
+   return 0;
 }
 
+/* Only a closed row's printing counts (Conn.shown): a row shown while open
+ * and closed since is still owed its closed line (jsonl prints it once). */
 void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
    (void)this;
    for (size_t i = 0; i < n; i++)
-      rows[i]->shown = true;
+      rows[i]->shown = rows[i]->shown || rows[i]->state == CONN_CLOSED;
 }
 
 static void Monitor_signals(void) {
@@ -258,6 +265,36 @@ int Monitor_poll(Monitor* this, int timeoutMs, char** err) {
    return Backend_poll(this->backend, &this->table, timeoutMs, mono, wall, err);
 }
 
+int Monitor_hookFd(const Monitor* this) {
+   return this->hook.ready ? this->hook.fd : -1;
+}
+
+void Monitor_serveHook(Monitor* this) {
+   if (this->hook.ready)
+      this->hook.ready(this->hook.ctx);
+}
+
+/*
+ * Up to timeoutMs for the backend's events and the hook's descriptor
+ * together. A backend without a descriptor (a replay, paced by its own
+ * poll) gets slices of at most 100 ms, the hook served between them.
+ */
+static int Monitor_pollBoth(Monitor* this, int timeoutMs, char** err) {
+   int eventFd = Backend_eventFd(this->backend);
+   struct pollfd fds[2] = { { .fd = this->hook.fd, .events = POLLIN }, { .fd = eventFd, .events = POLLIN } };
+   int wait = eventFd >= 0 ? timeoutMs : 0;
+   int n = poll(fds, eventFd >= 0 ? 2 : 1, wait);
+   if (n < 0 && errno != EINTR) {
+      *err = xAsprintf("waiting for events failed: %s", strerror(errno));
+      return -1;
+   }
+   if (n > 0 && fds[0].revents)
+      Monitor_serveHook(this);
+   if (eventFd >= 0)
+      return n > 0 && fds[1].revents ? Monitor_poll(this, 0, err) : 0;
+   return Monitor_poll(this, timeoutMs < 100 ? timeoutMs : 100, err);
+}
+
 int Monitor_wait(Monitor* this, char** err) {
    for (;;) {
       double now, wall;
@@ -265,13 +302,15 @@ int Monitor_wait(Monitor* this, char** err) {
       double deadline = Monitor_deadline(this);
       if (Monitor_stop || now >= deadline || Backend_ended(this->backend))
          return 0;
-      if (Monitor_poll(this, (int)ceil((deadline - now) * 1000), err) < 0)
+      int ms = (int)ceil((deadline - now) * 1000);
+      int rc = Monitor_hookFd(this) >= 0 ? Monitor_pollBoth(this, ms, err) : Monitor_poll(this, ms, err);
+      if (rc < 0)
          return -1;
    }
 }
 
 int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogFile* log, char** err) {
-   *this = (Monitor){ .settings = settings, .backend = backend, .interval = settings->interval };
+   *this = (Monitor){ .settings = settings, .backend = backend, .interval = settings->interval, .hook = { .fd = -1 } };
    if (Monitor_checkSettings(settings, &this->columns, &this->sort, err) < 0)
       return -1;
    this->logFile = log->file;   /* the monitor's now: Monitor_done closes it */

@@ -20,7 +20,21 @@
 /* Closed connections stay visible this long (and are printed at least once). */
 #define MONITOR_CLOSED_LINGER 5.0
 
-typedef struct Monitor_ {
+typedef struct Monitor_ Monitor;
+
+/*
+ * Something beside the view that the loop serves (the Prometheus endpoint,
+ * src/export/): a descriptor polled with the backend's events, and a call
+ * after each sample. core/ knows it only through this.
+ */
+typedef struct MonitorHook_ {
+   int fd;                                        /* -1: none */
+   void (*ready)(void* ctx);                      /* fd polled readable */
+   void (*sampled)(void* ctx, const Monitor* m);  /* after each sample, logged */
+   void* ctx;
+} MonitorHook;
+
+struct Monitor_ {
    const Settings* settings;
    Backend* backend;
    ConnTable table;
@@ -42,7 +56,8 @@ typedef struct Monitor_ {
    bool wantHealth;         /* a view shows them (the screen's P) */
    char* untrackedText;     /* Summary.untracked: what a full table lost, or NULL */
    bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
-} Monitor;
+   MonitorHook hook;        /* set after Monitor_init; fd -1 there */
+};
 
 /* Validates --columns and --sort; 0, or -1 with *err. */
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err);
@@ -64,9 +79,13 @@ void Monitor_shown(Monitor* this, Conn** rows, size_t n);
 double Monitor_deadline(const Monitor* this);
 /* Folds events in for up to timeoutMs; 0, or -1 with *err. */
 int Monitor_poll(Monitor* this, int timeoutMs, char** err);
-/* Waits for the next interval (or a signal), folding events in; 0, or -1
- * with *err. */
+/* Waits for the next interval (or a signal), folding events in and serving
+ * the hook's descriptor; 0, or -1 with *err. */
 int Monitor_wait(Monitor* this, char** err);
+
+/* The hook's descriptor (-1: none), and its service when it polled readable. */
+int Monitor_hookFd(const Monitor* this);
+void Monitor_serveHook(Monitor* this);
 
 /* SIGINT, SIGTERM or SIGHUP asked the loop to stop (Monitor_init catches
  * them; SIGPIPE is ignored). */

@@ -204,13 +204,13 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
    }
 }
 
-static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
+/* The columns of a row as JSON members, after `{` and what opens it. */
+static void Output_jsonMembers(Output* this, const Conn* c, const RowContext* ctx, bool first) {
    const ColumnList* cl = &this->columns;
    char cell[OUTPUT_CELL];
-   fputc('{', this->out);
    for (int j = 0; j < cl->count; j++) {
       const Column* col = &Column_table[cl->ids[j]];
-      fprintf(this->out, "%s\"%s\":", j ? "," : "", col->key);
+      fprintf(this->out, "%s\"%s\":", j || !first ? "," : "", col->key);
       if (Column_raw(col, c, ctx, cell, sizeof(cell)) < 0)
          fputs("null", this->out);
       else if (col->kind == COLUMN_NUMBER)
@@ -218,7 +218,27 @@ static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
       else
          Output_jsonString(this->out, cell);
    }
+}
+
+static void Output_jsonRow(Output* this, const Conn* c, const RowContext* ctx) {
+   fputc('{', this->out);
+   Output_jsonMembers(this, c, ctx, true);
    fputc('}', this->out);
+}
+
+/* jsonl: a line per live row, and one for a closed row the first time it
+ * is printed (the view marks it shown), with "closed":true; the same keys
+ * in the same order on every line. */
+static void Output_jsonl(Output* this, Conn** rows, size_t n, const RowContext* ctx) {
+   for (size_t i = 0; i < n; i++) {
+      const Conn* c = rows[i];
+      bool closed = c->state == CONN_CLOSED;
+      if (closed && c->shown)
+         continue;
+      fprintf(this->out, "{\"time\":%.3f,\"closed\":%s", ctx->wallNow, closed ? "true" : "false");
+      Output_jsonMembers(this, c, ctx, false);
+      fputs("}\n", this->out);
+   }
 }
 
 static void Output_json(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
@@ -256,6 +276,9 @@ int Output_interval(Output* this, Conn** rows, size_t n, const Summary* summary,
       break;
    case OUTPUT_JSON:
       Output_json(this, rows, n, summary, ctx);
+      break;
+   case OUTPUT_JSONL:
+      Output_jsonl(this, rows, n, ctx);
       break;
    }
    if (fflush(this->out) != 0 || ferror(this->out))

@@ -16,6 +16,7 @@ typedef enum OutputFormat_ {
    OUTPUT_TEXT,
    OUTPUT_CSV,
    OUTPUT_JSON,
+   OUTPUT_JSONL,   /* one object per connection per interval; a closed one once, flagged */
 } OutputFormat;
 
 /* What the summary line says about one interval. */

@@ -47,6 +47,9 @@ static const char* const Seccomp_allowed[] = {
    /* sockets: reverse DNS, NSS daemons, sock_diag (the pcap backend's owners) */
    "connect", "bind", "sendto", "sendmsg", "sendmmsg", "recvfrom", "recvmsg", "getsockopt",
    "setsockopt", "getsockname", "getpeername", "shutdown",
+   /* --listen (src/export/): scrapers accepted on the socket bound before the drop, watched with the
+    * epoll set made then */
+   "accept4", "accept", "epoll_ctl",
 };
 
 /* ioctl: the terminal (curses, tcsetattr, isatty) and FIONREAD (the DNS

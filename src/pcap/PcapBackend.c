@@ -127,6 +127,11 @@ static char* PcapBackend_health(Backend* b, double monoNow) {
    return NULL;
 }
 
+static int PcapBackend_probes(Backend* b, BackendProbe* out, int max) {
+   (void)b, (void)out, (void)max;
+   return 0;   /* packets, no probes */
+}
+
 static char* PcapBackend_missing(Backend* b) {
    (void)b;
    return NULL;   /* what packets cannot tell is empty in every row, said in the man page */
@@ -178,6 +183,7 @@ static const BackendOps PcapBackend_ops = {
    .clock = PcapBackend_clock,
    .ended = PcapBackend_ended,
    .health = PcapBackend_health,
+   .probes = PcapBackend_probes,
    .missing = PcapBackend_missing,
    .endProblem = PcapBackend_endProblem,
    .needs = PcapBackend_needs,

@@ -129,14 +129,17 @@ static void Screen_readKeys(Screen* this) {
 /* Waits for a key, an event or the deadline; 0, or -1 with this->error. */
 static int Screen_wait(Screen* this) {
    int eventFd = Backend_eventFd(this->view.monitor->backend);
-   struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = eventFd, .events = POLLIN } };
-   int n = poll(fds, eventFd >= 0 ? 2 : 1, Screen_timeout(this));
+   struct pollfd fds[3] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = eventFd, .events = POLLIN },
+                            { .fd = Monitor_hookFd(this->view.monitor), .events = POLLIN } };
+   int n = poll(fds, 3, Screen_timeout(this));   /* a negative fd is skipped */
    if (n < 0 && errno != EINTR) {
       this->error = xAsprintf("waiting for input failed: %s", strerror(errno));
       return -1;
    }
    if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)))
       this->view.quit = true;   /* the terminal went away */
+   if (n > 0 && fds[2].revents)
+      Monitor_serveHook(this->view.monitor);   /* the metrics endpoint (src/export/) */
    if (eventFd < 0 || (n > 0 && fds[1].revents))
       return Screen_feed(this);
    return 0;

@@ -30,7 +30,7 @@ check_usage_error "^tcptop: cannot read probe directory $TMP/none: No such file 
 check_usage_error "^tcptop: invalid value 'abc' for --delay: must be a number from 0.05 to 3600$" -b -d abc
 check_usage_error "^tcptop: invalid value '0' for --delay: must be a number from 0.05 to 3600$" -b -d 0
 check_usage_error "^tcptop: invalid value '1.5' for --iterations: must be a whole number from 1 to 1000000000$" -b -n 1.5
-check_usage_error "^tcptop: invalid value 'xml' for --format: valid values are text, csv, json$" -b --format xml
+check_usage_error "^tcptop: invalid value 'xml' for --format: valid values are text, csv, json, jsonl$" -b --format xml
 check_usage_error "^tcptop: invalid value 'uprobe' for --avoid-hooks: 'uprobe' is not one of fentry, kprobe, tracepoint \(a comma-separated list, or empty for none\)$" -b --avoid-hooks uprobe
 check_usage_error "^tcptop: invalid value 'sctp' for --proto: valid values are all, tcp, udp$" -b --proto sctp
 check_usage_error "^tcptop: invalid value '70000' for --port: must be a whole number from 1 to 65535$" -b --port 70000

@@ -56,12 +56,12 @@ check_config_error() {
    expect_eq "message for '$2'" "$(cat "$TMP/err")" "$1"
 }
 B="tcptop: $TMP/bad.conf"
-check_config_error "$B:2: unknown section [colours]; valid sections: [display], [udp], [log], [security], [probes]" '[display]\n[colours]\n'
+check_config_error "$B:2: unknown section [colours]; valid sections: [display], [udp], [log], [export], [security], [probes]" '[display]\n[colours]\n'
 check_config_error "$B:3: unknown key 'delay' in [display]; valid keys: columns, sort, interval, units, colour" '[display]\n\ndelay = 1\n'
 check_config_error "$B:2: invalid value '0' for interval in [display]: must be a number from 0.05 to 3600" '[display]\ninterval = 0\n'
 check_config_error "$B:2: invalid value 'bit' for units in [display]: valid values are bytes, bits" '[display]\nunits = bit\n'
 check_config_error "$B:2: invalid value 'x' for idle_timeout in [udp]: must be a number from 0.1 to 86400" '[udp]\nidle_timeout = x\n'
-check_config_error "$B:1: 'file' is outside any section; put it under one of [display], [udp], [log], [security], [probes]" 'file = x\n'
+check_config_error "$B:1: 'file' is outside any section; put it under one of [display], [udp], [log], [export], [security], [probes]" 'file = x\n'
 check_config_error "$B:2: unknown probe 'sockio' in [probes]; probes found: $(builtin_probes | paste -sd, | sed 's/,/, /g')" '[probes]\nsockio = off\n'
 check_config_error "$B:3: probe sock_io has no setting 'sample'; its settings: sample_every" '[probes]\nsock_io = on\nsock_io.sample = 2\n'
 check_config_error "$B:2: probe tcp_state has no setting 'x'; its settings: (none)" '[probes]\ntcp_state.x = 2\n'

@@ -25,6 +25,9 @@
   traffic.py longlived A B TRIGGER HOLD    A bytes each way, then waits for the
                                            file TRIGGER, then B bytes each way,
                                            then holds HOLD seconds
+  traffic.py fanout FIRST COUNT NBYTES    COUNT listeners on ports FIRST.. of
+                                           127.0.0.1, one connection to each
+                                           sending NBYTES, all closed at the end
   traffic.py serve ADDR PORT SEND         (run in one namespace) accepts one
                                            connection, reads until the client
                                            has sent its bytes (the first 8 give
@@ -240,6 +243,28 @@ def serve(addr, port, send):
     srv.close()
 
 
+def fanout(first, count, nbytes):
+    servers, pairs = [], []
+    for i in range(count):
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", first + i))
+        srv.listen(1)
+        servers.append(srv)
+    for i, srv in enumerate(servers):
+        cli = socket.create_connection(("127.0.0.1", first + i))
+        peer, _ = srv.accept()
+        cli.sendall(b"f" * nbytes)
+        recv_exact(peer, nbytes)
+        pairs.append((cli, peer))
+    report(connections=count, sent=count * nbytes)
+    for cli, peer in pairs:
+        cli.close()
+        peer.close()
+    for srv in servers:
+        srv.close()
+
+
 def connect(addr, port, nbytes, send, hold):
     cli = socket.create_connection((addr, port))
     cli.sendall(nbytes.to_bytes(8, "big") + b"c" * (nbytes - 8))
@@ -269,6 +294,8 @@ if __name__ == "__main__":
         many(int(args[0]), int(args[1]))
     elif mode == "serve":
         serve(args[0], int(args[1]), int(args[2]))
+    elif mode == "fanout":
+        fanout(int(args[0]), int(args[1]), int(args[2]))
     elif mode == "connect":
         connect(args[0], int(args[1]), int(args[2]), int(args[3]), float(args[4]))
     elif mode == "longlived":

@@ -20,7 +20,8 @@ ALLOWED = {
     "linux":  {"linux", "core", "pcap"},
     "darwin": {"darwin", "core", "pcap"},
     "bpf":    {"bpf", "core", "config", "linux"},
-    "":       {"", "core", "config", "ui", "pcap", "bpf"},
+    "export": {"export", "core", "config"},                    # reaches the loop through Monitor's hook
+    "":       {"", "core", "config", "ui", "pcap", "bpf", "export"},
 }
 
 def folder(module):

@@ -104,11 +104,11 @@ static void test_valid(void) {
 }
 
 static void test_errors(void) {
-   CHECK_ERROR("[display]\n[bogus]\n", "2: unknown section [bogus]; valid sections: [display], [udp], [log], [security], [probes]");
+   CHECK_ERROR("[display]\n[bogus]\n", "2: unknown section [bogus]; valid sections: [display], [udp], [log], [export], [security], [probes]");
    CHECK_ERROR("[display]\nsize = 3\n", "2: unknown key 'size' in [display]; valid keys: columns, sort, interval, units, colour");
    CHECK_ERROR("[udp]\ntimeout = 3\n", "2: unknown key 'timeout' in [udp]; valid keys: idle_timeout");
    CHECK_ERROR("[log]\npath = x\n", "2: unknown key 'path' in [log]; valid keys: file");
-   CHECK_ERROR("\ninterval = 2\n", "2: 'interval' is outside any section; put it under one of [display], [udp], [log], [security], [probes]");
+   CHECK_ERROR("\ninterval = 2\n", "2: 'interval' is outside any section; put it under one of [display], [udp], [log], [export], [security], [probes]");
    CHECK_ERROR("[display]\ninterval\n", "2: cannot parse this line: expected [section], key = value, or a comment (# or ;)");
    CHECK_ERROR("[display\n", "1: cannot parse this line: expected [section], key = value, or a comment (# or ;)");
    CHECK_ERROR("[display]\ninterval = fast\n", "2: invalid value 'fast' for interval in [display]: must be a number from 0.05 to 3600");
