@@ -242,6 +242,7 @@ static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
    case COLUMN_U64: memcpy(&v64, p, sizeof(v64)); return v64;
    case COLUMN_U32: memcpy(&v32, p, sizeof(v32)); return v32;
    case COLUMN_U16: memcpy(&v16, p, sizeof(v16)); return v16;
+   case COLUMN_METRIC: return c->metrics ? c->metrics[col->offset] : 0;
    default: return 0;
    }
 }
@@ -301,7 +302,7 @@ int Column_addMetric(const char* key, const char* title, const char* unit, const
    Column* c = &Column_table[Column_count];
    *c = (Column){
       .key = xStrdup(key), .title = xStrdup(title[0] ? title : key), .width = 6, .kind = COLUMN_NUMBER,
-      .descending = true, .field = COLUMN_U64, .offset = offsetof(Conn, metrics) + (size_t)slot * sizeof(uint64_t),
+      .descending = true, .field = COLUMN_METRIC, .offset = (size_t)slot,
       .tcpOnly = true, .humanBytes = strcmp(unit, "bytes") == 0, .probe = xStrdup(probe),
       .description = xAsprintf("%s, %s of the updates over the connection's life (probe %s; TCP only)",
                                unit[0] ? unit : "value", agg, probe),

@@ -29,6 +29,7 @@ typedef enum ColumnField_ {
    COLUMN_U32,
    COLUMN_U16,
    COLUMN_REAL,        /* double; machine form with no decimals */
+   COLUMN_METRIC,      /* Conn.metrics[offset]; 0 when the row has none */
 } ColumnField;
 
 typedef struct Column_ Column;

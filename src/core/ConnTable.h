@@ -11,8 +11,9 @@
 
 typedef struct ConnTable_ {
    Conn** slots;
-   size_t* hashes;       /* hashes[i]: the hash of slots[i]'s key, so a probe
-                          * touches a row only when the hash matches */
+   uint32_t* hashes;     /* hashes[i]: the low 32 bits of the hash of slots[i]'s
+                          * key (all a slot index of a table below 2^32 slots
+                          * uses), so a probe touches a row only when they match */
    size_t cap;           /* power of two */
    size_t count;
    uint64_t lost;        /* events the backend knows it missed */

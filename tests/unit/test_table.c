@@ -121,10 +121,12 @@ static void test_metric_columns(void) {
    memset(c, 0, sizeof(c));
    Conn* rows[3];
    uint64_t sends[3] = { 7, 70, 0 };
+   uint64_t values[CONN_METRICS] = { 0 };
    for (int i = 0; i < 3; i++) {
       c[i].key = ConnKey_tcp((uint64_t)(i + 1), 0);
-      c[i].metrics[3] = sends[i];
-      c[i].metrics[0] = 5 << 20;
+      values[3] = sends[i];
+      values[0] = i == 2 ? 0 : 5 << 20;
+      Conn_setMetrics(&c[i], values);
       rows[i] = &c[i];
    }
    SortOrder so;
@@ -142,6 +144,11 @@ static void test_metric_columns(void) {
    CHECK(Column_raw(col, &c[1], &ctx, out, sizeof(out)) == -1 && out[0] == '\0');
    CHECK(Column_human(col, &c[1], &ctx, out, sizeof(out)) == 1 && strcmp(out, "-") == 0);
    CHECK(strcmp(col->probe, "p") == 0 && col->kind == COLUMN_NUMBER);
+   /* a row whose metrics are all 0 keeps none, and reads 0 */
+   CHECK(c[2].metrics == NULL && c[0].metrics != NULL);
+   CHECK(Column_raw(&Column_table[Column_find("sends")], &c[2], &ctx, out, sizeof(out)) == 1 && strcmp(out, "0") == 0);
+   for (int i = 0; i < 3; i++)
+      Conn_freeCopy(&c[i]);
    Column_clearMetrics();
    CHECK(Column_count == COLUMN_BUILTIN_COUNT && Column_find("sends") < 0);
 }
