@@ -411,28 +411,32 @@ static int SortOrder_compare(const void* pa, const void* pb) {
 }
 
 static int SortOrder_tieCompare(const void* pa, const void* pb) {
-   return SortOrder_tieBreak(((const RadixItem*)pa)->data, ((const RadixItem*)pb)->data);
+   return SortOrder_tieBreak(*(Conn* const*)pa, *(Conn* const*)pb);
 }
 
-/* Numeric columns: a radix sort on (key, cookie) taken once per row; rows
- * are touched again only where both tie (UDP flows of one socket). */
+/* Numeric columns: a radix sort on (key, the cookie's low 32 bits) taken
+ * once per row; rows are touched again only where both tie (UDP flows of
+ * one socket, cookies equal in their low 32 bits). */
 static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
    RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
          Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
-      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
+      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)rows[i]->key.cookie,
+                              .index = (uint32_t)i };
    }
    RadixSort_sort(items, items + n, n);
+   Conn** sorted = (Conn**)(void*)(items + n);   /* the scratch half, free again */
+   for (size_t i = 0; i < n; i++)
+      sorted[i] = rows[items[i].index];
    for (size_t i = 0, run; i < n; i += run) {
       for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
          ;
       if (run > 1)
-         qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
+         qsort(sorted + i, run, sizeof(Conn*), SortOrder_tieCompare);
    }
-   for (size_t i = 0; i < n; i++)
-      rows[i] = items[i].data;
+   memcpy(rows, sorted, n * sizeof(Conn*));
    free(items);
 }
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static uint64_t RadixSort_key(const RadixItem* it, int pass) {
-   return pass < 8 ? it->minor >> (8 * pass) : it->major >> (8 * (pass - 8));
+   return pass < 4 ? it->minor >> (8 * pass) : it->major >> (8 * (pass - 4));
 }
 
 /* One counting pass on digit `pass`; false when all items share it. */
@@ -35,17 +35,18 @@ void RadixSort_sort(RadixItem* items, RadixItem* tmp, size_t n) {
    if (n < 2)
       return;
    /* bits that differ somewhere: a digit with none is not even counted */
-   uint64_t orMinor = 0, andMinor = ~0ull, orMajor = 0, andMajor = ~0ull;
+   uint32_t orMinor = 0, andMinor = ~0u;
+   uint64_t orMajor = 0, andMajor = ~0ull;
    for (size_t i = 0; i < n; i++) {
       orMinor |= items[i].minor;
       andMinor &= items[i].minor;
       orMajor |= items[i].major;
       andMajor &= items[i].major;
    }
-   RadixItem differ = { .major = orMajor ^ andMajor, .minor = orMinor ^ andMinor };
+   RadixItem differ = { .major = orMajor ^ andMajor, .minor = (uint32_t)(orMinor ^ andMinor) };
    RadixItem* from = items;
    RadixItem* to = tmp;
-   for (int pass = 0; pass < 16; pass++) {
+   for (int pass = 0; pass < 12; pass++) {
       if ((RadixSort_key(&differ, pass) & 0xff) != 0 && RadixSort_pass(from, to, n, pass)) {
          RadixItem* t = from;
          from = to;

@@ -1,5 +1,5 @@
 /*
- * RadixSort.h: a stable LSD radix sort of items by two 64-bit keys, for
+ * RadixSort.h: a stable LSD radix sort of items by a 64-bit and a 32-bit key, for
  * sorting tens of thousands of rows every interval without a comparison
  * function per pair.
  */
@@ -9,10 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 16 bytes: the sort of 400,000 rows needs 2 x 6.4 MB, not 2 x 9.6 MB. */
 typedef struct RadixItem_ {
    uint64_t major;   /* compared first */
-   uint64_t minor;   /* then this */
-   void* data;
+   uint32_t minor;   /* then this */
+   uint32_t index;   /* the caller's: which item it is */
 } RadixItem;
 
 /* Sorts items ascending by (major, minor), equal ones in their given order.

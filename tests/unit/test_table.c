@@ -260,7 +260,7 @@ static int test_radixRef(const void* pa, const void* pb) {
       return a->major < b->major ? -1 : 1;
    if (a->minor != b->minor)
       return a->minor < b->minor ? -1 : 1;
-   return (uintptr_t)a->data < (uintptr_t)b->data ? -1 : (uintptr_t)a->data > (uintptr_t)b->data;
+   return a->index < b->index ? -1 : a->index > b->index;
 }
 
 static void test_radix(void) {
@@ -270,9 +270,9 @@ static void test_radix(void) {
    srand(7);
    for (size_t i = 0; i < N; i++) {
       double d = i % 3 ? (double)(rand() % 50) - 10 : some[rand() % 9];
-      /* data: the input position, so equal keys must keep it ascending */
-      items[i] = (RadixItem){ .major = RadixSort_doubleKey(d), .minor = (uint64_t)(rand() % 4) << (rand() % 60),
-                              .data = (void*)(uintptr_t)i };
+      /* index: the input position, so equal keys must keep it ascending */
+      items[i] = (RadixItem){ .major = RadixSort_doubleKey(d), .minor = (uint32_t)(rand() % 4) << (rand() % 30),
+                              .index = (uint32_t)i };
    }
    memcpy(ref, items, sizeof(items));
    qsort(ref, N, sizeof(RadixItem), test_radixRef);
