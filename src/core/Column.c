@@ -130,7 +130,7 @@ static int raw_state(const Column* col, const Conn* c, const RowContext* x, char
 }
 static double key_rate(const Column* col, const Conn* c) {
    (void)col;
-   return c->txRate + c->rxRate;
+   return (double)c->txRate + c->rxRate;
 }
 static int raw_rate(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
@@ -248,7 +248,7 @@ static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
 }
 
 static double Column_fieldReal(const Column* col, const Conn* c) {
-   double v;
+   float v;
    if (col->field != COLUMN_REAL)
       return (double)Column_fieldInt(col, c);
    memcpy(&v, (const char*)c + col->offset, sizeof(v));

@@ -53,7 +53,9 @@ typedef struct Conn_ {
     * modulo 2^32 is exact below 4 billion packets an interval) */
    uint64_t prevTxBytes, prevRxBytes;
    uint32_t prevTxPackets, prevRxPackets;
-   double txRate, rxRate;  /* bytes per second over the last interval */
+   /* per second over the last interval; floats: 7 digits, more than the
+    * interval's timing gives */
+   float txRate, rxRate;   /* bytes */
    float txPacketRate, rxPacketRate;
    double lastActive;      /* monotonic seconds of the last change */
    double closedAt;        /* monotonic seconds; 0 while open */

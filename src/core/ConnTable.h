@@ -16,6 +16,9 @@ typedef struct ConnTable_ {
                           * uses), so a probe touches a row only when they match */
    size_t cap;           /* power of two */
    size_t count;
+   struct ConnBlock_* blocks;   /* where rows live (ConnTable.c) */
+   size_t blockUsed;     /* rows handed out of the newest block */
+   Conn* spare;          /* removed rows, for the next ones */
    uint64_t lost;        /* events the backend knows it missed */
    uint64_t vanished;    /* connections that disappeared without a close event */
 } ConnTable;

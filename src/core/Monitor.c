@@ -71,8 +71,8 @@ static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed
    uint32_t rxPackets = (uint32_t)c->rxPackets - c->prevRxPackets;
    bool changed = c->txBytes != c->prevTxBytes || c->rxBytes != c->prevRxBytes || txPackets || rxPackets;
    if (elapsed > 0) {
-      c->txRate = (double)(c->txBytes - c->prevTxBytes) / elapsed;
-      c->rxRate = (double)(c->rxBytes - c->prevRxBytes) / elapsed;
+      c->txRate = (float)((double)(c->txBytes - c->prevTxBytes) / elapsed);
+      c->rxRate = (float)((double)(c->rxBytes - c->prevRxBytes) / elapsed);
       c->txPacketRate = (float)(txPackets / elapsed);
       c->rxPacketRate = (float)(rxPackets / elapsed);
    } else {
