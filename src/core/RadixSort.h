@@ -1,5 +1,5 @@
 /*
- * RadixSort.h: a stable LSD radix sort of items by a 64-bit and a 32-bit key, for
+ * RadixSort.h: an in-place radix sort of items by a 64-bit and a 32-bit key, for
  * sorting tens of thousands of rows every interval without a comparison
  * function per pair.
  */
@@ -16,9 +16,9 @@ typedef struct RadixItem_ {
    uint32_t index;   /* the caller's: which item it is */
 } RadixItem;
 
-/* Sorts items ascending by (major, minor), equal ones in their given order.
- * tmp has room for n items. */
-void RadixSort_sort(RadixItem* items, RadixItem* tmp, size_t n);
+/* Sorts items ascending by (major, minor), in place; the order of items
+ * equal in both is not kept (callers break such ties themselves). */
+void RadixSort_sort(RadixItem* items, size_t n);
 
 /* An order-preserving map of a double (not NaN) to an unsigned integer. */
 uint64_t RadixSort_doubleKey(double v);
