@@ -150,7 +150,7 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    Conn* c = ConnTable_get(this->table, &key, &created);
    Sampler_apply(this, c, &e->conn, created);
    if (e->type == TCPTOP_EV_TCP_CLOSE) {
-      memcpy(c->metrics, e->metrics, sizeof(c->metrics));   /* final values */
+      Conn_setMetrics(c, (const uint64_t*)e->metrics);   /* final values */
       Sampler_close(this, c, e->conn.state);
    }
    return 0;
@@ -322,7 +322,7 @@ static void Sampler_visitMetrics(Sampler* this, const void* key, const void* val
    Conn* c = ConnTable_find(this->table, &k);
    bool live = c && c->state != CONN_CLOSED;
    if (live || (c && c->generation == this->generation))   /* open, or its final record read now */
-      memcpy(c->metrics, m->v, sizeof(c->metrics));
+      Conn_setMetrics(c, (const uint64_t*)m->v);
    if (live)
       return;
    struct tcptop_conn unused;

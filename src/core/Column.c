@@ -130,7 +130,7 @@ static int raw_state(const Column* col, const Conn* c, const RowContext* x, char
 }
 static double key_rate(const Column* col, const Conn* c) {
    (void)col;
-   return c->txRate + c->rxRate;
+   return (double)c->txRate + c->rxRate;
 }
 static int raw_rate(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
@@ -242,12 +242,13 @@ static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
    case COLUMN_U64: memcpy(&v64, p, sizeof(v64)); return v64;
    case COLUMN_U32: memcpy(&v32, p, sizeof(v32)); return v32;
    case COLUMN_U16: memcpy(&v16, p, sizeof(v16)); return v16;
+   case COLUMN_METRIC: return c->metrics ? c->metrics[col->offset] : 0;
    default: return 0;
    }
 }
 
 static double Column_fieldReal(const Column* col, const Conn* c) {
-   double v;
+   float v;
    if (col->field != COLUMN_REAL)
       return (double)Column_fieldInt(col, c);
    memcpy(&v, (const char*)c + col->offset, sizeof(v));
@@ -301,7 +302,7 @@ int Column_addMetric(const char* key, const char* title, const char* unit, const
    Column* c = &Column_table[Column_count];
    *c = (Column){
       .key = xStrdup(key), .title = xStrdup(title[0] ? title : key), .width = 6, .kind = COLUMN_NUMBER,
-      .descending = true, .field = COLUMN_U64, .offset = offsetof(Conn, metrics) + (size_t)slot * sizeof(uint64_t),
+      .descending = true, .field = COLUMN_METRIC, .offset = (size_t)slot,
       .tcpOnly = true, .humanBytes = strcmp(unit, "bytes") == 0, .probe = xStrdup(probe),
       .description = xAsprintf("%s, %s of the updates over the connection's life (probe %s; TCP only)",
                                unit[0] ? unit : "value", agg, probe),
@@ -409,29 +410,40 @@ static int SortOrder_compare(const void* pa, const void* pb) {
    return r ? r : SortOrder_tieBreak(a, b);
 }
 
+static Conn* const* SortOrder_tieRows;   /* the rows RadixItem.index names, while sorting */
+
 static int SortOrder_tieCompare(const void* pa, const void* pb) {
-   return SortOrder_tieBreak(((const RadixItem*)pa)->data, ((const RadixItem*)pb)->data);
+   return SortOrder_tieBreak(SortOrder_tieRows[((const RadixItem*)pa)->index],
+                             SortOrder_tieRows[((const RadixItem*)pb)->index]);
 }
 
-/* Numeric columns: a radix sort on (key, cookie) taken once per row; rows
- * are touched again only where both tie (UDP flows of one socket). */
+/* Numeric columns: a radix sort on (key, the cookie's low 32 bits) taken
+ * once per row; rows are touched again only where both tie (UDP flows of
+ * one socket, cookies equal in their low 32 bits). 16 bytes a row. */
 static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
-   RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
+   RadixItem* items = xMalloc((n + 1) * sizeof(RadixItem));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
          Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
-      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
+      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)rows[i]->key.cookie,
+                              .index = (uint32_t)i };
    }
-   RadixSort_sort(items, items + n, n);
+   RadixSort_sort(items, n);
+   SortOrder_tieRows = rows;
    for (size_t i = 0, run; i < n; i += run) {
       for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
          ;
       if (run > 1)
          qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
    }
+   SortOrder_tieRows = NULL;
+   /* the rows in that order, over the items (pointer i overwrites item i / 2,
+    * read already) */
+   Conn** sorted = (Conn**)(void*)items;
    for (size_t i = 0; i < n; i++)
-      rows[i] = items[i].data;
+      sorted[i] = rows[items[i].index];
+   memcpy(rows, sorted, n * sizeof(Conn*));
    free(items);
 }
 

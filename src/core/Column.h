@@ -28,7 +28,8 @@ typedef enum ColumnField_ {
    COLUMN_U64,
    COLUMN_U32,
    COLUMN_U16,
-   COLUMN_REAL,        /* double; machine form with no decimals */
+   COLUMN_REAL,        /* float; machine form with no decimals */
+   COLUMN_METRIC,      /* Conn.metrics[offset]; 0 when the row has none */
 } ColumnField;
 
 typedef struct Column_ Column;

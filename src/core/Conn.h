@@ -38,38 +38,52 @@ typedef struct ConnKey_ {
 typedef struct Conn_ {
    ConnKey key;
    /* read or written for every row at every sample: kept together, so a
-    * sample of 20,000 rows touches few cache lines of each */
-   int state;              /* ConnState */
+    * sample of 20,000 rows touches few cache lines of each. Fields are as
+    * narrow as their range allows: 400,000 rows must fit in about 100 MB. */
    uint32_t generation;    /* last sample that saw it in the kernel */
+   uint8_t state;          /* ConnState */
+   uint8_t lastTcpState;   /* for a CLOSED TCP row: the state it closed from */
+   uint8_t family;         /* AF_INET or AF_INET6 */
+   bool hasOwner;
    uint64_t txBytes, rxBytes;
    uint64_t txPackets, rxPackets;
    uint32_t rttUs;
    uint32_t retrans;
-   /* the previous sample, for rates */
+   /* the previous sample, for rates; packets: the low 32 bits (a difference
+    * modulo 2^32 is exact below 4 billion packets an interval) */
    uint64_t prevTxBytes, prevRxBytes;
-   uint64_t prevTxPackets, prevRxPackets;
-   double txRate, rxRate;  /* bytes per second over the last interval */
-   double txPacketRate, rxPacketRate;
+   uint32_t prevTxPackets, prevRxPackets;
+   /* per second over the last interval; floats: 7 digits, more than the
+    * interval's timing gives */
+   float txRate, rxRate;   /* bytes */
+   float txPacketRate, rxPacketRate;
    double lastActive;      /* monotonic seconds of the last change */
    double closedAt;        /* monotonic seconds; 0 while open */
    uint32_t pid;           /* 0: not known yet */
-   bool hasOwner;
    bool seeded;            /* existed before tcptop started */
    bool logged;            /* its closed row was written */
    bool shown;             /* its closed row was printed at least once */
    /* set once, or read when the row is printed */
-   int family;
-   uint8_t laddr[16];
-   uint8_t raddr[16];
    uint16_t lport;
    uint16_t rport;
    uint32_t uid;
+   uint8_t laddr[16];
+   uint8_t raddr[16];
    char comm[CONN_COMM_LEN];
-   int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
    double startTime;       /* wall clock, seconds */
-   uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
+   /* probe metrics by slot (Column_addMetric): NULL until a probe records a
+    * value that is not 0 (Conn_setMetrics), so rows without pay 8 bytes,
+    * not 128 */
+   uint64_t* metrics;
 } Conn;
 
 const char* Conn_stateName(int state);
+
+/* Stores a row's metrics (CONN_METRICS values), allocating them the first
+ * time one is not 0. */
+void Conn_setMetrics(Conn* c, const uint64_t* values);
+/* A copy of a row that owns its own metrics (Conn_freeCopy). */
+void Conn_copy(Conn* to, const Conn* from);
+void Conn_freeCopy(Conn* c);
 
 #endif

@@ -11,10 +11,14 @@
 
 typedef struct ConnTable_ {
    Conn** slots;
-   size_t* hashes;       /* hashes[i]: the hash of slots[i]'s key, so a probe
-                          * touches a row only when the hash matches */
+   uint32_t* hashes;     /* hashes[i]: the low 32 bits of the hash of slots[i]'s
+                          * key (all a slot index of a table below 2^32 slots
+                          * uses), so a probe touches a row only when they match */
    size_t cap;           /* power of two */
    size_t count;
+   struct ConnBlock_* blocks;   /* where rows live (ConnTable.c) */
+   size_t blockUsed;     /* rows handed out of the newest block */
+   Conn* spare;          /* removed rows, for the next ones */
    uint64_t lost;        /* events the backend knows it missed */
    uint64_t vanished;    /* connections that disappeared without a close event */
 } ConnTable;

@@ -68,20 +68,21 @@ static bool Monitor_matches(const Settings* s, const Conn* c) {
 
 /* Rates over the interval, UDP activity and expiry. */
 static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed) {
-   bool changed = c->txBytes != c->prevTxBytes || c->rxBytes != c->prevRxBytes ||
-                  c->txPackets != c->prevTxPackets || c->rxPackets != c->prevRxPackets;
+   uint32_t txPackets = (uint32_t)c->txPackets - c->prevTxPackets;   /* modulo 2^32 */
+   uint32_t rxPackets = (uint32_t)c->rxPackets - c->prevRxPackets;
+   bool changed = c->txBytes != c->prevTxBytes || c->rxBytes != c->prevRxBytes || txPackets || rxPackets;
    if (elapsed > 0) {
-      c->txRate = (double)(c->txBytes - c->prevTxBytes) / elapsed;
-      c->rxRate = (double)(c->rxBytes - c->prevRxBytes) / elapsed;
-      c->txPacketRate = (double)(c->txPackets - c->prevTxPackets) / elapsed;
-      c->rxPacketRate = (double)(c->rxPackets - c->prevRxPackets) / elapsed;
+      c->txRate = (float)((double)(c->txBytes - c->prevTxBytes) / elapsed);
+      c->rxRate = (float)((double)(c->rxBytes - c->prevRxBytes) / elapsed);
+      c->txPacketRate = (float)(txPackets / elapsed);
+      c->rxPacketRate = (float)(rxPackets / elapsed);
    } else {
       c->txRate = c->rxRate = c->txPacketRate = c->rxPacketRate = 0;
    }
    c->prevTxBytes = c->txBytes;
    c->prevRxBytes = c->rxBytes;
-   c->prevTxPackets = c->txPackets;
-   c->prevRxPackets = c->rxPackets;
+   c->prevTxPackets = (uint32_t)c->txPackets;
+   c->prevRxPackets = (uint32_t)c->rxPackets;
    if (changed || c->lastActive == 0)
       c->lastActive = now;
    if (c->key.proto != IPPROTO_UDP || c->state == CONN_CLOSED)

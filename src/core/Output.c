@@ -30,7 +30,7 @@ void Summary_add(Summary* this, const Conn* c) {
       this->udp++;
    else
       this->tcp++;
-   if (c->state >= 0 && c->state <= CONN_CLOSED)
+   if (c->state <= CONN_CLOSED)
       this->byState[c->state]++;
    this->txRate += c->txRate;
    this->rxRate += c->rxRate;

@@ -35,6 +35,8 @@ void View_init(View* this, Monitor* monitor) {
 
 static void View_freeFrozen(View* this) {
    RateHistory_done(&this->frozenHistory);
+   for (size_t i = 0; i < this->nFrozen; i++)
+      Conn_freeCopy(&this->frozen[i]);
    free(this->frozen);
    this->frozen = NULL;
    this->nFrozen = 0;
@@ -179,7 +181,7 @@ void View_pause(View* this, bool pause) {
    if (pause) {
       this->frozen = xMalloc(sizeof(Conn) * (m->nRows + 1));
       for (size_t i = 0; i < m->nRows; i++)
-         this->frozen[i] = *m->rows[i];
+         Conn_copy(&this->frozen[i], m->rows[i]);
       this->nFrozen = m->nRows;
       RateHistory_copy(&this->frozenHistory, &this->history);
       this->txFrozen = this->txTotal;
