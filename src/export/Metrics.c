@@ -164,7 +164,7 @@ static void Metrics_row(Metrics* this, const Conn* c) {
       r->closedCounted = true;
       return;
    }
-   if (c->state >= 0 && c->state < CONN_CLOSED)
+   if (c->state < CONN_CLOSED)   /* state is a uint8_t */
       this->byState[udp][c->state]++;
    if (!udp && c->rttUs && (c->txRate > 0 || c->rxRate > 0))
       Metrics_observeRtt(this, c->rttUs);
