@@ -2,7 +2,7 @@
 // @name        tcp_state
 // @description TCP state of every tracked connection; final RTT, segments and retransmits at close
 // @hooks       tracepoint/sock/inet_sock_set_state
-// @provides    tcp: state, rtt_us, retrans, tx_packets, rx_packets
+// @provides    tcp: state, rtt_us, retrans, tx_packets, rx_packets, netns
 #include "tcptop.bpf.h"
 
 #ifndef TCP_CLOSE
@@ -34,6 +34,8 @@ int tcp_state(struct trace_event_raw_inet_sock_set_state* ctx) {
       return 0;
    int newstate = ctx->newstate;
    c->state = newstate;
+   if (!c->netns)
+      c->netns = tcptop_sk_netns(sk);   /* where no process hook gave it */
    if (newstate != TCP_CLOSE)
       return 0;
    tcp_state_snapshot(sk, c);

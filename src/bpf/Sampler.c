@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "core/XUtils.h"
+#include "linux/Cgroups.h"
 #include "linux/ProcOwners.h"
 #include "linux/SockDiag.h"
 #include "../probes/tcptop.h"
@@ -97,6 +98,7 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       c->rport = r->rport;
       c->startTime = Sampler_wallOf(this, r->start_ns);
       c->seeded = r->flags & TCPTOP_F_SEEDED;
+      c->passive = r->flags & TCPTOP_F_PASSIVE;
       c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
    }
    if (c->key.proto == IPPROTO_UDP) {
@@ -115,7 +117,10 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       memcpy(c->comm, r->comm, sizeof(c->comm));
       c->comm[sizeof(c->comm) - 1] = '\0';
       c->hasOwner = true;
+      c->cgroupId = r->cgroup_id;
    }
+   if (r->netns)
+      c->netns = r->netns;
    if (c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
       c->state = r->state;
    c->generation = this->generation;
@@ -279,12 +284,17 @@ static int Sampler_cmpU64(const void* a, const void* b) {
 
 static void Sampler_udpOwner(Sampler* this, Conn* c) {
    struct tcptop_owner o;
-   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) == 0 && o.pid) {
+   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) != 0)
+      return;
+   if (o.netns)
+      c->netns = o.netns;   /* sock_io's: cgroup_skb cannot read it */
+   if (o.pid && !c->hasOwner) {
       c->pid = o.pid;
       c->uid = o.uid;
       memcpy(c->comm, o.comm, sizeof(c->comm));
       c->comm[sizeof(c->comm) - 1] = '\0';
       c->hasOwner = true;
+      c->cgroupId = o.cgroup_id;
    }
 }
 
@@ -297,7 +307,7 @@ static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) 
    if (c->state == CONN_CLOSED)
       return;
    Sampler_apply(this, c, v, created);
-   if (!c->hasOwner)
+   if (!c->hasOwner || !c->netns)
       Sampler_udpOwner(this, c);
    if (this->nReleased && bsearch(&fk->cookie, this->released, this->nReleased, sizeof(uint64_t), Sampler_cmpU64)) {
       c->state = CONN_CLOSED;   /* its socket is closed: these counters are final */
@@ -420,6 +430,29 @@ static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
    v->retrans = d->totalRetrans;
 }
 
+static int Sampler_cmpU16(const void* a, const void* b) {
+   uint16_t x = *(const uint16_t*)a, y = *(const uint16_t*)b;
+   return x < y ? -1 : x > y;
+}
+
+/* Accepted, as far as a dump tells: its local port is listened on. */
+static bool Sampler_seedPassive(const Sampler* this, const DiagSock* d) {
+   return d->state != CONN_LISTEN && this->nListening &&
+          bsearch(&d->lport, this->listening, this->nListening, sizeof(uint16_t), Sampler_cmpU16);
+}
+
+/* The ports listened on, sorted (for Sampler_seedPassive). */
+static uint16_t* Sampler_listening(const DiagList* list, size_t* n) {
+   uint16_t* ports = xMalloc((list->count + 1) * sizeof(uint16_t));
+   *n = 0;
+   for (size_t i = 0; i < list->count; i++) {
+      if (list->items[i].state == CONN_LISTEN)
+         ports[(*n)++] = list->items[i].lport;
+   }
+   qsort(ports, *n, sizeof(uint16_t), Sampler_cmpU16);
+   return ports;
+}
+
 static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o) {
    struct tcptop_conn v;
    memset(&v, 0, sizeof(v));
@@ -430,12 +463,15 @@ static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o
    v.rport = d->rport;
    memcpy(v.laddr, d->laddr, 16);
    memcpy(v.raddr, d->raddr, 16);
-   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0);
+   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0) |
+             (Sampler_seedPassive(this, d) ? TCPTOP_F_PASSIVE : 0);
    if (o && o->pid) {
       v.pid = o->pid;
       v.uid = o->uid;
       memcpy(v.comm, o->comm, sizeof(v.comm));
+      v.cgroup_id = o->cgroupId;
    }
+   v.netns = this->ownNetns;   /* sock_diag lists tcptop's own namespace */
    Sampler_seedCounters(d, &v);
    bpf_map_update_elem(this->tcpFd, &d->cookie, &v, BPF_NOEXIST);
 }
@@ -487,6 +523,9 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
          owners[nOwners++].inode = list.items[i].inode;
    }
    ProcOwners_find(owners, nOwners);   /* sorts by inode */
+   this->ownNetns = Cgroups_ownNetns();
+   uint16_t* listening = Sampler_listening(&list, &this->nListening);
+   this->listening = listening;
    for (size_t i = 0; i < list.count; i++) {
       const DiagSock* d = &list.items[i];
       ProcOwner key = { .inode = d->inode };
@@ -496,6 +535,8 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
    }
    Sampler_seedRecheck(this, &diag, &list);
    SockDiag_done(&diag);
+   this->listening = NULL;
+   free(listening);
    free(owners);
    DiagList_done(&list);
 }
