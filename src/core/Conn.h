@@ -68,8 +68,21 @@ typedef struct Conn_ {
    int lastTcpState;       /* for a CLOSED TCP row: the state it closed from */
    double startTime;       /* wall clock, seconds */
    uint64_t metrics[CONN_METRICS];   /* probe metrics by slot (Column_addMetric) */
+   /* attribution (src/linux/Names names them) */
+   uint64_t cgroupId;      /* the owner's cgroup v2 id (its directory's inode); 0 unknown */
+   uint32_t netns;         /* the socket's network namespace inode; 0 unknown */
+   bool passive;           /* accepted by a server (TCP), so lport is the service */
+   /* a group row (core/Groups) */
+   uint32_t groupConns;    /* connections folded in; 0: a connection's row */
+   uint32_t rttMinUs;      /* the group's lowest RTT (rttUs: its highest) */
+   uint32_t groupEpoch[2]; /* per Groups (its slot): the epoch holding this closed row's totals */
 } Conn;
 
 const char* Conn_stateName(int state);
+
+/* The service port: an accepted connection's local port, else the remote one. */
+static inline uint16_t Conn_servicePort(const Conn* c) {
+   return c->passive ? c->lport : c->rport;
+}
 
 #endif
