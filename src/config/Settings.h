@@ -67,6 +67,10 @@ typedef struct Settings_ {
    int proto;           /* SETTINGS_PROTO_* */
    bool ipv4;           /* -4 */
    bool ipv6;           /* -6 */
+   char* cgroup;        /* --cgroup: a short name, a path or a subtree's path; NULL = any */
+   char* netns;         /* --netns: an inode or a /run/netns name; NULL = any */
+   /* grouping */
+   int group;           /* --group, [display] group: GroupKey; GROUP_NONE = connections */
 } Settings;
 
 enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };

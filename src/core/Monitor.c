@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/Names.h"
 #include "core/XUtils.h"
 
 static volatile sig_atomic_t Monitor_stop;
@@ -51,7 +52,39 @@ int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrd
    return SortOrder_parse(sort, settings->sort, err);
 }
 
+/* --cgroup: a path from the v2 root (and what is below it), else the
+ * short name or the path's last element. */
+static bool Monitor_cgroupMatches(const char* want, const Conn* c) {
+   const char* path = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
+   if (!path)
+      return false;
+   if (want[0] == '/') {
+      size_t n = strlen(want);
+      while (n > 1 && want[n - 1] == '/')
+         n--;
+      return n == 1 || (strncmp(path, want, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+   }
+   const char* last = strrchr(path, '/');
+   return strcmp(Names_cgroupName(c->cgroupId), want) == 0 || (last && strcmp(last + 1, want) == 0);
+}
+
+/* --netns: the inode, or the /run/netns name. */
+static bool Monitor_netnsMatches(const char* want, const Conn* c) {
+   if (!c->netns)
+      return false;
+   char* end;
+   unsigned long long inode = strtoull(want, &end, 10);
+   if (!*end)
+      return inode == c->netns;
+   const char* name = Names_netns(c->netns);
+   return name && strcmp(name, want) == 0;
+}
+
 static bool Monitor_matches(const Settings* s, const Conn* c) {
+   if (s->cgroup && !Monitor_cgroupMatches(s->cgroup, c))
+      return false;
+   if (s->netns && !Monitor_netnsMatches(s->netns, c))
+      return false;
    if (s->pid && (!c->hasOwner || (int)c->pid != s->pid))
       return false;
    if (s->port && c->lport != s->port && c->rport != s->port)
@@ -187,13 +220,26 @@ static void Monitor_filter(Monitor* this) {
    this->nRows = k;
 }
 
-/* Live rows every interval; a closed row exactly once. 0, or -1 with *err. */
+static int Monitor_logWrite(Monitor* this, Conn** rows, size_t n, char** err) {
+   int rc = Output_interval(&this->log, rows, n, &this->summary, &this->ctx);
+   if (rc) {
+      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
+      return -1;
+   }
+   return 0;
+}
+
+/* Live rows every interval; a closed row exactly once; with --group,
+ * every group every interval instead. 0, or -1 with *err. */
 static int Monitor_log(Monitor* this, char** err) {
-   if (!this->logFile) {
+   if (!this->logFile || this->groups.key != GROUP_NONE) {
       for (size_t i = 0; i < this->nRows; i++)
          this->rows[i]->logged = true;
-      return 0;
    }
+   if (!this->logFile)
+      return 0;
+   if (this->groups.key != GROUP_NONE)
+      return Monitor_logWrite(this, this->groups.rows, this->groups.nRows, err);
    size_t m = 0;
    Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
    for (size_t i = 0; i < this->nRows; i++) {
@@ -203,13 +249,9 @@ static int Monitor_log(Monitor* this, char** err) {
       if (c->state == CONN_CLOSED)
          c->logged = true;
    }
-   int rc = Output_interval(&this->log, logRows, m, &this->summary, &this->ctx);
+   int rc = Monitor_logWrite(this, logRows, m, err);
    free(logRows);
-   if (rc) {
-      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
-      return -1;
-   }
-   return 0;
+   return rc;
 }
 
 int Monitor_sample(Monitor* this, char** err) {
@@ -221,6 +263,10 @@ int Monitor_sample(Monitor* this, char** err) {
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
    Monitor_filter(this);
    SortOrder_sort(&this->sort, this->rows, this->nRows);
+   if (this->groups.key != GROUP_NONE) {
+      Groups_fold(&this->groups, this->rows, this->nRows, mono);
+      SortOrder_sort(&this->sort, this->groups.rows, this->groups.nRows);
+   }
    this->samples++;
    return Monitor_log(this, err);
 }
@@ -273,8 +319,12 @@ int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogF
    this->logFile = log->file;   /* the monitor's now: Monitor_done closes it */
    log->file = NULL;
    ColumnList all;
-   ColumnList_all(&all);
+   if (settings->group != GROUP_NONE)
+      Groups_columns((GroupKey)settings->group, &all);
+   else
+      ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
+   Groups_init(&this->groups, (GroupKey)settings->group, 0);
    this->log.headerDone = log->header != NULL;   /* a continued log has its header */
    ConnTable_init(&this->table);
    this->missing = Backend_missing(backend);
@@ -306,6 +356,7 @@ int Monitor_done(Monitor* this, char** err) {
    this->missing = NULL;
    free(this->untrackedText);
    this->untrackedText = NULL;
+   Groups_done(&this->groups);
    ConnTable_done(&this->table);
    return rc;
 }

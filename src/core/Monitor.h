@@ -15,6 +15,7 @@
 #include "core/Column.h"
 #include "core/Output.h"
 #include "core/Backend.h"
+#include "core/Groups.h"
 #include "core/LogFile.h"
 
 /* Closed connections stay visible this long (and are printed at least once). */
@@ -42,6 +43,7 @@ typedef struct Monitor_ {
    bool wantHealth;         /* a view shows them (the screen's P) */
    char* untrackedText;     /* Summary.untracked: what a full table lost, or NULL */
    bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
+   Groups groups;           /* --group: the rows folded, sorted (batch output, the log) */
 } Monitor;
 
 /* Validates --columns and --sort; 0, or -1 with *err. */
