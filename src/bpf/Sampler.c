@@ -16,7 +16,6 @@
 #include <linux/types.h>
 
 #include "core/XUtils.h"
-#include "linux/Cgroups.h"
 #include "linux/ProcOwners.h"
 #include "linux/SockDiag.h"
 #include "../probes/tcptop.h"
@@ -430,27 +429,39 @@ static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
    v->retrans = d->totalRetrans;
 }
 
-static int Sampler_cmpU16(const void* a, const void* b) {
-   uint16_t x = *(const uint16_t*)a, y = *(const uint16_t*)b;
-   return x < y ? -1 : x > y;
+/* A socket's local port in its namespace, as one number. */
+static uint64_t Sampler_portKey(const DiagSock* d) {
+   return (uint64_t)d->netns << 16 | d->lport;
 }
 
-/* Accepted, as far as a dump tells: its local port is listened on. */
+static bool Sampler_listened(const Sampler* this, uint64_t key) {
+   return this->nListening && bsearch(&key, this->listening, this->nListening, sizeof(uint64_t), Sampler_cmpU64);
+}
+
+/* Accepted, as far as a dump tells: its local port is listened on in its
+ * namespace; with no listener either side (closed since), the lower port
+ * is taken for the service (ephemeral ports are the high ones). */
 static bool Sampler_seedPassive(const Sampler* this, const DiagSock* d) {
-   return d->state != CONN_LISTEN && this->nListening &&
-          bsearch(&d->lport, this->listening, this->nListening, sizeof(uint16_t), Sampler_cmpU16);
+   if (Sampler_listened(this, Sampler_portKey(d)))
+      return true;
+   return d->lport < d->rport && !Sampler_listened(this, (uint64_t)d->netns << 16 | d->rport);
 }
 
-/* The ports listened on, sorted (for Sampler_seedPassive). */
-static uint16_t* Sampler_listening(const DiagList* list, size_t* n) {
-   uint16_t* ports = xMalloc((list->count + 1) * sizeof(uint16_t));
+/* The ports listened on in each namespace, sorted (for Sampler_seedPassive);
+ * none when they cannot be dumped. */
+static uint64_t* Sampler_listening(SockDiag* diag, size_t* n) {
+   DiagList list = { 0 };
    *n = 0;
-   for (size_t i = 0; i < list->count; i++) {
-      if (list->items[i].state == CONN_LISTEN)
-         ports[(*n)++] = list->items[i].lport;
+   if (SockDiag_tcpListening(diag, &list, NULL) < 0) {
+      DiagList_done(&list);
+      return NULL;
    }
-   qsort(ports, *n, sizeof(uint16_t), Sampler_cmpU16);
-   return ports;
+   uint64_t* keys = xMalloc((list.count + 1) * sizeof(uint64_t));
+   for (size_t i = 0; i < list.count; i++)
+      keys[(*n)++] = Sampler_portKey(&list.items[i]);
+   qsort(keys, *n, sizeof(uint64_t), Sampler_cmpU64);
+   DiagList_done(&list);
+   return keys;
 }
 
 static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o) {
@@ -471,7 +482,7 @@ static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o
       memcpy(v.comm, o->comm, sizeof(v.comm));
       v.cgroup_id = o->cgroupId;
    }
-   v.netns = this->ownNetns;   /* sock_diag lists tcptop's own namespace */
+   v.netns = d->netns;
    Sampler_seedCounters(d, &v);
    bpf_map_update_elem(this->tcpFd, &d->cookie, &v, BPF_NOEXIST);
 }
@@ -523,8 +534,7 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
          owners[nOwners++].inode = list.items[i].inode;
    }
    ProcOwners_find(owners, nOwners);   /* sorts by inode */
-   this->ownNetns = Cgroups_ownNetns();
-   uint16_t* listening = Sampler_listening(&list, &this->nListening);
+   uint64_t* listening = Sampler_listening(&diag, &this->nListening);
    this->listening = listening;
    for (size_t i = 0; i < list.count; i++) {
       const DiagSock* d = &list.items[i];

@@ -27,8 +27,7 @@ typedef struct Sampler_ {
    /* set around each poll/sample, for the ring buffer callback */
    ConnTable* table;
    double monoNow, wallNow;
-   uint32_t ownNetns;          /* seeded rows' network namespace */
-   const uint16_t* listening;  /* while seeding: the ports listened on, sorted */
+   const uint64_t* listening;  /* while seeding: (netns << 16 | port) listened on, sorted */
    size_t nListening;
    uint32_t generation;
    /* UDP sockets closed since the last sample (sorted at use) */

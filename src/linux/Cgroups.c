@@ -228,9 +228,4 @@ const char* Cgroups_netnsName(uint32_t inode) {
    return name;
 }
 
-uint32_t Cgroups_ownNetns(void) {
-   struct stat st;
-   return stat("/proc/self/ns/net", &st) == 0 ? (uint32_t)st.st_ino : 0;
-}
-
 const NamesOps Names_os = { .cgroupPath = Cgroups_path, .cgroupName = Cgroups_name, .netns = Cgroups_netnsName };

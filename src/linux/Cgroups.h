@@ -20,7 +20,5 @@ const char* Cgroups_netnsName(uint32_t inode);
 /* The id of a path below the v2 root (/proc/PID/cgroup's "0::/path"),
  * remembered with its path; 0 when none. */
 uint64_t Cgroups_ofPath(const char* path);
-/* tcptop's own network namespace inode (sock_diag's sockets are in it); 0 unknown. */
-uint32_t Cgroups_ownNetns(void);
 
 #endif
