@@ -49,7 +49,7 @@ PB=7102
 run() {   # run NAME ARGS...
    local name=$1
    shift
-   "$TCPTOP" -b -d 0.3 --cache-dir "$PROBE_CACHE" $AVOID_ARGS "$@" > "$TMP/$name" 2> "$TMP/$name.err" &
+   "$TCPTOP" -b -d 0.5 --cache-dir "$PROBE_CACHE" $AVOID_ARGS "$@" > "$TMP/$name" 2> "$TMP/$name.err" &
    BG_PIDS="$BG_PIDS $!"
 }
 run process --group process --format json
@@ -62,7 +62,7 @@ COLS=proto,laddr,lport,raddr,rport,pid,comm,cgroup,cgroup_path,netns,port,tx_byt
 run byCgroup --format csv --cgroup "$CGB" --columns "$COLS"
 run byNetns --format csv --netns "$NSA" --columns "$COLS"
 cat > "$TMP/screen.sh" <<SH
-exec "$TCPTOP" -d 0.3 --cache-dir "$PROBE_CACHE" $AVOID_ARGS --netns $INODE_B
+exec "$TCPTOP" -d 0.5 --cache-dir "$PROBE_CACHE" $AVOID_ARGS --netns $INODE_B
 SH
 TERM=xterm tm new-session -d -s s1 -x 200 -y 40 "sh $TMP/screen.sh" || fail "tmux new-session failed"
 for f in process command remote port cgroup netns byCgroup byNetns; do
