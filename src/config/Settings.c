@@ -43,7 +43,7 @@ static void Settings_defaultColumns(Buf* out) {
 
 /* --cgroup: a short name ("ssh.service", a container id) or a path from
  * the cgroup v2 root ("/system.slice"), which also takes what is below. */
-static int Settings_checkCgroup(const char* value, char** why) {
+int Settings_checkCgroup(const char* value, char** why) {
    if (!value[0] || strlen(value) >= 4096 || strchr(value, '\n')) {
       *why = xStrdup("give a cgroup's short name as the cgroup column shows it, or its path from the cgroup v2 root");
       return -1;
@@ -56,7 +56,7 @@ static int Settings_checkCgroup(const char* value, char** why) {
 }
 
 /* --netns: an inode number (as the netns column shows it) or a name under /run/netns. */
-static int Settings_checkNetns(const char* value, char** why) {
+int Settings_checkNetns(const char* value, char** why) {
    bool digits = value[0] && strspn(value, "0123456789") == strlen(value);
    if (!value[0] || strchr(value, '/') || (digits && (strlen(value) > 10 || strtoull(value, NULL, 10) > 0xffffffffull))) {
       *why = xAsprintf("'%s' is not a network namespace: give its inode (ls -iL /proc/PID/ns/net) or its name "
@@ -130,10 +130,10 @@ static const OptionEntry Settings_table[] = {
      .def = "all", .help = "only connections of this protocol" },
    { .name = "ipv4", .shortName = '4', .type = OPT_FLAG, .offset = OFF(ipv4), .help = "only IPv4" },
    { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
-   { .name = "cgroup", .type = OPT_STRING, .argName = "CGROUP", .offset = OFF(cgroup), .check = Settings_checkCgroup,
+   { .name = "cgroup", .type = OPT_STRING, .argName = "CGROUP", .offset = OFF(cgroup),
      .help = "only connections of processes in CGROUP: its short name (the cgroup column) or its path from the "
              "cgroup v2 root, with the cgroups below it" },
-   { .name = "netns", .type = OPT_STRING, .argName = "NETNS", .offset = OFF(netns), .check = Settings_checkNetns,
+   { .name = "netns", .type = OPT_STRING, .argName = "NETNS", .offset = OFF(netns),
      .help = "only connections in the network namespace NETNS: its inode or its name in /run/netns" },
    { .name = "group", .section = "display", .key = "group", .type = OPT_CHOICE, .argName = "KEY",
      .offset = OFF(group), .choices = Groups_keyNames, .def = "none",

@@ -85,6 +85,11 @@ void Settings_init(Settings* this);
 /* Frees the strings and lists of the table's entries and the [probes] lines. */
 void Settings_done(Settings* this);
 
+/* --cgroup and --netns values (checked where the filters are set up,
+ * Monitor_checkSettings): 0, or -1 with *why. */
+int Settings_checkCgroup(const char* value, char** why);
+int Settings_checkNetns(const char* value, char** why);
+
 /* The option table, in --help order; sets *count. */
 const OptionEntry* Settings_options(size_t* count);
 

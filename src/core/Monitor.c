@@ -42,7 +42,20 @@ void Monitor_now(const Monitor* this, double* mono, double* wall) {
    }
 }
 
+/* --cgroup and --netns: one line saying what is wrong. */
+static int Monitor_checkFilters(const Settings* settings, char** err) {
+   char* why = NULL;
+   if (settings->cgroup && Settings_checkCgroup(settings->cgroup, &why) < 0)
+      *err = xAsprintf("invalid value '%s' for --cgroup: %s", settings->cgroup, why);
+   else if (settings->netns && Settings_checkNetns(settings->netns, &why) < 0)
+      *err = xAsprintf("invalid value '%s' for --netns: %s", settings->netns, why);
+   free(why);
+   return why ? -1 : 0;
+}
+
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err) {
+   if (Monitor_checkFilters(settings, err) < 0)
+      return -1;
    if (settings->columns) {
       if (ColumnList_parse(columns, settings->columns, err) < 0)
          return -1;

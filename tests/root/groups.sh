@@ -6,7 +6,7 @@
 # JSON, the others in CSV) must give exactly those counts and sums while
 # they are open and after they closed; the connection rows name the cgroup
 # and the namespace; --cgroup and --netns keep one program's rows; the
-# screen's g shows group rows.
+# screen's g shows group rows; --log with --group logs the group rows.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 command -v python3 > /dev/null || skip "python3 is not installed"
@@ -55,9 +55,11 @@ run() {   # run NAME ARGS...
 run process --group process --format json
 # the first compiles the probes into the cache; the others start from it
 wait_for_line '^\{' "$TMP/process" 120 || { cat "$TMP/process.err"; fail "tcptop --group process did not start"; }
-for key in command remote port cgroup netns; do
+for key in remote port cgroup netns; do
    run "$key" --group "$key" --format csv
 done
+run command --group command --format csv --log "$TMP/command.log"   # the log of group rows
+LOG_PID=$!
 COLS=proto,laddr,lport,raddr,rport,pid,comm,cgroup,cgroup_path,netns,port,tx_bytes,rx_bytes
 run byCgroup --format csv --cgroup "$CGB" --columns "$COLS"
 run byNetns --format csv --netns "$NSA" --columns "$COLS"
@@ -168,4 +170,11 @@ for p in grpalpha grpbeta; do
 done
 sleep 1.5
 verify closed "closed"
+
+# --log with --group: the group columns, every group every interval.
+kill -INT "$LOG_PID" && wait "$LOG_PID" || fail "tcptop --group command --log did not end cleanly"
+expect_eq "group log header" "$(head -n 1 "$TMP/command.log")" \
+   "comm,connections,tx_bytes,rx_bytes,tx_rate,rx_rate,tx_packets,rx_packets,retrans,rtt_min_us,rtt_us"
+check "$TMP/command.log" "the log, closed" comm grpalpha 6 $A_ALL $A_ALL
+check "$TMP/command.log" "the log, closed" comm grpbeta 2 $B_ALL $B_ALL
 pass "process, command, remote, port, cgroup and netns groups: exact counts and bytes, open and closed; columns and filters; g"
