@@ -337,7 +337,9 @@ int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogF
    else
       ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
-   Groups_init(&this->groups, (GroupKey)settings->group, 0);
+   /* the screen groups on its own (g); the monitor's groups are for -b and the log */
+   bool grouping = settings->batch || this->logFile;
+   Groups_init(&this->groups, grouping ? (GroupKey)settings->group : GROUP_NONE, 0);
    this->log.headerDone = log->header != NULL;   /* a continued log has its header */
    ConnTable_init(&this->table);
    this->missing = Backend_missing(backend);

@@ -43,7 +43,7 @@ typedef struct Monitor_ {
    bool wantHealth;         /* a view shows them (the screen's P) */
    char* untrackedText;     /* Summary.untracked: what a full table lost, or NULL */
    bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
-   Groups groups;           /* --group: the rows folded, sorted (batch output, the log) */
+   Groups groups;           /* --group with -b or --log: the rows folded, sorted */
 } Monitor;
 
 /* Validates --columns and --sort; 0, or -1 with *err. */

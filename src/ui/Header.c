@@ -154,7 +154,8 @@ static void Header_drawViewLine(const View* view) {
    const CRT* crt = &view->crt;
    char buf[96];
    move(5, 0);
-   snprintf(buf, sizeof(buf), "%zu of %zu", view->nRows, view->paused ? view->nFrozen : view->monitor->nRows);
+   size_t all = view->paused ? view->nFrozen : View_grouped(view) ? view->groups.nRows : view->monitor->nRows;
+   snprintf(buf, sizeof(buf), "%zu of %zu", view->nRows, all);
    CRT_addPair(crt, "Showing ", buf, CRT_VALUE);
    snprintf(buf, sizeof(buf), "%s %s", Column_table[view->sort.column].key, view->sort.descending ? "desc" : "asc");
    CRT_addPair(crt, "  sort ", buf, CRT_VALUE);
