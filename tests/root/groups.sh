@@ -19,6 +19,9 @@ if [ -z "$CG" ]; then
    mkdir -p "$TMP/cg2" && mount -t cgroup2 none "$TMP/cg2" || skip "no cgroup v2 and it cannot be mounted"
    CG=$TMP/cg2
 fi
+# Both under one parent: the groupings take that subtree only (--cgroup
+# /PARENT), whatever else runs on the machine.
+PARENT="tcptop-groups-$$"
 CGA="tcptop-groups-$$-a"
 CGB="tcptop-groups-$$-b"
 NSA="tcptop-groups-$$-a"
@@ -27,14 +30,14 @@ groups_cleanup() {
    for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
    tm kill-server 2>/dev/null
    wait 2>/dev/null
-   rmdir "$CG/$CGA" "$CG/$CGB" 2>/dev/null
+   rmdir "$CG/$PARENT/$CGA" "$CG/$PARENT/$CGB" "$CG/$PARENT" 2>/dev/null
    ip netns del "$NSA" 2>/dev/null
    ip netns del "$NSB" 2>/dev/null
    [ "$CG" = "$TMP/cg2" ] && umount "$CG"
    rm -rf "$TMP"
 }
 trap groups_cleanup EXIT
-mkdir "$CG/$CGA" "$CG/$CGB" || fail "cannot create cgroups under $CG"
+mkdir "$CG/$PARENT" "$CG/$PARENT/$CGA" "$CG/$PARENT/$CGB" || fail "cannot create cgroups under $CG"
 for ns in "$NSA" "$NSB"; do
    ip netns add "$ns" && ip -n "$ns" link set lo up || fail "cannot make the network namespace $ns"
 done
@@ -52,13 +55,13 @@ run() {   # run NAME ARGS...
    "$TCPTOP" -b -d 0.5 --cache-dir "$PROBE_CACHE" $AVOID_ARGS "$@" > "$TMP/$name" 2> "$TMP/$name.err" &
    BG_PIDS="$BG_PIDS $!"
 }
-run process --group process --format json
+run process --group process --format json --cgroup "/$PARENT"
 # the first compiles the probes into the cache; the others start from it
 wait_for_line '^\{' "$TMP/process" 120 || { cat "$TMP/process.err"; fail "tcptop --group process did not start"; }
 for key in remote port cgroup netns; do
-   run "$key" --group "$key" --format csv
+   run "$key" --group "$key" --format csv --cgroup "/$PARENT"
 done
-run command --group command --format csv --log "$TMP/command.log"   # the log of group rows
+run command --group command --format csv --cgroup "/$PARENT" --log "$TMP/command.log"   # the log of group rows
 LOG_PID=$!
 COLS=proto,laddr,lport,raddr,rport,pid,comm,cgroup,cgroup_path,netns,port,tx_bytes,rx_bytes
 run byCgroup --format csv --cgroup "$CGB" --columns "$COLS"
@@ -74,7 +77,7 @@ wait_screen 1 'probes [0-9]+ loaded' 60 || fail "the screen did not come up"
 
 # program NAME CGROUP NETNS SERVER CLIENT PORT N SEND REPLY
 program() {
-   sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec ip netns exec "$@"' sh "$CG/$2" "$3" \
+   sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec ip netns exec "$@"' sh "$CG/$PARENT/$2" "$3" \
       "$TMP/$1" "$top_srcdir/tests/root/groups_traffic.py" "$4" "$6" "$5" "$7" "$8" "$9" \
       "$TMP/$1.ready" "$TMP/go" &
    BG_PIDS="$BG_PIDS $!"
@@ -153,7 +156,7 @@ for side in "lport=='$PB'" "rport=='$PB'"; do
    row="r['$(echo "$side" | cut -d= -f1)']=='$PB'"
    expect_eq "grpbeta ($side): pid" "$(csv_last "$TMP/byCgroup.open" "$row" pid)" "$PIDB"
    expect_eq "grpbeta ($side): cgroup" "$(csv_last "$TMP/byCgroup.open" "$row" cgroup)" "$CGB"
-   expect_eq "grpbeta ($side): cgroup_path" "$(csv_last "$TMP/byCgroup.open" "$row" cgroup_path)" "/$CGB"
+   expect_eq "grpbeta ($side): cgroup_path" "$(csv_last "$TMP/byCgroup.open" "$row" cgroup_path)" "/$PARENT/$CGB"
    expect_eq "grpbeta ($side): netns" "$(csv_last "$TMP/byCgroup.open" "$row" netns)" "$INODE_B:$NSB"
 done
 expect_eq "grpalpha: cgroup" "$(csv_last "$TMP/byNetns.open" "r['lport']=='$PA'" cgroup)" "$CGA"
