@@ -72,7 +72,7 @@ static __always_inline int tcp_open_cb(struct bpf_sock_ops* ops, int owner) {
    if (c && op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
       /* connect() again on a socket whose last attempt failed: that
        * attempt is reported, and this one starts a new record */
-      tcptop_tcp_finish(cookie, c);
+      tcptop_tcp_finish_now(cookie, c);
       c = NULL;
    }
    if (!c)
@@ -83,8 +83,7 @@ static __always_inline int tcp_open_cb(struct bpf_sock_ops* ops, int owner) {
       c->state = TCP_SYN_SENT;
       return 1;
    }
-   c->state = TCP_ESTABLISHED;
-   tcptop_emit(TCPTOP_EV_TCP_OPEN, cookie, c);
+   c->state = TCP_ESTABLISHED;   /* tcptop reads the record from tcp_conns: no event */
    return 1;
 }
 

@@ -57,8 +57,8 @@ struct tcptop_metric {
 };
 
 enum tcptop_event_type {
-   TCPTOP_EV_TCP_OPEN = 1,    /* connection established (or connect() started) */
-   TCPTOP_EV_TCP_CLOSE = 2,   /* final record: closed and released by its process */
+   TCPTOP_EV_TCP_OPEN = 1,    /* a record to show before the next read (unused by tcptop's probes: it is in tcp_conns) */
+   TCPTOP_EV_TCP_CLOSE = 2,   /* final record of a socket's failed connect(), before it connects again */
    TCPTOP_EV_UDP_RELEASE = 3, /* a UDP socket was closed: its flows are final */
 };
 
@@ -68,6 +68,7 @@ enum tcptop_event_type {
 #define TCPTOP_F_SEEDED   4u   /* existed before tcptop started (from sock_diag) */
 #define TCPTOP_F_PASSIVE  8u   /* accepted (server side) */
 #define TCPTOP_F_METRICS  16u  /* has a tcp_metrics entry (a probe's metric updated it) */
+#define TCPTOP_F_FINAL    32u  /* closed and released: the final record, kept until tcptop reads and deletes it */
 
 /* tcptop_stats indexes: per-CPU counters of what the probes could not record. */
 enum tcptop_stat {

@@ -125,6 +125,15 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
    c->generation = this->generation;
 }
 
+/* A row's close: its record (or event) is final. */
+static void Sampler_close(Sampler* this, Conn* c, int tcpState) {
+   if (c->state == CONN_CLOSED)
+      return;
+   c->lastTcpState = tcpState;
+   c->state = CONN_CLOSED;
+   c->closedAt = this->monoNow;
+}
+
 static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    Sampler* this = ctx;
    const struct tcptop_event* e = data;
@@ -144,12 +153,9 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    bool created;
    Conn* c = ConnTable_get(this->table, &key, &created);
    Sampler_apply(this, c, &e->conn, created);
-   if (e->type == TCPTOP_EV_TCP_CLOSE)
+   if (e->type == TCPTOP_EV_TCP_CLOSE) {
       memcpy(c->metrics, e->metrics, sizeof(c->metrics));   /* final values */
-   if (e->type == TCPTOP_EV_TCP_CLOSE && c->state != CONN_CLOSED) {
-      c->lastTcpState = e->conn.state;
-      c->state = CONN_CLOSED;
-      c->closedAt = this->monoNow;
+      Sampler_close(this, c, e->conn.state);
    }
    return 0;
 }
@@ -205,6 +211,7 @@ void Sampler_done(Sampler* this) {
    ring_buffer__free(this->rb);
    free(this->udpCounts);
    free(this->released);
+   free(this->finals);
    free(this->keys);
    free(this->values);
    memset(this, 0, sizeof(*this));
@@ -223,9 +230,38 @@ int Sampler_poll(Sampler* this, ConnTable* table, int timeoutMs, double monoNow,
 }
 
 typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value);
+/* Asks the table for the row of a record visited soon: stage 0 its slot,
+ * stage 1 the row itself (ConnTable_prefetchSlot, _prefetchRow). */
+typedef void (*Sampler_prefetch)(Sampler* this, const void* key, const void* value, int stage);
+
+static void Sampler_prefetchTcp(Sampler* this, const void* key, const void* value, int stage) {
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   ConnKey k = ConnKey_tcp(cookie, ((const struct tcptop_conn*)value)->start_ns);
+   if (stage == 0)
+      ConnTable_prefetchSlot(this->table, &k);
+   else
+      ConnTable_prefetchRow(this->table, &k);
+}
+
+/* Visits a chunk, the rows of records 2 x CONNTABLE_AHEAD and
+ * CONNTABLE_AHEAD ahead prefetched. */
+static void Sampler_visitChunk(Sampler* this, __u32 count, size_t keySize, size_t valueSize, Sampler_visit visit,
+                               Sampler_prefetch prefetch) {
+   const char* keys = this->keys;
+   const char* values = this->values;
+   for (__u32 i = 0; i < count; i++) {
+      if (prefetch && i + 2 * CONNTABLE_AHEAD < count)
+         prefetch(this, keys + (i + 2 * CONNTABLE_AHEAD) * keySize, values + (i + 2 * CONNTABLE_AHEAD) * valueSize, 0);
+      if (prefetch && i + CONNTABLE_AHEAD < count)
+         prefetch(this, keys + (i + CONNTABLE_AHEAD) * keySize, values + (i + CONNTABLE_AHEAD) * valueSize, 1);
+      visit(this, keys + i * keySize, values + i * valueSize);
+   }
+}
 
 /* Every entry of a hash map, a chunk of entries per system call. */
-static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit) {
+static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSize, Sampler_visit visit,
+                           Sampler_prefetch prefetch) {
    char inBatch[64], outBatch[64];
    bool first = true;
    for (;;) {
@@ -239,8 +275,7 @@ static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSi
          this->values = xRealloc(this->values, this->chunk * SAMPLER_VALUE_MAX);
          continue;
       }
-      for (__u32 i = 0; i < count; i++)
-         visit(this, (const char*)this->keys + i * keySize, (const char*)this->values + i * valueSize);
+      Sampler_visitChunk(this, count, keySize, valueSize, visit, prefetch);
       if (err == -ENOENT)
          return 0;
       memcpy(inBatch, outBatch, sizeof(inBatch));
@@ -257,6 +292,28 @@ static void Sampler_visitTcp(Sampler* this, const void* key, const void* value) 
    Conn* c = ConnTable_get(this->table, &k, &created);
    if (c->state != CONN_CLOSED)
       Sampler_apply(this, c, v, created);
+   if (!(v->flags & TCPTOP_F_FINAL))
+      return;
+   Sampler_close(this, c, v->state);
+   if (this->nFinals == this->capFinals) {
+      this->capFinals = this->capFinals ? this->capFinals * 2 : 1024;
+      this->finals = xRealloc(this->finals, this->capFinals * sizeof(uint64_t));
+   }
+   this->finals[this->nFinals++] = cookie;
+}
+
+/* The final records read, out of tcp_conns: a batch delete, a key that is
+ * gone already skipped. */
+static void Sampler_deleteFinals(Sampler* this) {
+   size_t done = 0;
+   while (done < this->nFinals) {
+      __u32 count = (__u32)(this->nFinals - done);
+      int err = bpf_map_delete_batch(this->tcpFd, this->finals + done, &count, NULL);
+      done += count;
+      if (err < 0)
+         done++;   /* the key it stopped at */
+   }
+   this->nFinals = 0;
 }
 
 /* A connection's probe metrics. An entry whose connection tcptop has seen
@@ -267,10 +324,11 @@ static void Sampler_visitMetrics(Sampler* this, const void* key, const void* val
    memcpy(&cookie, key, sizeof(cookie));
    ConnKey k = ConnKey_tcp(cookie, m->start_ns);
    Conn* c = ConnTable_find(this->table, &k);
-   if (c && c->state != CONN_CLOSED) {
+   bool live = c && c->state != CONN_CLOSED;
+   if (live || (c && c->generation == this->generation))   /* open, or its final record read now */
       memcpy(c->metrics, m->v, sizeof(c->metrics));
+   if (live)
       return;
-   }
    struct tcptop_conn unused;
    if (c || bpf_map_lookup_elem(this->tcpFd, &cookie, &unused) != 0)
       bpf_map_delete_elem(this->metricsFd, &cookie);
@@ -334,14 +392,17 @@ static int Sampler_read(Sampler* this) {
    this->generation++;
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
-   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp);
+   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp,
+                             Sampler_prefetchTcp);
+   Sampler_deleteFinals(this);
    if (!err)
       err = Sampler_readCounts(this);   /* before the records that name the slots */
    if (!err)
       err = Sampler_readMap(this, this->udpFd, sizeof(struct tcptop_flow_key), sizeof(struct tcptop_conn),
-                            Sampler_visitUdp);
+                            Sampler_visitUdp, NULL);
    if (!err)
-      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics);
+      err = Sampler_readMap(this, this->metricsFd, sizeof(__u64), sizeof(struct tcptop_metrics), Sampler_visitMetrics,
+                            NULL);
    if (err)
       return err;
    /* keep the closes that arrived during the read for the next sample */

@@ -1,9 +1,11 @@
 /*
- * Sampler.h: the eBPF side of the connection table. Lifecycle events come
- * from the "events" ring buffer; records are read from the tcp_conns and
+ * Sampler.h: the eBPF side of the connection table. Records are read from
+ * the tcp_conns and
  * udp_flows maps (batch lookups, a few system calls per sample whatever the
  * number of connections), UDP flows' counters from udp_counts (its used
- * slots, also in batches); connections older than tcptop are seeded from
+ * slots, also in batches); a closed TCP connection's record stays there,
+ * final, until read, then tcptop deletes it; the "events" ring buffer brings
+ * closed UDP sockets; connections older than tcptop are seeded from
  * sock_diag.
  */
 #ifndef TCPTOP_SAMPLER_H
@@ -33,6 +35,9 @@ typedef struct Sampler_ {
    /* UDP sockets closed since the last sample (sorted at use) */
    uint64_t* released;
    size_t nReleased, capReleased;
+   /* TCP records read final (TCPTOP_F_FINAL) this sample, to delete */
+   uint64_t* finals;
+   size_t nFinals, capFinals;
    /* batch buffers */
    void* keys;
    void* values;

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "core/ConnTable.h"
 #include "core/Format.h"
 #include "core/Names.h"
 #include "core/RadixSort.h"
@@ -511,6 +512,8 @@ static int SortOrder_tieCompare(const void* pa, const void* pb) {
 static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
    RadixItem* items = xMalloc((2 * n + 1) * sizeof(RadixItem));
    for (size_t i = 0; i < n; i++) {
+      if (i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
       items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = rows[i]->key.cookie, .data = rows[i] };
    }

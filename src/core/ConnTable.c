@@ -158,6 +158,18 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    OpenHash_closeGap(&s, i);
 }
 
+void ConnTable_prefetchSlot(const ConnTable* this, const ConnKey* key) {
+   size_t i = ConnKey_hash(key) & (this->cap - 1);
+   __builtin_prefetch(&this->hashes[i]);
+   __builtin_prefetch(&this->slots[i]);
+}
+
+void ConnTable_prefetchRow(const ConnTable* this, const ConnKey* key) {
+   const Conn* c = this->slots[ConnKey_hash(key) & (this->cap - 1)];
+   if (c)
+      Conn_prefetch(c);
+}
+
 Conn** ConnTable_rows(const ConnTable* this, size_t* n) {
    Conn** rows = xMalloc(sizeof(Conn*) * (this->count + 1));
    size_t k = 0;

@@ -147,6 +147,8 @@ static void Monitor_update(Monitor* this, double now) {
    ConnKey* gone = NULL;
    size_t nGone = 0, capGone = 0;
    for (size_t i = 0; i < t->cap; i++) {
+      if (i + CONNTABLE_AHEAD < t->cap && t->slots[i + CONNTABLE_AHEAD])
+         Conn_prefetch(t->slots[i + CONNTABLE_AHEAD]);
       Conn* c = t->slots[i];
       if (!c)
          continue;
@@ -222,6 +224,8 @@ static void Monitor_filter(Monitor* this) {
    Monitor_health(this);
    size_t k = 0;
    for (size_t i = 0; i < this->nRows; i++) {
+      if (i + CONNTABLE_AHEAD < this->nRows)
+         Conn_prefetch(this->rows[i + CONNTABLE_AHEAD]);
       Conn* c = this->rows[i];
       if (Monitor_matches(this->settings, c)) {
          this->rows[k++] = c;

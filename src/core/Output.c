@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/ConnTable.h"
 #include "core/XUtils.h"
 
 #define OUTPUT_CELL 64
@@ -189,6 +190,8 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       this->headerDone = true;
    }
    for (size_t i = 0; i < n; i++) {
+      if (i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       char* p = line;
       for (int j = 0; j < cl->count; j++) {
          const Column* col = &Column_table[cl->ids[j]];

@@ -57,7 +57,7 @@ static const int Seccomp_domains[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
  * probes' run-time statistics; never a load, an attach or a new map. */
 static const int Seccomp_bpfCommands[] = {
    BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM, BPF_MAP_GET_NEXT_KEY,
-   BPF_MAP_LOOKUP_BATCH, BPF_OBJ_GET_INFO_BY_FD,
+   BPF_MAP_LOOKUP_BATCH, BPF_MAP_DELETE_BATCH, BPF_OBJ_GET_INFO_BY_FD,
 };
 
 #ifndef SYS_SECCOMP

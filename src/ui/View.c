@@ -143,23 +143,79 @@ void View_sample(View* this) {
    }
 }
 
-/* Does the / text occur in the command, an address, a port, the state, the
- * cgroup (its path) or the network namespace (inode:name)? */
-static bool View_filterMatches(const View* this, const Conn* c) {
-   char text[640], la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], netns[96] = "";
-   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-   if (!inet_ntop(af, c->laddr, la, sizeof(la)))
-      la[0] = '\0';
-   if (!inet_ntop(af, c->raddr, ra, sizeof(ra)))
-      ra[0] = '\0';
+static char* View_putText(char* p, const char* s) {
+   size_t n = strlen(s);
+   memcpy(p, s, n);
+   return p + n;
+}
+
+static char* View_putUnsigned(char* p, unsigned v) {
+   char digits[10];
+   int n = 0;
+   do
+      digits[n++] = (char)('0' + v % 10);
+   while ((v /= 10) != 0);
+   while (n)
+      *p++ = digits[--n];
+   return p;
+}
+
+/* An address as inet_ntop writes it; IPv4 without printf (glibc's
+ * inet_ntop formats it with sprintf, most of a filter's cost per row). */
+static char* View_putAddr(char* p, int family, const uint8_t* a) {
+   if (family == AF_INET6) {
+      char s[INET6_ADDRSTRLEN];
+      return View_putText(p, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "");
+   }
+   for (int i = 0; i < 4; i++) {
+      p = View_putUnsigned(p, a[i]);
+      if (i < 3)
+         *p++ = '.';
+   }
+   return p;
+}
+
+/* The cgroup (its path) and the network namespace (inode:name): matched
+ * only where the rest did not. */
+static bool View_attributionMatches(const View* this, const Conn* c) {
+   char text[4200];
    const char* cgroup = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
    const char* nsName = c->netns ? Names_netns(c->netns) : NULL;
-   if (c->netns)
-      snprintf(netns, sizeof(netns), "%u:%s", c->netns, nsName ? nsName : "");
-   snprintf(text, sizeof(text), "%s\t%s:%u\t%s:%u\t%s\t%s\t%s\t%s", c->hasOwner ? c->comm : "", la, c->lport, ra,
-            c->rport, c->groupConns ? "" : Conn_stateName(c->state), c->key.proto == IPPROTO_UDP ? "udp" : "tcp",
-            cgroup ? cgroup : "", netns);
+   char* p = View_putText(text, cgroup ? cgroup : "");
+   *p++ = '\t';
+   if (c->netns) {
+      p = View_putUnsigned(p, c->netns);
+      *p++ = ':';
+      p = View_putText(p, nsName ? nsName : "");
+   }
+   *p = '\0';
    return strcasestr(text, this->filter) != NULL;
+}
+
+/* Does the / text occur in the command, an address, a port, the state,
+ * the cgroup path or the network namespace? Written by hand, not with
+ * snprintf: with 400,000 rows a filter typed is this times 400,000 before
+ * the screen redraws. */
+static bool View_filterMatches(const View* this, const Conn* c) {
+   char text[192];   /* comm 16, two addresses of 46 and ports, state, proto, tabs */
+   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+   char* p = View_putText(text, c->hasOwner ? c->comm : "");
+   *p++ = '\t';
+   p = View_putAddr(p, af, c->laddr);
+   *p++ = ':';
+   p = View_putUnsigned(p, c->lport);
+   *p++ = '\t';
+   p = View_putAddr(p, af, c->raddr);
+   *p++ = ':';
+   p = View_putUnsigned(p, c->rport);
+   *p++ = '\t';
+   p = View_putText(p, c->groupConns ? "" : Conn_stateName(c->state));
+   *p++ = '\t';
+   p = View_putText(p, c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
+   *p = '\0';
+   if (strcasestr(text, this->filter))
+      return true;
+   return (c->cgroupId || c->netns) && View_attributionMatches(this, c);
 }
 
 static bool View_rowVisible(const View* this, const Conn* c) {
@@ -206,6 +262,8 @@ void View_rebuild(View* this) {
    this->rows = xRealloc(this->rows, sizeof(Conn*) * (n + 1));
    this->nRows = 0;
    for (size_t i = 0; i < n; i++) {
+      if (!this->paused && i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(source[i + CONNTABLE_AHEAD]);
       Conn* c = this->paused ? &this->frozen[i] : source[i];
       if (View_rowVisible(this, c))
          this->rows[this->nRows++] = c;

@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# scale.sh: tcptop with 200,000 established connections (400,000 rows: both
+# ends are local) and a fast churn, against `ss -tin` in the same run.
+#
+#   bench/scale.sh [-n CONNS] [-C LIST] [-d SECONDS] [-r RATE] [-p PER]
+#
+#   -n CONNS     connections held at the top of the run (default 200000)
+#   -C LIST      the cost curve: connection counts, comma-separated
+#                (default 10000,50000,100000,200000; those above CONNS dropped)
+#   -d SECONDS   each measuring window (default 10)
+#   -r RATE      bench/churn.sh's connections per second afterwards
+#                (default 10000; 0: no churn)
+#   -p PER       connections per netgen hold process (default 10000, at most
+#                the hard RLIMIT_NOFILE less 100: each process holds PER
+#                sockets, its server child as many)
+#
+# In a private network namespace, `netgen hold` processes (bench/netgen.c) of
+# PER connections each, on server ports 5001, 5002, ..., every second write
+# 16 bytes on a different tenth of their connections (rates and the order
+# change each interval). The open-file limit is raised to its hard limit in
+# this script only. tcptop runs with --max-tcp-connections 2*CONNS+65536 (the
+# default 262,144 is below 400,000 sockets). Measured, one after the other:
+#   - the cost curve: at each count of LIST (connections added as it goes),
+#     `tcptop -b -d 1 --format csv > /dev/null`, CPU over the window;
+#   - at CONNS: that run again (target <= 10% of one core) with its RSS at
+#     the start and end of the window (target <= 120 MB); `ss -tin` once a
+#     second over the window, the baseline (user + sys of ss and the loop);
+#     `-b -d 1 --format csv --log FILE` (target <= 15%), and the most rows
+#     of one interval of FILE (target: all 2*CONNS); the screen in tmux
+#     (200 x 50, target <= 5%); then a screen at -d 60 (no redraw but the
+#     keys') and each key's redraw latency, from tmux send-keys to the pane
+#     changing, polled every 2 ms (target <= 50 ms): a sort change (>), a
+#     filter (/5001 Enter), page down, the filter cleared (Escape);
+#   - the kernel's memory for the sockets (MemAvailable before and held);
+#   - the churn: bench/churn.sh -r RATE -d 10 (every connection logged with
+#     its bytes, 0 lost events), once the connections are closed.
+# CPU is utime + stime from /proc/PID/stat, read after the probes are
+# attached and a first sample of every row is done.
+#
+# Exits 0 when a target is missed and when not root (skipped); 1 on set-up
+# errors. Environment: TCPTOP (binary; default: the build tree's), CC.
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+
+CONNS=200000
+CURVE=10000,50000,100000,200000
+WINDOW=10
+CHURN_RATE=10000
+PER=10000
+SETTLE=4                                  # seconds after attach: the first samples of every row
+PORT0=5000
+PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
+
+NS="tcptop-bench-scale-$$"
+WORK=""
+NS_MADE=""
+TCPTOP_PID=""
+FG_PID=""
+HOLD_PIDS=()
+HELD=0
+
+usage() {
+   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+   echo "scale.sh: $*" >&2
+   exit 1
+}
+
+tm() {
+   tmux -S "$WORK/tmux.sock" -f /dev/null "$@"
+}
+
+stop_holds() {
+   local p
+   for p in "${HOLD_PIDS[@]}"; do stop "$p" TERM 300 || true; done
+   HOLD_PIDS=()
+   HELD=0
+}
+
+cleanup() {
+   stop "$FG_PID" TERM || true
+   stop "$TCPTOP_PID" INT || true
+   [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
+   stop_holds
+   drop_scratch
+}
+
+# hold_to N: netgen hold processes of PER connections until N are held.
+hold_to() {
+   local k i out
+   while [ "$HELD" -lt "$1" ]; do
+      k=$((${#HOLD_PIDS[@]} + 1))
+      out="$WORK/hold$k"
+      ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 $((PORT0 + k)) "$PER" >"$out" 2>"$out.err" &
+      HOLD_PIDS+=($!)
+      for ((i = 0; i < 1200; i++)); do
+         grep -q '^ready' "$out" 2>/dev/null && break
+         kill -0 "${HOLD_PIDS[-1]}" 2>/dev/null || die "netgen hold failed: $(cat "$out.err")"
+         sleep 0.1
+      done
+      grep -q '^ready' "$out" || die "netgen hold did not open $PER connections in 120 s"
+      HELD=$((HELD + PER))
+   done
+}
+
+# window PID NAME: CPU over the window into $WORK/NAME as
+# "PCT CPU_S RSS_START_KB RSS_END_KB".
+window() {
+   local pid=$1 c0 c1 t0 t1 r0 r1
+   run_fg sleep "$SETTLE"
+   c0=$(cpu_ticks "$pid"); t0=$(now); r0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+   run_fg sleep "$WINDOW"
+   c1=$(cpu_ticks "$pid"); t1=$(now); r1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v r0="$r0" -v r1="$r1" \
+      '{ cpu = ($3 + $4 - $1 - $2) / hz; printf "%.3f %.3f %d %d\n", 100 * cpu / (t1 - t0), cpu, r0, r1 }' >"$WORK/$2"
+}
+
+field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
+
+# batch NAME [ARGS...]: tcptop -b -d 1 --format csv ARGS > /dev/null over a window.
+batch() {
+   local name=$1
+   shift
+   "$TCPTOP_BIN" -b -d 1 --format csv --max-tcp-connections "$MAXTCP" --cache-dir "$WORK/cache" "$@" \
+      >/dev/null 2>"$WORK/$name.err" &
+   TCPTOP_PID=$!
+   wait_attached "$TCPTOP_PID" || die "tcptop -b did not attach its probes: $(tail -n 5 "$WORK/$name.err")"
+   window "$TCPTOP_PID" "$name"
+   stop "$TCPTOP_PID" INT 300 || true
+   TCPTOP_PID=""
+}
+
+# ss_baseline: `ss -tin` once a second over the window: "PCT CPU_S".
+ss_baseline() {
+   local t0 t1 cpu
+   t0=$(now)
+   cpu=$( { TIMEFORMAT='%U %S'; time (
+      end=$(($(date +%s) + WINDOW))
+      while [ "$(date +%s)" -lt "$end" ]; do
+         ip netns exec "$NS" ss -tin >/dev/null
+         sleep 1
+      done ); } 2>&1 | awk '{ print $1 + $2 }')
+   t1=$(now)
+   awk -v c="$cpu" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f %.3f 0 0\n", 100 * c / (t1 - t0), c }' >"$WORK/ss"
+}
+
+# log_rows: the most rows of one interval in the --log file.
+log_rows() {
+   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "time") col = i; next }
+            { n[$col]++ } END { m = 0; for (t in n) if (n[t] > m) m = n[t]; print m }' "$WORK/log.csv"
+}
+
+# screen_session NAME ARGS...: tcptop's screen in tmux session NAME.
+screen_session() {
+   local name=$1
+   shift
+   tm new-session -d -s "$name" -x 200 -y 50 \
+      "exec env TERM=screen LC_ALL=C.UTF-8 '$TCPTOP_BIN' --max-tcp-connections $MAXTCP --cache-dir '$WORK/cache' $* 2>'$WORK/$name.err'" ||
+      die "tmux new-session failed"
+   TCPTOP_PID=$(tm display -p -t "$name" '#{pane_pid}')
+   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/$name.err" 2>/dev/null)"
+}
+
+screen_quit() {
+   local i
+   tm send-keys -t "$1" q
+   for ((i = 0; i < 100; i++)); do kill -0 "$TCPTOP_PID" 2>/dev/null || break; sleep 0.1; done
+   stop "$TCPTOP_PID" INT || true
+   TCPTOP_PID=""
+}
+
+# key_latency SESSION NAME KEYS...: ms from send-keys to a changed pane.
+key_latency() {
+   local s=$1 name=$2
+   shift 2
+   tm capture-pane -p -t "$s" >"$WORK/before"
+   "$PY" - "$WORK/tmux.sock" "$s" "$WORK/before" "$name" "$@" >>"$WORK/keys" <<'EOF' || echo "$name timeout" >>"$WORK/keys"
+import subprocess, sys, time
+sock, s, before, name = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4]
+tm = ["tmux", "-S", sock, "-f", "/dev/null"]
+t0 = time.monotonic()
+subprocess.run(tm + ["send-keys", "-t", s] + sys.argv[5:], check=True)
+while time.monotonic() - t0 < 5:
+    if subprocess.run(tm + ["capture-pane", "-p", "-t", s], capture_output=True, text=True).stdout != before:
+        print("%s %.1f" % (name, 1000 * (time.monotonic() - t0)))
+        sys.exit(0)
+    time.sleep(0.002)
+sys.exit(1)
+EOF
+}
+
+measure_keys() {
+   screen_session keys -d 60
+   local i
+   for ((i = 0; i < 1200; i++)); do
+      tm capture-pane -p -t keys | awk -v want=$((2 * CONNS)) '/Showing [0-9]+ of/ && $2 + 0 >= want { ok = 1 } END { exit !ok }' &&
+         break
+      sleep 0.1
+   done
+   tm capture-pane -p -t keys >"$WORK/keys.shot"
+   : >"$WORK/keys"
+   for i in 1 2 3; do
+      key_latency keys sort '>'
+      sleep 0.3
+      key_latency keys page_down NPage
+      sleep 0.3
+      tm send-keys -t keys / 5 0 0 1
+      sleep 0.5
+      key_latency keys filter Enter
+      sleep 0.3
+      key_latency keys filter_cleared Escape
+      sleep 0.3
+   done
+   screen_quit keys
+}
+
+mem_available_mb() {
+   awk '/^MemAvailable:/ { printf "%d", $2 / 1024 }' /proc/meminfo
+}
+
+report_row() {   # LABEL FILE TARGET
+   local p=$(field "$2" 1)
+   printf '%-52s %8s %8s %10s   %s\n' "$1" "$(pct "$p")" "$(field "$2" 2)" "$(ratio "$p" "$(field ss 1)")" \
+          "${3:+<= $3%: $(verdict "$p" "$3")}"
+}
+
+report() {
+   local rows=$((2 * CONNS)) logged r1
+   logged=$(log_rows)
+   r1=$(awk '{ printf "%.1f", $4 / 1024 }' "$WORK/b$CONNS")
+   echo
+   echo "cost curve: tcptop -b -d 1 --format csv > /dev/null, ${WINDOW} s windows"
+   printf '%12s %10s %12s %22s\n' connections rows "% of a core" "us per row per sample"
+   local n
+   for n in $CURVE_RUN; do
+      awk -v n="$n" '{ printf "%12d %10d %12.2f %22.3f\n", n, 2 * n, $1, 1e6 * $2 / (2 * n) / '"$WINDOW"' }' "$WORK/b$n"
+   done
+   echo
+   printf '%-52s %8s %8s %10s   %s\n' "$CONNS connections, $rows rows, ${WINDOW} s windows" "% core" "CPU s" "x ss -tin" target
+   report_row "ss -tin once a second (baseline)" ss ""
+   report_row "tcptop -b -d 1 --format csv > /dev/null" "b$CONNS" 10
+   report_row "tcptop -b -d 1 --format csv --log FILE > /dev/null" log 15
+   report_row "tcptop (the screen, tmux 200 x 50)" screen 5
+   echo
+   printf '%-52s %8s of %d   all: %s\n' "most rows in one interval of the --log" "$logged" "$rows" \
+          "$( [ "$logged" -ge "$rows" ] && echo OK || echo MISSED)"
+   printf '%-52s %8s MB (%s MB at the window start)   <= 120 MB: %s\n' "tcptop -b RSS at the window end" "$r1" \
+          "$(awk '{ printf "%.1f", $3 / 1024 }' "$WORK/b$CONNS")" "$(verdict "$r1" 120)"
+   printf '%-52s %8s MB\n' "kernel memory for the sockets (MemAvailable drop)" "$((MEM0 - MEM1))"
+   echo
+   echo "screen key -> redraw (ms, from send-keys to a changed pane), $(grep -m1 -o 'Showing.*' "$WORK/keys.shot" || echo 'no Showing line')"
+   awk '{ v[$1] = v[$1] " " $2; if ($2 == "timeout" || $2 + 0 > m[$1]) m[$1] = $2 }
+        END { for (k in v) printf "   %-16s%s   (worst %s; <= 50 ms: %s)\n", k, v[k], m[k], (m[k] != "timeout" && m[k] + 0 <= 50) ? "OK" : "MISSED" }' "$WORK/keys"
+}
+
+parse_args() {
+   while getopts "n:C:d:r:p:h" opt; do
+      case $opt in
+         n) CONNS=$OPTARG ;;
+         C) CURVE=$OPTARG ;;
+         d) WINDOW=$OPTARG ;;
+         r) CHURN_RATE=$OPTARG ;;
+         p) PER=$OPTARG ;;
+         h) usage; exit 0 ;;
+         *) usage >&2; exit 2 ;;
+      esac
+   done
+   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive number, not '$CONNS'"
+   [[ "$CURVE" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "-C wants counts separated by commas, not '$CURVE'"
+   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   [[ "$CHURN_RATE" =~ ^[0-9]+$ ]] || die "-r wants a rate (0: no churn), not '$CHURN_RATE'"
+   [[ "$PER" =~ ^[1-9][0-9]*$ ]] || die "-p wants a positive number, not '$PER'"
+}
+
+main() {
+   parse_args "$@"
+   if [ "$(id -u)" -ne 0 ]; then
+      echo "scale.sh: skipped: loading eBPF probes needs root (run it with sudo)"
+      exit 0
+   fi
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   PY=$(find_python) || die "python3 not found"
+   for c in "${CC:-gcc}" tmux bpftool ss; do command -v "$c" >/dev/null || die "$c not found"; done
+   HZ=$(getconf CLK_TCK)
+   ulimit -n "$(ulimit -Hn)"                # this script and its children only
+   [ "$PER" -le $(($(ulimit -Hn) - 100)) ] || PER=$(($(ulimit -Hn) - 100))
+   CONNS=$(((CONNS + PER - 1) / PER * PER))
+   MAXTCP=$((2 * CONNS + 65536))
+   CURVE_RUN=$(echo "$CURVE" | tr ',' '\n' | awk -v n="$CONNS" '$1 > 0 && $1 < n' | sort -n | uniq | tr '\n' ' ')
+   CURVE_RUN="$CURVE_RUN$CONNS"
+   trap cleanup EXIT
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
+   WORK=$(mktemp -d)
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   tcptop_banner
+   echo "machine: $(uname -sr), $(nproc) CPUs, $(mem_available_mb) MB available; up to $CONNS connections" \
+        "($PER per netgen hold), --max-tcp-connections $MAXTCP, ${WINDOW} s windows"
+   MEM0=$(mem_available_mb)
+   local n
+   for n in $CURVE_RUN; do
+      hold_to "$n"
+      [ "$n" -eq "$CONNS" ] && MEM1=$(mem_available_mb)
+      echo "  $HELD connections held: tcptop -b"
+      batch "b$n"
+   done
+   echo "  ss -tin once a second"; ss_baseline
+   echo "  tcptop -b --log"; batch log --log "$WORK/log.csv"
+   echo "  the screen"; screen_session screen; window "$TCPTOP_PID" screen; screen_quit screen
+   echo "  the screen's keys"; measure_keys
+   report
+   stop_holds
+   if [ "$CHURN_RATE" -gt 0 ]; then
+      echo
+      echo "churn (bench/churn.sh -r $CHURN_RATE -d 10):"
+      TCPTOP="$TCPTOP_BIN" "$BENCH_DIR/churn.sh" -r "$CHURN_RATE" -d 10 | sed 's/^/   /'
+   fi
+}
+
+main "$@"
