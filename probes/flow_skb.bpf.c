@@ -3,7 +3,7 @@
 // @description Packets of every socket: UDP flows per peer (payload bytes and datagrams); TCP segments, RTT, retransmits (every 8 segments sent)
 // @hooks       cgroup_skb/ingress, cgroup_skb/egress
 // @variants    flow_egress, flow_egress_plain
-// @provides    tcp: tx_packets, rx_packets, rtt_us, retrans, udp: rows, proto, laddr, lport, raddr, rport, state, tx_bytes, rx_bytes, tx_packets, rx_packets, pid, comm, user, age_s
+// @provides    tcp: tx_packets, rx_packets, rtt_us, retrans, udp: rows, proto, laddr, lport, raddr, rport, state, tx_bytes, rx_bytes, tx_packets, rx_packets, pid, comm, user, cgroup, age_s
 #include "tcptop.bpf.h"
 
 /*
@@ -189,7 +189,7 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, 
    /* UDP sends run in the sending process; receives in softirq. Without
     * the helpers (flow_egress_plain), sock_io names the process. */
    if (egress && owner)
-      tcptop_set_owner(&n.pid, &n.uid, n.comm);
+      tcptop_set_owner(&n.pid, &n.uid, n.comm, &n.cgroup_id);
    long err = bpf_map_update_elem(&udp_flows, k, &n, BPF_NOEXIST);
    if (err) {
       bpf_map_push_elem(&udp_free, &n.slot, 0);   /* not used after all */
@@ -199,7 +199,7 @@ static __always_inline struct tcptop_conn* flow_udp_record(struct flow_hdrs* h, 
       }
    }
    /* udp_owners marks the socket as having flows, so its close is reported */
-   struct tcptop_owner o = { .pid = n.pid, .uid = n.uid };
+   struct tcptop_owner o = { .pid = n.pid, .uid = n.uid, .cgroup_id = n.cgroup_id };
    __builtin_memcpy(o.comm, n.comm, sizeof(o.comm));
    bpf_map_update_elem(&udp_owners, &k->cookie, &o, BPF_NOEXIST);
    return bpf_map_lookup_elem(&udp_flows, k);

@@ -5,7 +5,7 @@
 // @variants    sock_send, send_fexit+send6_fexit, send_kprobe+send_kretprobe+send6_kprobe+send6_kretprobe
 // @variants    sock_recv, recv_fexit+recv6_fexit, recv_kprobe+recv_kretprobe+recv6_kprobe+recv6_kretprobe
 // @variants    page_fexit, page_kprobe+page_kretprobe, -
-// @provides    tcp: tx_bytes, rx_bytes, pid, comm, user, udp: pid, comm, user
+// @provides    tcp: tx_bytes, rx_bytes, pid, comm, user, cgroup, netns, udp: pid, comm, user, cgroup, netns
 // @setting     sample_every count one TCP send or receive in N, at random, as N times its bytes: totals become estimates (1: exact)
 #include "tcptop.bpf.h"
 
@@ -40,29 +40,35 @@
  */
 const volatile __u32 sample_every = 1;
 
-static __always_inline void sock_io_owner(__u32* pid, __u32* uid, char* comm) {
+/* The calling process as the owner when it changed; the socket's network
+ * namespace the first time (netns shares pid's cache line). */
+static __always_inline void sock_io_owner(__u32* pid, __u32* uid, char* comm, __u64* cgroup_id, __u32* netns,
+                                          const void* sk) {
    __u32 now = bpf_get_current_pid_tgid() >> 32;
    if (*pid != now)
-      tcptop_set_owner(pid, uid, comm);
+      tcptop_set_owner(pid, uid, comm, cgroup_id);
+   if (!*netns)
+      *netns = tcptop_sk_netns(sk);
 }
 
-static __always_inline void sock_io_udp(__u64 cookie) {
+static __always_inline void sock_io_udp(const void* sk, __u64 cookie) {
    struct tcptop_owner* o = bpf_map_lookup_elem(&udp_owners, &cookie);
    if (o) {
-      sock_io_owner(&o->pid, &o->uid, o->comm);
+      sock_io_owner(&o->pid, &o->uid, o->comm, &o->cgroup_id, &o->netns, sk);
       return;
    }
    struct tcptop_owner n = {};
-   tcptop_set_owner(&n.pid, &n.uid, n.comm);
+   tcptop_set_owner(&n.pid, &n.uid, n.comm, &n.cgroup_id);
+   n.netns = tcptop_sk_netns(sk);
    bpf_map_update_elem(&udp_owners, &cookie, &n, BPF_NOEXIST);
 }
 
-/* ret bytes sent (tx) or received on the socket with this cookie. */
-static __always_inline int sock_io(__u64 cookie, __u16 protocol, int ret, int tx) {
+/* ret bytes sent (tx) or received on the socket sk with this cookie. */
+static __always_inline int sock_io(const void* sk, __u64 cookie, __u16 protocol, int ret, int tx) {
    if (ret <= 0 || !cookie)
       return 0;   /* failed, or never seen by tcp_open or flow_skb: not tracked */
    if (protocol == IPPROTO_UDP) {
-      sock_io_udp(cookie);
+      sock_io_udp(sk, cookie);
       return 0;
    }
    if (protocol != IPPROTO_TCP)
@@ -80,7 +86,7 @@ static __always_inline int sock_io(__u64 cookie, __u16 protocol, int ret, int tx
       __sync_fetch_and_add(&c->tx_bytes, bytes);
    else
       __sync_fetch_and_add(&c->rx_bytes, bytes);
-   sock_io_owner(&c->pid, &c->uid, c->comm);
+   sock_io_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id, &c->netns, sk);
    return 0;
 }
 
@@ -88,7 +94,7 @@ static __always_inline int sock_io(__u64 cookie, __u16 protocol, int ret, int tx
 static __always_inline int sock_io_read(struct sock* sk, int ret, int tx) {
    if (ret <= 0)
       return 0;
-   return sock_io(BPF_CORE_READ(sk, __sk_common.skc_cookie.counter), BPF_CORE_READ(sk, sk_protocol), ret, tx);
+   return sock_io(sk, BPF_CORE_READ(sk, __sk_common.skc_cookie.counter), BPF_CORE_READ(sk, sk_protocol), ret, tx);
 }
 
 /* A struct socket* that fexit may read directly (a trusted BTF pointer). */
@@ -98,7 +104,7 @@ static __always_inline int sock_io_direct(struct socket* sock, int ret, int tx) 
    struct sock* sk = sock->sk;
    if (!sk)
       return 0;
-   return sock_io(sk->__sk_common.skc_cookie.counter, sk->sk_protocol, ret, tx);
+   return sock_io(sk, sk->__sk_common.skc_cookie.counter, sk->sk_protocol, ret, tx);
 }
 
 /* Tracepoints (6.3 on). */
@@ -107,14 +113,14 @@ SEC("tracepoint/sock/sock_send_length")
 int sock_send(struct tcptop_sock_msg_length* ctx) {
    if (ctx->ret <= 0)
       return 0;
-   return sock_io(tcptop_sk_cookie(ctx->sk), ctx->protocol, ctx->ret, 1);
+   return sock_io(ctx->sk, tcptop_sk_cookie(ctx->sk), ctx->protocol, ctx->ret, 1);
 }
 
 SEC("tracepoint/sock/sock_recv_length")
 int sock_recv(struct tcptop_sock_msg_length* ctx) {
    if (ctx->ret <= 0 || (ctx->flags & MSG_PEEK))
       return 0;   /* peeked data is read again later */
-   return sock_io(tcptop_sk_cookie(ctx->sk), ctx->protocol, ctx->ret, 0);
+   return sock_io(ctx->sk, tcptop_sk_cookie(ctx->sk), ctx->protocol, ctx->ret, 0);
 }
 
 /* fexit: the calls those tracepoints follow. */

@@ -4,7 +4,7 @@
 // @hooks       sockops
 // @variants    tcp_open, tcp_open_plain+connect_fexit, tcp_open_plain+connect_kprobe+connect_kretprobe, tcp_open_plain
 // @variants    accept_fexit, accept_kprobe+accept_kretprobe, -
-// @provides    tcp: rows, proto, laddr, lport, raddr, rport, pid, comm, user, age_s
+// @provides    tcp: rows, proto, laddr, lport, raddr, rport, pid, comm, user, cgroup, netns, age_s
 #include "tcptop.bpf.h"
 
 /*
@@ -49,7 +49,7 @@ static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* 
    tcp_open_addrs(ops, &n);
    /* connect() runs in the process; the passive side runs in softirq. */
    if (op == BPF_SOCK_OPS_TCP_CONNECT_CB && owner)
-      tcptop_set_owner(&n.pid, &n.uid, n.comm);
+      tcptop_set_owner(&n.pid, &n.uid, n.comm, &n.cgroup_id);
    else if (op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
       n.flags = TCPTOP_F_PASSIVE;
    long err = bpf_map_update_elem(&tcp_conns, &cookie, &n, BPF_NOEXIST);
@@ -97,12 +97,15 @@ int tcp_open_plain(struct bpf_sock_ops* ops) {
    return tcp_open_cb(ops, 0);
 }
 
-/* The current process as the owner of a socket's record (connect, accept). */
+/* The current process as the owner of a socket's record (connect, accept),
+ * and the socket's network namespace. */
 static __always_inline void tcp_open_owner(struct sock* sk) {
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    struct tcptop_conn* c = cookie ? bpf_map_lookup_elem(&tcp_conns, &cookie) : NULL;
-   if (c)
-      tcptop_set_owner(&c->pid, &c->uid, c->comm);
+   if (!c)
+      return;
+   tcptop_set_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id);
+   c->netns = tcptop_sk_netns(sk);
 }
 
 /* The connecting process, where sockops could not take it: tcp_connect()

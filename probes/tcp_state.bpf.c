@@ -2,7 +2,7 @@
 // @name        tcp_state
 // @description TCP state of every tracked connection; final RTT, segments and retransmits at close
 // @hooks       raw_tracepoint/inet_sock_set_state
-// @provides    tcp: state, rtt_us, retrans, tx_packets, rx_packets
+// @provides    tcp: state, rtt_us, retrans, tx_packets, rx_packets, netns
 #include "tcptop.bpf.h"
 
 #ifndef TCP_CLOSE
@@ -45,6 +45,8 @@ int tcp_state(struct bpf_raw_tracepoint_args* ctx) {
    if (!c)
       return 0;
    c->state = newstate;
+   if (!c->netns)
+      c->netns = tcptop_sk_netns(sk);   /* where no process hook gave it */
    if (newstate != TCP_CLOSE)
       return 0;
    tcp_state_snapshot(sk, c);

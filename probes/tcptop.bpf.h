@@ -160,7 +160,7 @@ static __always_inline void tcptop_count(__u32 stat) {
 }
 
 /*
- * The current process as a connection's owner. Only meaningful in process
+ * The current process as a connection's owner, with its cgroup v2. Only meaningful in process
  * context (system calls), never in softirq, where "current" is whoever was
  * interrupted. Tracepoint, kprobe and fentry/fexit programs may call these
  * helpers on every kernel; sockops and cgroup_skb programs only on some
@@ -168,11 +168,17 @@ static __always_inline void tcptop_count(__u32 stat) {
  * bpf_get_current_uid_gid): a probe that calls it from those keeps a
  * variant without the call (see @variants in docs/PROBES.md).
  */
-static __always_inline void tcptop_set_owner(__u32* pid, __u32* uid, char* comm) {
+static __always_inline void tcptop_set_owner(__u32* pid, __u32* uid, char* comm, __u64* cgroup_id) {
    *pid = bpf_get_current_pid_tgid() >> 32;
    *uid = (__u32)bpf_get_current_uid_gid();
    bpf_get_current_comm(comm, TCPTOP_COMM_LEN);
+   *cgroup_id = bpf_get_current_cgroup_id();   /* cgroup v2: the inode of its directory */
 }
+
+/* The network namespace of a struct sock* (its inode, as in
+ * /proc/PID/ns/net), read with bpf_probe_read_kernel: for tracepoints,
+ * kprobes and fentry/fexit (sockops and cgroup_skb programs cannot). */
+#define tcptop_sk_netns(sk) ((__u32)BPF_CORE_READ((struct sock*)(sk), __sk_common.skc_net.net, ns.inum))
 
 /* One lifecycle event; c is the record (NULL: none, zeroed). */
 static __always_inline void tcptop_emit_with(__u32 type, __u64 cookie, const struct tcptop_conn* c,

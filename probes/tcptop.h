@@ -116,6 +116,12 @@ struct tcptop_conn {
    __u32 uid;
    __u32 flags;          /* TCPTOP_F_* */
    __u32 slot;           /* UDP: the flow's counters in udp_counts */
+   /* the socket's network namespace (its inode), 0 unknown: read where
+    * pid is, on the same cache line; with pid: the owner's cgroup v2 id
+    * (the inode of its directory), 0 unknown */
+   __u32 netns;
+   __u32 pad;
+   __u64 cgroup_id;
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
                "the fields written on send must not share a cache line with the map's key");
@@ -157,6 +163,9 @@ struct tcptop_owner {
    __u32 pid;
    __u32 uid;
    char comm[TCPTOP_COMM_LEN];
+   __u32 netns;          /* as in tcptop_conn */
+   __u32 pad;
+   __u64 cgroup_id;
 };
 
 /* Lifecycle event, sent through the "events" ring buffer. */

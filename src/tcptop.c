@@ -15,6 +15,7 @@
 #include "core/Batch.h"
 #include "core/LogFile.h"
 #include "core/Monitor.h"
+#include "core/Names.h"
 #include "core/Privilege.h"
 #include "core/Sandbox.h"
 #include "core/XUtils.h"
@@ -63,6 +64,7 @@ static int tcptop_view(const Settings* settings, Backend* backend, LogFile* log,
    Monitor monitor;
    char* err = NULL;
    int rc = 0;
+   Names_use(&Names_os);   /* the cgroup and netns columns, filters and groups */
    if (Monitor_checkSettings(settings, &columns, &sort, &err) < 0 || LogFile_checkColumns(log, &err) < 0)
       rc = 2;
    else if (Monitor_init(&monitor, settings, backend, log, &err) < 0)
@@ -205,7 +207,7 @@ static int tcptop_monitor(const Settings* settings) {
    }
    LogFile log;
    int rc = 0;
-   if (LogFile_open(&log, settings->logFile, &err) < 0) {
+   if (LogFile_open(&log, settings->logFile, settings->group, &err) < 0) {
       XUtils_error("%s", err);
       free(err);
       rc = log.refused ? 2 : 1;

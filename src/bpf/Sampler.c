@@ -97,6 +97,7 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       c->rport = r->rport;
       c->startTime = Sampler_wallOf(this, r->start_ns);
       c->seeded = r->flags & TCPTOP_F_SEEDED;
+      c->passive = r->flags & TCPTOP_F_PASSIVE;
       c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
    }
    if (c->key.proto == IPPROTO_UDP) {
@@ -115,7 +116,10 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       memcpy(c->comm, r->comm, sizeof(c->comm));
       c->comm[sizeof(c->comm) - 1] = '\0';
       c->hasOwner = true;
+      c->cgroupId = r->cgroup_id;
    }
+   if (r->netns)
+      c->netns = r->netns;
    if (c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
       c->state = r->state;
    c->generation = this->generation;
@@ -337,12 +341,17 @@ static int Sampler_cmpU64(const void* a, const void* b) {
 
 static void Sampler_udpOwner(Sampler* this, Conn* c) {
    struct tcptop_owner o;
-   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) == 0 && o.pid) {
+   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) != 0)
+      return;
+   if (o.netns)
+      c->netns = o.netns;   /* sock_io's: cgroup_skb cannot read it */
+   if (o.pid && !c->hasOwner) {
       c->pid = o.pid;
       c->uid = o.uid;
       memcpy(c->comm, o.comm, sizeof(c->comm));
       c->comm[sizeof(c->comm) - 1] = '\0';
       c->hasOwner = true;
+      c->cgroupId = o.cgroup_id;
    }
 }
 
@@ -355,7 +364,7 @@ static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) 
    if (c->state == CONN_CLOSED)
       return;
    Sampler_apply(this, c, v, created);
-   if (!c->hasOwner)
+   if (!c->hasOwner || !c->netns)
       Sampler_udpOwner(this, c);
    if (this->nReleased && bsearch(&fk->cookie, this->released, this->nReleased, sizeof(uint64_t), Sampler_cmpU64)) {
       c->state = CONN_CLOSED;   /* its socket is closed: these counters are final */
@@ -481,6 +490,41 @@ static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
    v->retrans = d->totalRetrans;
 }
 
+/* A socket's local port in its namespace, as one number. */
+static uint64_t Sampler_portKey(const DiagSock* d) {
+   return (uint64_t)d->netns << 16 | d->lport;
+}
+
+static bool Sampler_listened(const Sampler* this, uint64_t key) {
+   return this->nListening && bsearch(&key, this->listening, this->nListening, sizeof(uint64_t), Sampler_cmpU64);
+}
+
+/* Accepted, as far as a dump tells: its local port is listened on in its
+ * namespace; with no listener either side (closed since), the lower port
+ * is taken for the service (ephemeral ports are the high ones). */
+static bool Sampler_seedPassive(const Sampler* this, const DiagSock* d) {
+   if (Sampler_listened(this, Sampler_portKey(d)))
+      return true;
+   return d->lport < d->rport && !Sampler_listened(this, (uint64_t)d->netns << 16 | d->rport);
+}
+
+/* The ports listened on in each namespace, sorted (for Sampler_seedPassive);
+ * none when they cannot be dumped. */
+static uint64_t* Sampler_listening(SockDiag* diag, size_t* n) {
+   DiagList list = { 0 };
+   *n = 0;
+   if (SockDiag_tcpListening(diag, &list, NULL) < 0) {
+      DiagList_done(&list);
+      return NULL;
+   }
+   uint64_t* keys = xMalloc((list.count + 1) * sizeof(uint64_t));
+   for (size_t i = 0; i < list.count; i++)
+      keys[(*n)++] = Sampler_portKey(&list.items[i]);
+   qsort(keys, *n, sizeof(uint64_t), Sampler_cmpU64);
+   DiagList_done(&list);
+   return keys;
+}
+
 static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o) {
    struct tcptop_conn v;
    memset(&v, 0, sizeof(v));
@@ -491,12 +535,15 @@ static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o
    v.rport = d->rport;
    memcpy(v.laddr, d->laddr, 16);
    memcpy(v.raddr, d->raddr, 16);
-   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0);
+   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0) |
+             (Sampler_seedPassive(this, d) ? TCPTOP_F_PASSIVE : 0);
    if (o && o->pid) {
       v.pid = o->pid;
       v.uid = o->uid;
       memcpy(v.comm, o->comm, sizeof(v.comm));
+      v.cgroup_id = o->cgroupId;
    }
+   v.netns = d->netns;
    Sampler_seedCounters(d, &v);
    bpf_map_update_elem(this->tcpFd, &d->cookie, &v, BPF_NOEXIST);
 }
@@ -548,6 +595,8 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
          owners[nOwners++].inode = list.items[i].inode;
    }
    ProcOwners_find(owners, nOwners);   /* sorts by inode */
+   uint64_t* listening = Sampler_listening(&diag, &this->nListening);
+   this->listening = listening;
    for (size_t i = 0; i < list.count; i++) {
       const DiagSock* d = &list.items[i];
       ProcOwner key = { .inode = d->inode };
@@ -557,6 +606,8 @@ void Sampler_seed(Sampler* this, ConnTable* table, double monoNow, double wallNo
    }
    Sampler_seedRecheck(this, &diag, &list);
    SockDiag_done(&diag);
+   this->listening = NULL;
+   free(listening);
    free(owners);
    DiagList_done(&list);
 }

@@ -29,6 +29,8 @@ typedef struct Sampler_ {
    /* set around each poll/sample, for the ring buffer callback */
    ConnTable* table;
    double monoNow, wallNow;
+   const uint64_t* listening;  /* while seeding: (netns << 16 | port) listened on, sorted */
+   size_t nListening;
    uint32_t generation;
    /* UDP sockets closed since the last sample (sorted at use) */
    uint64_t* released;

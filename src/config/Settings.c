@@ -12,6 +12,7 @@
 
 #include "config/NetSpec.h"
 #include "core/Column.h"
+#include "core/Groups.h"
 #include "core/XUtils.h"
 
 static const char* const Settings_formats[] = { "text", "csv", "json", "jsonl", NULL };
@@ -54,6 +55,31 @@ static int Settings_checkNetworks(const char* value, char** why) {
    int rc = NetSpec_parseCidrs(value, &list, why);
    NetCidrs_done(&list);
    return rc;
+}
+
+/* --cgroup: a short name ("ssh.service", a container id) or a path from
+ * the cgroup v2 root ("/system.slice"), which also takes what is below. */
+int Settings_checkCgroup(const char* value, char** why) {
+   if (!value[0] || strlen(value) >= 4096 || strchr(value, '\n')) {
+      *why = xStrdup("give a cgroup's short name as the cgroup column shows it, or its path from the cgroup v2 root");
+      return -1;
+   }
+   if (value[0] == '/' && strstr(value, "//")) {
+      *why = xAsprintf("'%s' is not a cgroup path: no empty elements (like /system.slice/ssh.service)", value);
+      return -1;
+   }
+   return 0;
+}
+
+/* --netns: an inode number (as the netns column shows it) or a name under /run/netns. */
+int Settings_checkNetns(const char* value, char** why) {
+   bool digits = value[0] && strspn(value, "0123456789") == strlen(value);
+   if (!value[0] || strchr(value, '/') || (digits && (strlen(value) > 10 || strtoull(value, NULL, 10) > 0xffffffffull))) {
+      *why = xAsprintf("'%s' is not a network namespace: give its inode (ls -iL /proc/PID/ns/net) or its name "
+                       "in /run/netns", value);
+      return -1;
+   }
+   return 0;
 }
 
 #define OFF(field) offsetof(Settings, field)
@@ -121,6 +147,15 @@ static const OptionEntry Settings_table[] = {
      .def = "all", .help = "only connections of this protocol" },
    { .name = "ipv4", .shortName = '4', .type = OPT_FLAG, .offset = OFF(ipv4), .help = "only IPv4" },
    { .name = "ipv6", .shortName = '6', .type = OPT_FLAG, .offset = OFF(ipv6), .help = "only IPv6" },
+   { .name = "cgroup", .type = OPT_STRING, .argName = "CGROUP", .offset = OFF(cgroup),
+     .help = "only connections of processes in CGROUP: its short name (the cgroup column) or its path from the "
+             "cgroup v2 root, with the cgroups below it" },
+   { .name = "netns", .type = OPT_STRING, .argName = "NETNS", .offset = OFF(netns),
+     .help = "only connections in the network namespace NETNS: its inode or its name in /run/netns" },
+   { .name = "group", .section = "display", .key = "group", .type = OPT_CHOICE, .argName = "KEY",
+     .offset = OFF(group), .choices = Groups_keyNames, .def = "none",
+     .help = "one row per process, command, remote (address), port (service), cgroup or netns: connections "
+             "counted, bytes, packets and rates summed, the worst retransmits, the RTT range; none: connections" },
    { .name = "log", .section = "log", .key = "file", .type = OPT_STRING, .argName = "FILE", .offset = OFF(logFile),
      .emptyIsNone = true, .help = "also write every interval, and every closed connection, to FILE as CSV: a new file (mode 0600), or a tcptop log with the same columns, continued" },
    { .name = "backend", .type = OPT_CHOICE, .argName = "BACKEND", .offset = OFF(backend),

@@ -72,6 +72,10 @@ typedef struct Settings_ {
    int proto;           /* SETTINGS_PROTO_* */
    bool ipv4;           /* -4 */
    bool ipv6;           /* -6 */
+   char* cgroup;        /* --cgroup: a short name, a path or a subtree's path; NULL = any */
+   char* netns;         /* --netns: an inode or a /run/netns name; NULL = any */
+   /* grouping */
+   int group;           /* --group, [display] group: GroupKey; GROUP_NONE = connections */
 } Settings;
 
 enum { SETTINGS_PROTO_ALL = 0, SETTINGS_PROTO_TCP = 1, SETTINGS_PROTO_UDP = 2 };
@@ -87,6 +91,11 @@ enum { SETTINGS_COLOUR_AUTO = 0, SETTINGS_COLOUR_ALWAYS = 1, SETTINGS_COLOUR_NEV
 void Settings_init(Settings* this);
 /* Frees the strings and lists of the table's entries and the [probes] lines. */
 void Settings_done(Settings* this);
+
+/* --cgroup and --netns values (checked where the filters are set up,
+ * Monitor_checkSettings): 0, or -1 with *why. */
+int Settings_checkCgroup(const char* value, char** why);
+int Settings_checkNetns(const char* value, char** why);
 
 /* The option table, in --help order; sets *count. */
 const OptionEntry* Settings_options(size_t* count);

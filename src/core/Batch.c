@@ -15,7 +15,9 @@
 static int Batch_step(Monitor* m, Output* out, char** err) {
    if (Monitor_sample(m, err) < 0)
       return -1;
-   int rc = Output_interval(out, m->rows, m->nRows, &m->summary, &m->ctx);
+   bool grouped = m->groups.key != GROUP_NONE;
+   int rc = Output_interval(out, grouped ? m->groups.rows : m->rows, grouped ? m->groups.nRows : m->nRows,
+                            &m->summary, &m->ctx);
    Monitor_shown(m, m->rows, m->nRows);
    if (rc == EPIPE)
       return 1;   /* the reader went away: stop quietly */
@@ -28,7 +30,12 @@ static int Batch_step(Monitor* m, Output* out, char** err) {
 
 int Batch_run(Monitor* m) {
    Output out;
-   Output_init(&out, stdout, (OutputFormat)m->settings->format, &m->columns);
+   ColumnList groupColumns;
+   if (m->groups.key != GROUP_NONE)
+      Groups_columns(m->groups.key, &groupColumns);
+   Output_init(&out, stdout, (OutputFormat)m->settings->format,
+               m->groups.key != GROUP_NONE ? &groupColumns : &m->columns);
+   out.rowsName = m->groups.key != GROUP_NONE ? "groups" : "connections";
    int iterations = m->settings->iterations, printed = 0;
    char* err = NULL;
    int st = Batch_step(m, &out, &err);

@@ -16,6 +16,7 @@
 
 #include "core/ConnTable.h"
 #include "core/Format.h"
+#include "core/Names.h"
 #include "core/RadixSort.h"
 #include "core/XUtils.h"
 
@@ -167,6 +168,82 @@ static double key_proto(const Column* col, const Conn* c) {
    return c->key.proto;
 }
 
+/* The cgroup's short name, or its id while its path is unknown. */
+static int raw_cgroup(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   if (!c->cgroupId) {
+      o[0] = '\0';
+      return -1;
+   }
+   const char* name = Names_cgroupName(c->cgroupId);
+   return name ? Column_copy(name, o, n) : snprintf(o, n, "%" PRIu64, c->cgroupId);
+}
+static int raw_cgroupPath(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   if (!c->cgroupId) {
+      o[0] = '\0';
+      return -1;
+   }
+   const char* path = Names_cgroupPath(c->cgroupId);
+   return path ? Column_copy(path, o, n) : snprintf(o, n, "%" PRIu64, c->cgroupId);
+}
+/* "4026531840", or "4026532287:blue" when /run/netns names it. */
+static int raw_netns(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)col;
+   (void)x;
+   if (!c->netns) {
+      o[0] = '\0';
+      return -1;
+   }
+   const char* name = Names_netns(c->netns);
+   return name ? snprintf(o, n, "%u:%s", c->netns, name) : snprintf(o, n, "%u", c->netns);
+}
+static double key_netns(const Column* col, const Conn* c) {
+   (void)col;
+   return c->netns;
+}
+static double key_port(const Column* col, const Conn* c) {
+   (void)col;
+   return Conn_servicePort(c);
+}
+static int raw_port(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)x;
+   (void)n;
+   return Format_u64(o, (uint64_t)key_port(col, c));
+}
+static double key_connections(const Column* col, const Conn* c) {
+   (void)col;
+   return c->groupConns ? c->groupConns : 1;
+}
+static int raw_connections(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)x;
+   (void)n;
+   return Format_u64(o, (uint64_t)key_connections(col, c));
+}
+static double key_rttMin(const Column* col, const Conn* c) {
+   (void)col;
+   return c->groupConns ? c->rttMinUs : c->rttUs;
+}
+static int raw_rttMin(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
+   (void)x;
+   (void)n;
+   return Format_u64(o, (uint64_t)key_rttMin(col, c));
+}
+
+static int Column_cmpText(const Column* col, const Conn* a, const Conn* b) {
+   char x[64], y[64];
+   int lx = Column_raw(col, a, &(RowContext){ 0 }, x, sizeof(x)), ly = Column_raw(col, b, &(RowContext){ 0 }, y, sizeof(y));
+   if (lx < 0 || ly < 0)
+      return CMP(lx, ly);
+   return strcmp(x, y);
+}
+static int cmp_cgroup(const Conn* a, const Conn* b) { return Column_cmpText(&Column_table[COLUMN_CGROUP], a, b); }
+static int cmp_cgroupPath(const Conn* a, const Conn* b) {
+   return Column_cmpText(&Column_table[COLUMN_CGROUP_PATH], a, b);
+}
+
 static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->laddr, b->laddr); }
 static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->raddr, b->raddr); }
 static int cmp_comm(const Conn* a, const Conn* b) { return strcmp(a->comm, b->comm); }
@@ -224,6 +301,23 @@ Column Column_table[COLUMN_MAX] = {
    [COLUMN_AGE_S] = { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
      .raw = raw_age, .human = human_age, .sortKey = key_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
+   [COLUMN_CGROUP] = { .key = "cgroup", .title = "CGROUP", .width = 6, .kind = COLUMN_STRING, .raw = raw_cgroup,
+     .freeText = true, .compare = cmp_cgroup,
+     .description = "the owner's cgroup v2, short: container id, pod UID or systemd unit (cgroup_path: all of it)" },
+   [COLUMN_CGROUP_PATH] = { .key = "cgroup_path", .title = "CGROUP PATH", .width = 11, .kind = COLUMN_STRING,
+     .raw = raw_cgroupPath, .freeText = true, .compare = cmp_cgroupPath,
+     .description = "the owner's cgroup v2 path below the cgroup v2 root" },
+   [COLUMN_NETNS] = { .key = "netns", .title = "NETNS", .width = 10, .kind = COLUMN_STRING, .raw = raw_netns,
+     .freeText = true, .sortKey = key_netns,
+     .description = "network namespace inode, with its name from /run/netns (inode:name)" },
+   [COLUMN_PORT] = { .key = "port", .title = "PORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_port,
+     .sortKey = key_port, .description = "service port: an accepted connection's local port, else the remote port" },
+   [COLUMN_CONNECTIONS] = { .key = "connections", .title = "CONNS", .width = 5, .kind = COLUMN_NUMBER,
+     .descending = true, .raw = raw_connections, .sortKey = key_connections,
+     .description = "connections in the group, open and closed (a connection's row: 1)" },
+   [COLUMN_RTT_MIN_US] = { .key = "rtt_min_us", .title = "RTTMIN", .width = 7, .kind = COLUMN_NUMBER,
+     .raw = raw_rttMin, .sortKey = key_rttMin, .tcpOnly = true,
+     .description = "a group's lowest RTT, microseconds (rtt_us: its highest); a connection's: its RTT" },
 };
 int Column_count = COLUMN_BUILTIN_COUNT;
 

@@ -63,6 +63,7 @@ typedef struct Conn_ {
    bool seeded;            /* existed before tcptop started */
    bool logged;            /* its closed row was written */
    bool shown;             /* its closed row was printed at least once */
+   bool passive;           /* accepted by a server (TCP), so lport is the service */
    /* set once, or read when the row is printed */
    uint16_t lport;
    uint16_t rport;
@@ -75,6 +76,13 @@ typedef struct Conn_ {
     * value that is not 0 (Conn_setMetrics), so rows without pay 8 bytes,
     * not 128 */
    uint64_t* metrics;
+   /* attribution (src/linux/Names names them) */
+   uint64_t cgroupId;      /* the owner's cgroup v2 id (its directory's inode); 0 unknown */
+   uint32_t netns;         /* the socket's network namespace inode; 0 unknown */
+   /* a group row (core/Groups) */
+   uint32_t groupConns;    /* connections folded in; 0: a connection's row */
+   uint32_t rttMinUs;      /* the group's lowest RTT (rttUs: its highest) */
+   uint32_t groupEpoch[2]; /* per Groups (its slot): the epoch holding this closed row's totals */
 } Conn;
 
 const char* Conn_stateName(int state);
@@ -85,5 +93,10 @@ void Conn_setMetrics(Conn* c, const uint64_t* values);
 /* A copy of a row that owns its own metrics (Conn_freeCopy). */
 void Conn_copy(Conn* to, const Conn* from);
 void Conn_freeCopy(Conn* c);
+
+/* The service port: an accepted connection's local port, else the remote one. */
+static inline uint16_t Conn_servicePort(const Conn* c) {
+   return c->passive ? c->lport : c->rport;
+}
 
 #endif

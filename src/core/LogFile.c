@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/Column.h"
+#include "core/Groups.h"
 #include "core/Output.h"
 #include "core/SafeFile.h"
 #include "core/XUtils.h"
@@ -52,7 +53,9 @@ static int LogFile_readHeader(LogFile* this, int fd, char** err) {
    ColumnList builtin = { .count = COLUMN_BUILTIN_COUNT };
    for (int i = 0; i < COLUMN_BUILTIN_COUNT; i++)
       builtin.ids[i] = i;
-   if (n > 0 && (!nl || !LogFile_fits(this->header, &builtin, true)))
+   if (this->group != GROUP_NONE)
+      Groups_columns((GroupKey)this->group, &builtin);
+   if (n > 0 && (!nl || !LogFile_fits(this->header, &builtin, this->group == GROUP_NONE)))
       return LogFile_otherColumns(this, err);
    return 0;
 }
@@ -69,8 +72,8 @@ static int LogFile_stream(LogFile* this, int fd, char** err) {
    return 0;
 }
 
-int LogFile_open(LogFile* this, const char* path, char** err) {
-   *this = (LogFile){ .file = NULL };
+int LogFile_open(LogFile* this, const char* path, int group, char** err) {
+   *this = (LogFile){ .group = group };
    if (!path || !path[0])
       return 0;
    this->path = xStrdup(path);
@@ -97,8 +100,8 @@ int LogFile_open(LogFile* this, const char* path, char** err) {
 }
 
 int LogFile_checkColumns(LogFile* this, char** err) {
-   if (!this->header)
-      return 0;
+   if (!this->header || this->group != GROUP_NONE)
+      return 0;   /* a group log's columns are all built-in: checked at the open */
    ColumnList all;
    ColumnList_all(&all);
    return LogFile_fits(this->header, &all, false) ? 0 : LogFile_otherColumns(this, err);

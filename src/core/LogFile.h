@@ -16,14 +16,17 @@ typedef struct LogFile_ {
    char* header;      /* a continued log's first line; NULL: a new (or empty) log */
    bool refused;      /* after a failure: bad input (exit 2), not a log that
                        * cannot be written (exit 1) */
+   int group;         /* GroupKey: a log of group rows (--group), GROUP_NONE: of connections */
 } LogFile;
 
 /*
- * Opens path (NULL or empty: no log). An existing log must begin with the
- * built-in columns' header; the probes' metric columns that may follow are
- * checked by LogFile_checkColumns. 0, or -1 with *err and this->refused.
+ * Opens path (NULL or empty: no log) for rows of connections, or of groups
+ * by group (a GroupKey, --group). An existing log must begin with the
+ * built-in columns' header (a group log: have the group columns'); the
+ * probes' metric columns that may follow are checked by
+ * LogFile_checkColumns. 0, or -1 with *err and this->refused.
  */
-int LogFile_open(LogFile* this, const char* path, char** err);
+int LogFile_open(LogFile* this, const char* path, int group, char** err);
 /* A continued log's header is the one tcptop writes for every column now
  * known (the probes' metrics too); 0, or -1 with *err (bad input). */
 int LogFile_checkColumns(LogFile* this, char** err);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/Names.h"
 #include "core/XUtils.h"
 
 static volatile sig_atomic_t Monitor_stop;
@@ -42,7 +43,20 @@ void Monitor_now(const Monitor* this, double* mono, double* wall) {
    }
 }
 
+/* --cgroup and --netns: one line saying what is wrong. */
+static int Monitor_checkFilters(const Settings* settings, char** err) {
+   char* why = NULL;
+   if (settings->cgroup && Settings_checkCgroup(settings->cgroup, &why) < 0)
+      *err = xAsprintf("invalid value '%s' for --cgroup: %s", settings->cgroup, why);
+   else if (settings->netns && Settings_checkNetns(settings->netns, &why) < 0)
+      *err = xAsprintf("invalid value '%s' for --netns: %s", settings->netns, why);
+   free(why);
+   return why ? -1 : 0;
+}
+
 int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrder* sort, char** err) {
+   if (Monitor_checkFilters(settings, err) < 0)
+      return -1;
    if (settings->columns) {
       if (ColumnList_parse(columns, settings->columns, err) < 0)
          return -1;
@@ -52,7 +66,39 @@ int Monitor_checkSettings(const Settings* settings, ColumnList* columns, SortOrd
    return SortOrder_parse(sort, settings->sort, err);
 }
 
+/* --cgroup: a path from the v2 root (and what is below it), else the
+ * short name or the path's last element. */
+static bool Monitor_cgroupMatches(const char* want, const Conn* c) {
+   const char* path = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
+   if (!path)
+      return false;
+   if (want[0] == '/') {
+      size_t n = strlen(want);
+      while (n > 1 && want[n - 1] == '/')
+         n--;
+      return n == 1 || (strncmp(path, want, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+   }
+   const char* last = strrchr(path, '/');
+   return strcmp(Names_cgroupName(c->cgroupId), want) == 0 || (last && strcmp(last + 1, want) == 0);
+}
+
+/* --netns: the inode, or the /run/netns name. */
+static bool Monitor_netnsMatches(const char* want, const Conn* c) {
+   if (!c->netns)
+      return false;
+   char* end;
+   unsigned long long inode = strtoull(want, &end, 10);
+   if (!*end)
+      return inode == c->netns;
+   const char* name = Names_netns(c->netns);
+   return name && strcmp(name, want) == 0;
+}
+
 static bool Monitor_matches(const Settings* s, const Conn* c) {
+   if (s->cgroup && !Monitor_cgroupMatches(s->cgroup, c))
+      return false;
+   if (s->netns && !Monitor_netnsMatches(s->netns, c))
+      return false;
    if (s->pid && (!c->hasOwner || (int)c->pid != s->pid))
       return false;
    if (s->port && c->lport != s->port && c->rport != s->port)
@@ -193,13 +239,26 @@ static void Monitor_filter(Monitor* this) {
    this->nRows = k;
 }
 
-/* Live rows every interval; a closed row exactly once. 0, or -1 with *err. */
+static int Monitor_logWrite(Monitor* this, Conn** rows, size_t n, char** err) {
+   int rc = Output_interval(&this->log, rows, n, &this->summary, &this->ctx);
+   if (rc) {
+      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
+      return -1;
+   }
+   return 0;
+}
+
+/* Live rows every interval; a closed row exactly once; with --group,
+ * every group every interval instead. 0, or -1 with *err. */
 static int Monitor_log(Monitor* this, char** err) {
-   if (!this->logFile) {
+   if (!this->logFile || this->groups.key != GROUP_NONE) {
       for (size_t i = 0; i < this->nRows; i++)
          this->rows[i]->logged = true;
-      return 0;
    }
+   if (!this->logFile)
+      return 0;
+   if (this->groups.key != GROUP_NONE)
+      return Monitor_logWrite(this, this->groups.rows, this->groups.nRows, err);
    size_t m = 0;
    Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
    for (size_t i = 0; i < this->nRows; i++) {
@@ -209,13 +268,9 @@ static int Monitor_log(Monitor* this, char** err) {
       if (c->state == CONN_CLOSED)
          c->logged = true;
    }
-   int rc = Output_interval(&this->log, logRows, m, &this->summary, &this->ctx);
+   int rc = Monitor_logWrite(this, logRows, m, err);
    free(logRows);
-   if (rc) {
-      *err = xAsprintf("cannot write the log %s: %s", this->settings->logFile, strerror(rc));
-      return -1;
-   }
-   return 0;
+   return rc;
 }
 
 int Monitor_sample(Monitor* this, char** err) {
@@ -227,6 +282,10 @@ int Monitor_sample(Monitor* this, char** err) {
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
    Monitor_filter(this);
    SortOrder_sort(&this->sort, this->rows, this->nRows);
+   if (this->groups.key != GROUP_NONE) {
+      Groups_fold(&this->groups, this->rows, this->nRows, mono);
+      SortOrder_sort(&this->sort, this->groups.rows, this->groups.nRows);
+   }
    this->samples++;
    if (Monitor_log(this, err) < 0)
       return -1;
@@ -317,8 +376,14 @@ int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogF
    this->logFile = log->file;   /* the monitor's now: Monitor_done closes it */
    log->file = NULL;
    ColumnList all;
-   ColumnList_all(&all);
+   if (settings->group != GROUP_NONE)
+      Groups_columns((GroupKey)settings->group, &all);
+   else
+      ColumnList_all(&all);
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
+   /* the screen groups on its own (g); the monitor's groups are for -b and the log */
+   bool grouping = settings->batch || this->logFile;
+   Groups_init(&this->groups, grouping ? (GroupKey)settings->group : GROUP_NONE, 0);
    this->log.headerDone = log->header != NULL;   /* a continued log has its header */
    ConnTable_init(&this->table);
    this->missing = Backend_missing(backend);
@@ -350,6 +415,7 @@ int Monitor_done(Monitor* this, char** err) {
    this->missing = NULL;
    free(this->untrackedText);
    this->untrackedText = NULL;
+   Groups_done(&this->groups);
    ConnTable_done(&this->table);
    return rc;
 }

@@ -15,6 +15,7 @@
 #include "core/Column.h"
 #include "core/Output.h"
 #include "core/Backend.h"
+#include "core/Groups.h"
 #include "core/LogFile.h"
 
 /* Closed connections stay visible this long (and are printed at least once). */
@@ -57,6 +58,7 @@ struct Monitor_ {
    char* untrackedText;     /* Summary.untracked: what a full table lost, or NULL */
    bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
    MonitorHook hook;        /* set after Monitor_init; fd -1 there */
+   Groups groups;           /* --group with -b or --log: the rows folded, sorted */
 };
 
 /* Validates --columns and --sort; 0, or -1 with *err. */

@@ -43,6 +43,7 @@ void Output_init(Output* this, FILE* out, OutputFormat format, const ColumnList*
    this->format = format;
    this->columns = *columns;
    this->headerDone = false;
+   this->rowsName = "connections";
 }
 
 char* Output_csvHeader(const ColumnList* columns) {
@@ -250,7 +251,7 @@ static void Output_json(Output* this, Conn** rows, size_t n, const Summary* s, c
            s->rxPacketRate, (unsigned long long)s->lost);
    if (s->capture)
       fprintf(this->out, ",\"malformed\":%llu", (unsigned long long)s->malformed);
-   fputs("},\"connections\":[", this->out);
+   fprintf(this->out, "},\"%s\":[", this->rowsName);
    for (size_t i = 0; i < n; i++) {
       if (i)
          fputc(',', this->out);

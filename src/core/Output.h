@@ -41,6 +41,7 @@ typedef struct Output_ {
    OutputFormat format;
    ColumnList columns;
    bool headerDone;             /* CSV: the header line is written once */
+   const char* rowsName;        /* JSON: "connections" (Output_init), or "groups" */
 } Output;
 
 /* The CSV header starts; a log tcptop continues already has its own

@@ -69,6 +69,7 @@ void Attribution_find(OwnerQuery* queries, size_t n) {
          queries[i].pid = o->pid;
          queries[i].uid = o->uid;
          memcpy(queries[i].comm, o->comm, sizeof(queries[i].comm));
+         queries[i].cgroupId = o->cgroupId;
       }
    }
    free(inodes);

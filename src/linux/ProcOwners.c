@@ -13,11 +13,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/Cgroups.h"
 #include "core/XUtils.h"
 
 int ProcOwners_cmpInode(const void* a, const void* b) {
    uint32_t x = ((const ProcOwner*)a)->inode, y = ((const ProcOwner*)b)->inode;
    return x < y ? -1 : x > y;
+}
+
+/* The process's cgroup v2 id: its /proc/PID/cgroup line "0::/path". */
+static uint64_t ProcOwners_cgroup(int pidFd) {
+   int fd = openat(pidFd, "cgroup", O_RDONLY | O_CLOEXEC);
+   if (fd < 0)
+      return 0;
+   char buf[8192];
+   ssize_t n = read(fd, buf, sizeof(buf) - 1);
+   close(fd);
+   buf[n > 0 ? n : 0] = '\0';
+   for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+      if (strncmp(line, "0::", 3) == 0)
+         return Cgroups_ofPath(line + 3);
+   }
+   return 0;
 }
 
 static void ProcOwners_claim(ProcOwner* o, int pidFd, uint32_t pid) {
@@ -32,6 +49,7 @@ static void ProcOwners_claim(ProcOwner* o, int pidFd, uint32_t pid) {
       o->comm[strcspn(o->comm, "\n")] = '\0';
       close(fd);
    }
+   o->cgroupId = ProcOwners_cgroup(pidFd);
 }
 
 static void ProcOwners_scanPid(ProcOwner* owners, size_t n, uint32_t pid) {

@@ -14,6 +14,7 @@ typedef struct ProcOwner_ {
    uint32_t pid;        /* out: 0 when no process holds it */
    uint32_t uid;
    char comm[16];
+   uint64_t cgroupId;   /* out: its cgroup v2 id (linux/Cgroups.h), 0 unknown */
 } ProcOwner;
 
 /* Orders by inode (what ProcOwners_find sorts by, for bsearch). */

@@ -135,11 +135,13 @@ static bool NsSet_add(NsSet* s, const struct stat* st) {
    return true;
 }
 
-static void SockDiag_addSocket(SockDiag* this, int fd) {
+static void SockDiag_addSocket(SockDiag* this, int fd, uint32_t netns) {
    if (this->count == this->cap) {
       this->cap = this->cap ? this->cap * 2 : 8;
       this->fds = xRealloc(this->fds, (size_t)this->cap * sizeof(int));
+      this->netns = xRealloc(this->netns, (size_t)this->cap * sizeof(uint32_t));
    }
+   this->netns[this->count] = netns;
    this->fds[this->count++] = fd;
 }
 
@@ -151,7 +153,7 @@ static void SockDiag_namespace(SockDiag* this, const char* path, NsSet* seen, in
    if (fstat(nsFd, &st) == 0 && NsSet_add(seen, &st)) {
       int fd = SockDiag_open(nsFd, selfFd);
       if (fd >= 0)
-         SockDiag_addSocket(this, fd);
+         SockDiag_addSocket(this, fd, (uint32_t)st.st_ino);
    }
    close(nsFd);
 }
@@ -169,13 +171,13 @@ int SockDiag_init(SockDiag* this, char** err) {
    if (selfFd < 0)
       return SockDiag_fail(errno, err);
    NsSet* seen = xCalloc(1, sizeof(NsSet));
-   struct stat st;
+   struct stat st = { 0 };
    if (fstat(selfFd, &st) == 0)
       NsSet_add(seen, &st);
    int fd = SockDiag_open(-1, selfFd);
    int rc = fd < 0 ? -errno : 0;
    if (fd >= 0)
-      SockDiag_addSocket(this, fd);   /* our own namespace first: its errors are reported */
+      SockDiag_addSocket(this, fd, (uint32_t)st.st_ino);   /* our own namespace first: its errors are reported */
    char path[300];
    const char* dirs[] = { "/proc", "/run/netns" };
    for (size_t k = 0; k < ARRAY_SIZE(dirs) && rc == 0; k++) {
@@ -198,6 +200,7 @@ void SockDiag_done(SockDiag* this) {
    for (int i = 0; i < this->count; i++)
       close(this->fds[i]);
    free(this->fds);
+   free(this->netns);
    memset(this, 0, sizeof(*this));
 }
 
@@ -206,7 +209,9 @@ int SockDiag_initSelf(SockDiag* this, char** err) {
    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
    if (fd < 0)
       return SockDiag_fail(errno, err);
-   SockDiag_addSocket(this, fd);
+   struct stat st = { 0 };
+   stat("/proc/self/ns/net", &st);
+   SockDiag_addSocket(this, fd, (uint32_t)st.st_ino);
    return 0;
 }
 
@@ -221,14 +226,25 @@ int SockDiag_udpAll(SockDiag* this, DiagList* out, char** err) {
    return 0;
 }
 
-int SockDiag_tcpAll(SockDiag* this, DiagList* out, char** err) {
-   uint32_t states = ~SOCKDIAG_SKIP_STATES & 0xfff;
+/* The TCP sockets in these states of every namespace, each with its namespace. */
+static int SockDiag_tcp(SockDiag* this, uint32_t states, DiagList* out, char** err) {
    for (int i = 0; i < this->count; i++) {
+      size_t first = out->count;
       int rc = SockDiag_dump(this->fds[i], AF_INET, IPPROTO_TCP, states, out);
       if (rc == 0)
          rc = SockDiag_dump(this->fds[i], AF_INET6, IPPROTO_TCP, states, out);
+      for (size_t k = first; k < out->count; k++)
+         out->items[k].netns = this->netns[i];
       if (rc < 0 && i == 0)
          return SockDiag_fail(-rc, err);   /* other namespaces may go away meanwhile */
    }
    return 0;
+}
+
+int SockDiag_tcpAll(SockDiag* this, DiagList* out, char** err) {
+   return SockDiag_tcp(this, ~SOCKDIAG_SKIP_STATES & 0xfff, out, err);
+}
+
+int SockDiag_tcpListening(SockDiag* this, DiagList* out, char** err) {
+   return SockDiag_tcp(this, 1u << 10, out, err);
 }

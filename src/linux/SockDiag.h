@@ -23,6 +23,7 @@ typedef struct DiagSock_ {
    uint64_t bytesSent, bytesRetrans;   /* payload put on the wire, and again */
    uint32_t notsentBytes;              /* written, not yet sent */
    uint32_t segsIn, segsOut, rttUs, totalRetrans;
+   uint32_t netns;                     /* its network namespace's inode */
 } DiagSock;
 
 typedef struct DiagList_ {
@@ -36,6 +37,7 @@ void DiagList_done(DiagList* this);
  * holds (our own first), opened once and dumped as often as needed. */
 typedef struct SockDiag_ {
    int* fds;
+   uint32_t* netns;         /* each socket's network namespace inode */
    int count, cap;
 } SockDiag;
 
@@ -57,5 +59,7 @@ int SockDiag_udpAll(SockDiag* this, DiagList* out, char** err);
 
 /* Every TCP socket except listening and time-wait ones. */
 int SockDiag_tcpAll(SockDiag* this, DiagList* out, char** err);
+/* The listening TCP sockets. */
+int SockDiag_tcpListening(SockDiag* this, DiagList* out, char** err);
 
 #endif

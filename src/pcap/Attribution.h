@@ -17,6 +17,7 @@ typedef struct OwnerQuery_ {
    bool found;                     /* out */
    uint32_t pid, uid;
    char comm[16];
+   uint64_t cgroupId;              /* out: the owner's cgroup v2 id, 0 unknown */
 } OwnerQuery;
 
 /* Fills the queries whose socket is found in this network namespace. */

@@ -386,6 +386,7 @@ static void Flow_fillRow(const Flow* f, Conn* c, bool created, double monoNow) {
       c->uid = f->uid;
       memcpy(c->comm, f->comm, sizeof(c->comm));
       c->comm[sizeof(c->comm) - 1] = '\0';
+      c->cgroupId = f->cgroupId;   /* network namespace: left unknown */
    }
    if (f->tuple.proto != IPPROTO_TCP)
       return;

@@ -72,6 +72,7 @@ typedef struct Flow_ {
    bool hasOwner;
    uint32_t pid, uid;
    char comm[16];
+   uint64_t cgroupId;                /* the owner's cgroup v2, 0 unknown */
    int ownerTries;
    struct Flow_* nextRetired;
 } Flow;

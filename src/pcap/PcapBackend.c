@@ -55,6 +55,7 @@ static void PcapBackend_owners(Capture* capture) {
       flows[i]->pid = q[i].pid;
       flows[i]->uid = q[i].uid;
       memcpy(flows[i]->comm, q[i].comm, sizeof(flows[i]->comm));
+      flows[i]->cgroupId = q[i].cgroupId;
    }
    free(q);
    free(flows);

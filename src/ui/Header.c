@@ -134,12 +134,28 @@ static void Header_drawTraffic(const View* view) {
    Header_drawUntracked(view);
 }
 
+/* The group entered, as its key columns show it ("1234 curl"), Esc to leave. */
+static void Header_groupLabel(const View* view, char* out, size_t size) {
+   int ids[2];
+   int n = Groups_keyColumns(view->groups.key, ids);
+   size_t used = 0;
+   out[0] = '\0';
+   for (int i = 0; i < n && used + 1 < size; i++) {
+      char cell[CELLS_LEN];
+      Cells_format(&view->format, ids[i], &view->groupRow, cell, sizeof(cell));
+      used += (size_t)snprintf(out + used, size - used, "%s%s", i ? " " : "", cell);
+   }
+   if (used + 1 < size)
+      snprintf(out + used, size - used, " (Esc: back)");
+}
+
 static void Header_drawViewLine(const View* view) {
    static const char* const protos[] = { "all", "tcp", "udp" };
    const CRT* crt = &view->crt;
    char buf[96];
    move(5, 0);
-   snprintf(buf, sizeof(buf), "%zu of %zu", view->nRows, view->paused ? view->nFrozen : view->monitor->nRows);
+   size_t all = view->paused ? view->nFrozen : View_grouped(view) ? view->groups.nRows : view->monitor->nRows;
+   snprintf(buf, sizeof(buf), "%zu of %zu", view->nRows, all);
    CRT_addPair(crt, "Showing ", buf, CRT_VALUE);
    snprintf(buf, sizeof(buf), "%s %s", Column_table[view->sort.column].key, view->sort.descending ? "desc" : "asc");
    CRT_addPair(crt, "  sort ", buf, CRT_VALUE);
@@ -148,6 +164,12 @@ static void Header_drawViewLine(const View* view) {
    CRT_addPair(crt, "  closed ", view->showClosed ? "shown" : "hidden", CRT_VALUE);
    if (view->filter[0])
       CRT_addPair(crt, "  filter ", view->filter, CRT_WARNING);
+   if (view->groups.key != GROUP_NONE)
+      CRT_addPair(crt, "  grouped by ", Groups_keyNames[view->groups.key], CRT_WARNING);
+   if (view->inGroup) {
+      Header_groupLabel(view, buf, sizeof(buf));
+      CRT_addPair(crt, "  in ", buf, CRT_WARNING);
+   }
 }
 
 static void Header_drawHealth(const View* view) {

@@ -25,8 +25,8 @@ static int ListPanel_height(const View* view) {
 }
 
 static void ListPanel_resetWidths(ListPanel* this, const View* view) {
-   for (int j = 0; j < view->columns.count; j++) {
-      const Column* col = &Column_table[view->columns.ids[j]];
+   for (int j = 0; j < view->shown.count; j++) {
+      const Column* col = &Column_table[view->shown.ids[j]];
       int t = (int)strlen(col->title) + 1;   /* room for the sort arrow */
       this->widths[j] = col->width > t ? col->width : t;
    }
@@ -35,7 +35,7 @@ static void ListPanel_resetWidths(ListPanel* this, const View* view) {
 /* Widths grow to fit the rows on screen, addresses shrink to fit COLS. */
 static void ListPanel_fitWidths(ListPanel* this, const View* view, int first, int count) {
    char cell[CELLS_LEN];
-   const ColumnList* cl = &view->columns;
+   const ColumnList* cl = &view->shown;
    for (int j = 0; j < cl->count; j++) {
       for (int i = first; i < first + count; i++) {
          Cells_format(&view->format, cl->ids[j], view->rows[i], cell, sizeof(cell));
@@ -71,8 +71,8 @@ static void ListPanel_drawTitles(const ListPanel* this, const View* view, int y)
    attrset(view->crt.attr[CRT_TABLE_HEAD]);
    mvhline(y, 0, ' ', COLS);
    int x = 0;
-   for (int j = 0; j < view->columns.count && x + this->widths[j] <= COLS; j++) {   /* whole columns only */
-      int id = view->columns.ids[j];
+   for (int j = 0; j < view->shown.count && x + this->widths[j] <= COLS; j++) {   /* whole columns only */
+      int id = view->shown.ids[j];
       const Column* col = &Column_table[id];
       bool sorted = id == view->sort.column, right = col->kind == COLUMN_NUMBER;
       char title[48];
@@ -91,8 +91,8 @@ static void ListPanel_drawRow(const ListPanel* this, const View* view, int y, co
       mvhline(y, 0, ' ', COLS);
    char cell[CELLS_LEN];
    int x = 0;
-   for (int j = 0; j < view->columns.count && x + this->widths[j] <= COLS; j++) {
-      int id = view->columns.ids[j];
+   for (int j = 0; j < view->shown.count && x + this->widths[j] <= COLS; j++) {
+      int id = view->shown.ids[j];
       Cells_format(&view->format, id, c, cell, sizeof(cell));
       ListPanel_put(view, y, x, cell, this->widths[j], Column_table[id].kind == COLUMN_NUMBER, Cells_isAddress(id));
       x += this->widths[j] + 1;
@@ -105,6 +105,7 @@ static void ListPanel_draw(Panel* super, View* view) {
    ListPanel* this = (ListPanel*)super;
    int h = ListPanel_height(view);
    if (view->columnsChanged) {
+      View_layout(view);   /* F2 may have changed the chosen columns */
       ListPanel_resetWidths(this, view);
       view->columnsChanged = false;
    }
@@ -141,12 +142,12 @@ static void ListPanel_stepInterval(View* view, int direction) {
 /* The sort moves to the next or previous shown column (< and >). */
 static void ListPanel_shiftSort(View* view, int direction) {
    int at = 0;
-   for (int j = 0; j < view->columns.count; j++) {
-      if (view->columns.ids[j] == view->sort.column)
+   for (int j = 0; j < view->shown.count; j++) {
+      if (view->shown.ids[j] == view->sort.column)
          at = j;
    }
-   at = (at + direction + view->columns.count) % view->columns.count;
-   view->sort.column = view->columns.ids[at];
+   at = (at + direction + view->shown.count) % view->shown.count;
+   view->sort.column = view->shown.ids[at];
    view->sort.descending = Column_table[view->sort.column].descending;
    View_rebuild(view);
 }
@@ -188,9 +189,19 @@ static bool ListPanel_viewKey(View* view, int key) {
    case '>': case '.':
       ListPanel_shiftSort(view, 1);
       return true;
-   case KEY_ESCAPE:
+   case KEY_ESCAPE:   /* the / text, else the group entered */
+      if (!view->filter[0] && view->inGroup) {
+         View_leaveGroup(view);
+         return true;
+      }
       view->filter[0] = '\0';
       break;
+   case KEY_BACKSPACE: case 127:
+      View_leaveGroup(view);
+      return true;
+   case 'g':
+      View_cycleGroup(view);
+      return true;
    default:
       return false;
    }
@@ -219,7 +230,11 @@ static PanelId ListPanel_actionKey(ListPanel* this, View* view, int key) {
    case 'h': case '?': case KEY_F(1): return PANEL_HELP;
    case KEY_F(2): case 'S': return PANEL_SETUP;
    case KEY_F(6): return PANEL_SORT;
-   case '\r': case '\n': case KEY_ENTER: return PANEL_DETAIL;
+   case '\r': case '\n': case KEY_ENTER:   /* a group: its connections */
+      if (!View_grouped(view))
+         return PANEL_DETAIL;
+      View_enterGroup(view);
+      break;
    case KEY_CTRL('l'): clearok(curscr, TRUE); break;
    case KEY_RESIZE: view->columnsChanged = true; break;
    default: break;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/Groups.h"
 #include "core/Monitor.h"
 #include "ui/CRT.h"
 #include "ui/Cells.h"
@@ -23,7 +24,11 @@
 typedef struct View_ {
    Monitor* monitor;
    CRT crt;
-   ColumnList columns;        /* shown, in order (F2) */
+   ColumnList columns;        /* chosen, in order (F2) */
+   ColumnList shown;          /* on the list: columns, or a group view's (View_layout) */
+   Groups groups;             /* g: the monitor's rows folded by a key (GROUP_NONE: none) */
+   bool inGroup;              /* Enter on a group: its connections only (Esc leaves) */
+   Conn groupRow;             /* the group entered: its key's fields */
    bool columnsChanged;       /* or their text (F2, n, a resize): the list lays them out anew */
    SortOrder sort;
    int proto;                 /* SETTINGS_PROTO_*: the t key */
@@ -60,6 +65,18 @@ void View_moveSelection(View* this, long delta);
 void View_pause(View* this, bool pause);
 /* The rate histories of the rows shown: the copies while paused. */
 const RateHistory* View_history(const View* this);
+/* g: the next group key (none, process, ... netns). */
+void View_cycleGroup(View* this);
+/* Does the list show group rows (a key, and no group entered)? */
+bool View_grouped(const View* this);
+/* Enter on a group row: its connections; Esc: the groups again. */
+void View_enterGroup(View* this);
+void View_leaveGroup(View* this);
+/* The list's columns anew: the chosen ones, or for group rows the key's,
+ * connections, then the chosen ones that sum (bytes, rates, packets,
+ * retransmits, RTT). */
+void View_layout(View* this);
+
 /* A new interval, clamped to 0.05 s .. 1 h, said on the bottom line. */
 void View_setInterval(View* this, double seconds);
 

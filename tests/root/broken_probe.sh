@@ -25,7 +25,7 @@ expect_grep "rejected: log names the source line" 'return \*v; @ rejected.bpf.c:
 
 # A shared map defined differently from the probe that created it.
 expect_grep "badshare: status" '^badshare +user +load error ' "$TMP/out"
-expect_grep "badshare: reason" 'map "tcp_conns" is shared by name but defined differently here \(type 1, key 8, value 120, 10 entries; the first probe made it type 1, key 8, value 120, 262144 entries\)' "$TMP/out"
+expect_grep "badshare: reason" 'map "tcp_conns" is shared by name but defined differently here \(type 1, key 8, value 136, 10 entries; the first probe made it type 1, key 8, value 136, 262144 entries\)' "$TMP/out"
 
 # The kernel's late check of a tracepoint's record size, at attach.
 expect_grep "past_record: status" '^past_record +user +verifier rejected ' "$TMP/out"

@@ -21,7 +21,7 @@ echo "generated $COUNT connections in $(awk "BEGIN { printf \"%.2f\", $end - $st
 expect_eq "log mode" "$(stat -c %a "$TMP/log.csv")" 600
 head -1 "$TMP/log.csv" > "$TMP/header"
 expect_eq "log header" "$(cat "$TMP/header")" \
-   "time,proto,laddr,lport,raddr,rport,pid,comm,user,state,tx_bytes,rx_bytes,tx_rate,rx_rate,rate,tx_packets,rx_packets,rtt_us,retrans,age_s"
+   "time,proto,laddr,lport,raddr,rport,pid,comm,user,state,tx_bytes,rx_bytes,tx_rate,rx_rate,rate,tx_packets,rx_packets,rtt_us,retrans,age_s,cgroup,cgroup_path,netns,port,connections,rtt_min_us"
 python3 - "$TMP/log.csv" "$TMP/gen" $NBYTES <<'PY' || fail "connections missing from the log"
 import csv, json, sys
 gen = json.loads(open(sys.argv[2]).readline())

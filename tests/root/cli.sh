@@ -35,7 +35,12 @@ check_usage_error "^tcptop: invalid value 'uprobe' for --avoid-hooks: 'uprobe' i
 check_usage_error "^tcptop: invalid value 'sctp' for --proto: valid values are all, tcp, udp$" -b --proto sctp
 check_usage_error "^tcptop: invalid value '70000' for --port: must be a whole number from 1 to 65535$" -b --port 70000
 check_usage_error "^tcptop: invalid value '-3' for --pid: must be a whole number from 1 to 4194304$" -b --pid -3
-check_usage_error "^tcptop: unknown column 'bytes'; valid columns: time, proto, laddr, .*, age_s$" -b --columns proto,bytes
+check_usage_error "^tcptop: unknown column 'bytes'; valid columns: time, proto, laddr, .*, age_s, cgroup, .*, rtt_min_us$" -b --columns proto,bytes
+check_usage_error "^tcptop: invalid value 'host' for --group: valid values are none, process, command, remote, port, cgroup, netns$" -b --group host
+check_usage_error "^tcptop: invalid value 'a/b' for --netns: 'a/b' is not a network namespace: give its inode .* or its name in /run/netns$" -b --netns a/b
+check_usage_error "^tcptop: invalid value '4294967296' for --netns: " -b --netns 4294967296
+check_usage_error "^tcptop: invalid value '' for --cgroup: give a cgroup's short name as the cgroup column shows it, or its path from the cgroup v2 root$" -b --cgroup=
+check_usage_error "^tcptop: invalid value '/a//b' for --cgroup: '/a//b' is not a cgroup path: no empty elements" -b --cgroup /a//b
 check_usage_error "^tcptop: unknown sort column 'speed'; valid columns: time, .* \\(prefix \\+ or - for the direction\\)$" -b --sort speed
 
 # A log that cannot be created: one line, exit 1, before any output.

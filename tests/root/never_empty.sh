@@ -34,16 +34,16 @@ BG_PIDS=""
 cat "$TMP/err"
 expect_eq "one probe missing: exit" $rc 0
 expect_grep "the probe's own line" '^tcptop: probe sock_io skipped: hook unavailable: tracepoint/tcptop_test/no_such_event: no tracepoint tcptop_test/no_such_event on this kernel$' "$TMP/err"
-expect_grep "the columns, at start" '^tcptop: without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/err"
-expect_grep "the columns, in the health lines" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
+expect_grep "the columns, at start" '^tcptop: without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\); UDP netns \(sock_io: hook unavailable\)$' "$TMP/err"
+expect_grep "the columns, in the health lines" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\); UDP netns \(sock_io: hook unavailable\)$' "$TMP/out"
 expect_grep "the other probes still measure: a UDP flow with its bytes" '^udp +127\.0\.0\.1 .* [1-9][0-9]* +[1-9]' "$TMP/out"
 
 "$TCPTOP" --list-probes --cache-dir "$TMP/cache" --probe-dir "$PD" > "$TMP/out"
-expect_grep "the columns, in --list-probes" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
+expect_grep "the columns, in --list-probes" '^without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\); UDP netns \(sock_io: hook unavailable\)$' "$TMP/out"
 
 # Without --probe-stats the text header says it too.
 "$TCPTOP" -b -n 1 -d 0.2 --cache-dir "$TMP/cache" --probe-dir "$PD" > "$TMP/out" 2> /dev/null
-expect_grep "the columns, in the header" '^Without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\)$' "$TMP/out"
+expect_grep "the columns, in the header" '^Without data on this kernel: TCP tx_bytes, rx_bytes \(sock_io: hook unavailable\); UDP netns \(sock_io: hook unavailable\)$' "$TMP/out"
 
 # Nothing that makes rows with bytes: tcp_open and flow_skb gone too.
 stand_in tcp_open

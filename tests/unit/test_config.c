@@ -105,7 +105,7 @@ static void test_valid(void) {
 
 static void test_errors(void) {
    CHECK_ERROR("[display]\n[bogus]\n", "2: unknown section [bogus]; valid sections: [display], [udp], [log], [export], [security], [probes]");
-   CHECK_ERROR("[display]\nsize = 3\n", "2: unknown key 'size' in [display]; valid keys: columns, sort, interval, units, colour");
+   CHECK_ERROR("[display]\nsize = 3\n", "2: unknown key 'size' in [display]; valid keys: columns, sort, interval, units, colour, group");
    CHECK_ERROR("[udp]\ntimeout = 3\n", "2: unknown key 'timeout' in [udp]; valid keys: idle_timeout");
    CHECK_ERROR("[log]\npath = x\n", "2: unknown key 'path' in [log]; valid keys: file");
    CHECK_ERROR("\ninterval = 2\n", "2: 'interval' is outside any section; put it under one of [display], [udp], [log], [export], [security], [probes]");
@@ -119,12 +119,16 @@ static void test_errors(void) {
    CHECK_ERROR("[display]\ncolour = pink\n", "2: invalid value 'pink' for colour in [display]: valid values are auto, always, never");
    CHECK_ERROR("[display]\ncolumns = proto,bytes\n", "2: invalid value 'proto,bytes' for columns in [display]: unknown column "
                "'bytes'; valid columns: time, proto, laddr, lport, raddr, rport, pid, comm, user, state, tx_bytes, rx_bytes, "
-               "tx_rate, rx_rate, rate, tx_packets, rx_packets, rtt_us, retrans, age_s");
+               "tx_rate, rx_rate, rate, tx_packets, rx_packets, rtt_us, retrans, age_s, cgroup, cgroup_path, netns, port, "
+               "connections, rtt_min_us");
    CHECK_ERROR("[display]\ncolumns =\n", "2: invalid value '' for columns in [display]: no columns given; list column keys "
                "separated by commas");
    CHECK_ERROR("[display]\nsort = -speed\n", "2: invalid value '-speed' for sort in [display]: unknown sort column '-speed'; "
                "valid columns: time, proto, laddr, lport, raddr, rport, pid, comm, user, state, tx_bytes, rx_bytes, tx_rate, "
-               "rx_rate, rate, tx_packets, rx_packets, rtt_us, retrans, age_s (prefix + or - for the direction)");
+               "rx_rate, rate, tx_packets, rx_packets, rtt_us, retrans, age_s, cgroup, cgroup_path, netns, port, connections, "
+               "rtt_min_us (prefix + or - for the direction)");
+   CHECK_ERROR("[display]\ngroup = host\n", "2: invalid value 'host' for group in [display]: valid values are none, "
+               "process, command, remote, port, cgroup, netns");
    CHECK_ERROR("[probes]\nsock_io = no\n", "2: invalid value 'no' for sock_io in [probes]: valid values are on, off");
    CHECK_ERROR("[probes]\nsock_io.every = 1.5\n", "2: invalid value '1.5' for sock_io.every in [probes]: must be a whole number");
    CHECK_ERROR("[probes]\nsock io = on\n", "2: invalid key 'sock io' in [probes]: use <probe> = on|off or <probe>.<setting> = <integer>");

@@ -267,18 +267,18 @@ static void test_log(void) {
    char* path = at("tcptop.csv");
    LogFile log;
    char* err = NULL;
-   CHECK(LogFile_open(&log, path, &err) == 0 && log.file && !log.header);
+   CHECK(LogFile_open(&log, path, 0, &err) == 0 && log.file && !log.header);
    LogFile_close(&log);
-   CHECK(LogFile_open(&log, "", &err) == 0 && !log.file);   /* no log */
-   CHECK(LogFile_open(&log, path, &err) == 0 && !log.header);   /* empty: a new log */
+   CHECK(LogFile_open(&log, "", 0, &err) == 0 && !log.file);   /* no log */
+   CHECK(LogFile_open(&log, path, 0, &err) == 0 && !log.header);   /* empty: a new log */
    LogFile_close(&log);
    char* h = header(false);
    writeText(path, h);
-   CHECK(LogFile_open(&log, path, &err) == 0 && log.header && LogFile_checkColumns(&log, &err) == 0);
+   CHECK(LogFile_open(&log, path, 0, &err) == 0 && log.header && LogFile_checkColumns(&log, &err) == 0);
    LogFile_close(&log);
    char* hm = header(true);
    writeText(path, hm);
-   CHECK(LogFile_open(&log, path, &err) == 0);   /* a metric column may follow */
+   CHECK(LogFile_open(&log, path, 0, &err) == 0);   /* a metric column may follow */
    CHECK(LogFile_checkColumns(&log, &err) < 0 && log.refused);   /* none was loaded */
    CHECK_CONTAINS(err, "has other columns (its header differs): choose a new file for --log or move");
    free(err);
@@ -290,7 +290,7 @@ static void test_log(void) {
    const char* others[] = { "time,proto\n1,tcp\n", "no newline", "time,proto,laddr,lport,raddr,rport,pidx\n" };
    for (int i = 0; i < 3; i++) {
       writeText(path, others[i]);
-      CHECK(LogFile_open(&log, path, &err) < 0 && log.refused && !log.file);
+      CHECK(LogFile_open(&log, path, 0, &err) < 0 && log.refused && !log.file);
       CHECK_CONTAINS(err, "has other columns");
       free(err);
       err = NULL;

@@ -112,7 +112,7 @@ static void test_metric_columns(void) {
    char* err = NULL;
    CHECK(ColumnList_parse(&cl, "lport,sends,big", &err) == 0 && cl.ids[1] == COLUMN_BUILTIN_COUNT);
    char* keys = Column_keyList();
-   CHECK_CONTAINS(keys, "age_s, sends, big");
+   CHECK_CONTAINS(keys, "rtt_min_us, sends, big");
    ColumnList def;
    ColumnList_default(&def);
    CHECK(def.count == 17 && def.ids[15] == COLUMN_BUILTIN_COUNT && def.ids[16] == COLUMN_BUILTIN_COUNT + 1);

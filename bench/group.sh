@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# group.sh: what grouping costs: tcptop's user-space CPU with 10,000 held TCP
+# connections (20,000 rows) at a 1 s interval, ungrouped and with --group,
+# each measured in the same run.
+#
+#   bench/group.sh [-c N] [-d SECONDS] [-k KEYS]
+#
+#   -c N         concurrent loopback connections (default 10000)
+#   -d SECONDS   measuring window of each configuration (default 20)
+#   -k KEYS      the --group keys to measure, comma-separated
+#                (default process,remote,port: the cheapest and the two
+#                with the most groups here)
+#
+# In a private network namespace, bench/netgen.c (`netgen hold`) opens N
+# loopback connections, both ends in the one process (2N rows), and every
+# second writes 16 bytes on a different tenth of them. Then, one after the
+# other, over the same window:
+#   1. tcptop -b -d 1 --format csv > /dev/null           (the baseline)
+#   2. the same with --group KEY, for each KEY
+# tcptop's CPU is utime + stime from /proc/PID/stat, read once its probes are
+# attached and a few intervals have passed (as bench/conns.sh), and again
+# SECONDS later. Prints % of one core, each grouping's ratio to the baseline
+# and the target: at most 1.10 (grouping costs at most 10% more).
+# Exits 0 when a target is missed and when not root (skipped); 1 on set-up
+# errors.
+#
+# Environment: TCPTOP (binary; default: the build tree's), CC (default gcc).
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+
+CONNS=10000
+WINDOW=20
+KEYS=process,remote,port
+SETTLE=3
+PORT=5001
+TARGET_RATIO=1.10
+PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
+
+NS="tcptop-bench-group-$$"
+WORK=""
+NS_MADE=""
+HOLD_PID=""
+TCPTOP_PID=""
+FG_PID=""
+
+usage() {
+   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+   echo "group.sh: $*" >&2
+   exit 1
+}
+
+cleanup() {
+   stop "$FG_PID" TERM || true
+   stop "$TCPTOP_PID" INT || true
+   stop "$HOLD_PID" TERM || true
+   TCPTOP_PID=""; HOLD_PID=""
+   drop_scratch
+}
+
+# measure NAME [TCPTOP_OPTION]...: "PCT CPU_S WALL_S USER_S SYS_S" into $WORK/NAME.
+measure() {
+   local name=$1
+   shift
+   "$TCPTOP_BIN" -b -d 1 --format csv "$@" >/dev/null 2>"$WORK/tcptop-$name.err" &
+   TCPTOP_PID=$!
+   wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
+   run_fg sleep "$SETTLE"
+   local c0 t0 c1 t1
+   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   run_fg sleep "$WINDOW"
+   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
+   stop "$TCPTOP_PID" INT || true
+   TCPTOP_PID=""
+   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
+      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; cpu = user + sys; wall = t1 - t0
+         printf "%.3f %.3f %.3f %.2f %.2f\n", 100 * cpu / wall, cpu, wall, user, sys }' >"$WORK/$name"
+}
+
+# groups KEY: the group rows of one interval (the second) with --group KEY.
+groups_of() {
+   run_fg "$TCPTOP_BIN" -b -d 1 -n 2 --format json --group "$1" >"$WORK/groups-$1.json" 2>"$WORK/groups-$1.err" ||
+      die "tcptop --group $1 failed: $(tail -n 5 "$WORK/groups-$1.err")"
+   python3 -c 'import json,sys
+lines = open(sys.argv[1]).read().splitlines()
+g = json.loads(lines[-1])["groups"]
+print(len(g), sum(r["connections"] for r in g))' "$WORK/groups-$1.json"
+}
+
+main() {
+   while getopts "c:d:k:h" opt; do
+      case $opt in
+         c) CONNS=$OPTARG ;;
+         d) WINDOW=$OPTARG ;;
+         k) KEYS=$OPTARG ;;
+         h) usage; exit 0 ;;
+         *) usage >&2; exit 2 ;;
+      esac
+   done
+   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
+   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   [[ "$KEYS" =~ ^(process|command|remote|port|cgroup|netns)(,(process|command|remote|port|cgroup|netns))*$ ]] ||
+      die "-k wants keys among process, command, remote, port, cgroup, netns (comma-separated), not '$KEYS'"
+   [ "$CONNS" -le 25000 ] || die "-c: at most 25000 (two local ports per connection)"
+
+   if [ "$(id -u)" -ne 0 ]; then
+      echo "group.sh: skipped: loading eBPF probes needs root (run it with sudo)"
+      exit 0
+   fi
+   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   CC=${CC:-gcc}
+   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
+   command -v bpftool >/dev/null || die "bpftool not found"
+   HZ=$(getconf CLK_TCK)
+
+   trap cleanup EXIT
+   trap 'exit 130' INT
+   trap 'exit 143' TERM
+   WORK=$(mktemp -d)
+   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
+   bench_netns "$NS" || die "cannot set up network namespace $NS"
+
+   tcptop_banner
+   echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows; keys $KEYS"
+
+   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
+   HOLD_PID=$!
+   local i
+   for ((i = 0; i < 1200; i++)); do
+      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && break
+      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
+      sleep 0.1
+   done
+   grep -q '^ready' "$WORK/hold.out" || die "netgen hold did not open $CONNS connections in 120 s"
+
+   local key names=csv
+   IFS=, read -r -a keys <<<"$KEYS"
+   for key in "${keys[@]}"; do
+      echo "groups:  --group $key: $(groups_of "$key" | awk '{ printf "%d groups holding %d connections", $1, $2 }')"
+   done
+   echo -n "measuring ($WINDOW s each): ungrouped"
+   measure csv
+   for key in "${keys[@]}"; do
+      echo -n ", --group $key"
+      measure "$key" --group "$key"
+      names="$names $key"
+   done
+   echo
+
+   local base
+   base=$(awk '{ print $1 }' "$WORK/csv")
+   echo
+   printf '%-46s %12s %8s %14s %9s\n' "CPU over ${WINDOW} s, $((2 * CONNS)) rows" "% of a core" "CPU s" "(user + sys)" "x ungrouped"
+   local name label p r
+   for name in $names; do
+      p=$(awk '{ print $1 }' "$WORK/$name")
+      if [ "$name" = csv ]; then
+         label="tcptop -b -d 1 --format csv (baseline)"
+         r="1.00"
+      else
+         label="tcptop -b -d 1 --format csv --group $name"
+         r=$(ratio "$p" "$base")
+      fi
+      printf '%-46s %12s %8s %14s %9s' "$label" "$(pct "$p")" "$(awk '{ print $2 }' "$WORK/$name")" \
+             "$(awk '{ printf "(%s + %s)", $4, $5 }' "$WORK/$name")" "$r"
+      if [ "$name" != csv ]; then
+         printf '   (target <= %s) %s' "$TARGET_RATIO" \
+            "$(awk -v r="$r" -v t="$TARGET_RATIO" 'BEGIN { print (r + 0 <= t + 0) ? "OK" : "MISSED" }')"
+      fi
+      echo
+   done
+   cat <<EOF
+
+% of a core = (utime + stime) / wall time over the window, from /proc/PID/stat
+($HZ ticks/s), read $SETTLE s after the probes were attached. The ungrouped run
+prints every row as CSV; a grouped one folds the same rows (core/Groups) and
+prints the groups.
+EOF
+}
+
+main "$@"
