@@ -57,7 +57,7 @@ check_config_error() {
 }
 B="tcptop: $TMP/bad.conf"
 check_config_error "$B:2: unknown section [colours]; valid sections: [display], [udp], [log], [export], [security], [probes]" '[display]\n[colours]\n'
-check_config_error "$B:3: unknown key 'delay' in [display]; valid keys: columns, sort, interval, units, colour" '[display]\n\ndelay = 1\n'
+check_config_error "$B:3: unknown key 'delay' in [display]; valid keys: columns, sort, interval, units, colour, group" '[display]\n\ndelay = 1\n'
 check_config_error "$B:2: invalid value '0' for interval in [display]: must be a number from 0.05 to 3600" '[display]\ninterval = 0\n'
 check_config_error "$B:2: invalid value 'bit' for units in [display]: valid values are bytes, bits" '[display]\nunits = bit\n'
 check_config_error "$B:2: invalid value 'x' for idle_timeout in [udp]: must be a number from 0.1 to 86400" '[udp]\nidle_timeout = x\n'
