@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/Names.h"
+
 #define LABELS_EPHEMERAL_DEFAULT 32768   /* Linux's default ip_local_port_range start */
 
 static int Labels_ephemeralLow(void) {
@@ -53,23 +55,11 @@ void Labels_append(Buf* out, const char* name, const char* value) {
    Buf_appendStr(out, "\"");
 }
 
-/* The cgroup v2 path of a process ("/system.slice/ssh.service"), or
- * "unknown" (gone, or cgroup v1 only). */
-static void Labels_cgroup(uint32_t pid, char* out, size_t size) {
-   char path[64];
-   snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-   Buf b;
-   Buf_init(&b);
-   snprintf(out, size, "unknown");
-   if (XUtils_readFile(path, &b) == 0) {
-      const char* text = Buf_cstr(&b);
-      const char* v2 = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
-      if (v2) {
-         v2 += v2[0] == '\n' ? 4 : 3;
-         snprintf(out, size, "%.*s", (int)strcspn(v2, "\n"), v2);
-      }
-   }
-   Buf_done(&b);
+/* The cgroup v2 path of the connection's owner ("/system.slice/ssh.service"),
+ * taken in the kernel (or by the capture's owner lookup), so a process that
+ * exited is still named; NULL when not known (yet). */
+static const char* Labels_cgroup(const Conn* c) {
+   return c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
 }
 
 /* The remote label: the first CIDR of remote_networks holding the address. */
@@ -90,10 +80,12 @@ void Labels_of(const Labels* this, const Conn* c, Buf* out, bool* final) {
    if (this->chosen & SETTINGS_LABEL_REMOTE)
       Labels_append(out, "remote", Labels_remote(this, c));
    if (this->chosen & SETTINGS_LABEL_CGROUP) {
-      char cgroup[256] = "unknown";
-      if (c->hasOwner && c->pid)
-         Labels_cgroup(c->pid, cgroup, sizeof(cgroup));
-      Labels_append(out, "cgroup", cgroup);
+      const char* cgroup = Labels_cgroup(c);
+      /* an id whose path is not found yet (the tree is rescanned at most
+       * every 2 s): labelled again at the next sample, not "unknown" for good */
+      if (!cgroup && c->cgroupId)
+         *final = false;
+      Labels_append(out, "cgroup", cgroup ? cgroup : "unknown");
    }
 }
 

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "config/NetSpec.h"
 #include "config/Settings.h"
+#include "core/Names.h"
 #include "export/Metrics.h"
 
 static Conn test_conn(uint64_t cookie, const char* comm, uint16_t rport) {
@@ -121,8 +122,52 @@ static void test_netspec(void) {
    free(why);
 }
 
+/* A cgroup table of two ids; 43 is not found (yet). */
+static const char* test_cgroupPath(uint64_t id) {
+   return id == 42 ? "/test.slice/web.service" : NULL;
+}
+static const char* test_noName(uint64_t id) {
+   (void)id;
+   return NULL;
+}
+static const char* test_noNetns(uint32_t inode) {
+   (void)inode;
+   return NULL;
+}
+
+/* labels = cgroup: the owner's path from the kernel's id (a process that
+ * exited is still named); an id not found yet is labelled again later. */
+static void test_cgroup_label(void) {
+   static const NamesOps ops = { .cgroupPath = test_cgroupPath, .cgroupName = test_noName, .netns = test_noNetns };
+   Names_use(&ops);
+   Settings s;
+   Settings_init(&s);
+   s.exportLabels = SETTINGS_LABEL_CGROUP;
+   Metrics m;
+   char* err = NULL;
+   CHECK(Metrics_init(&m, &s, &err) == 0);
+   Conn a = test_conn(1, "web", 80), b = test_conn(2, "web", 80);
+   a.cgroupId = 42;
+   b.cgroupId = 43;
+   a.txBytes = 100;
+   b.txBytes = 7;
+   Conn* rows[2] = { &a, &b };
+   Metrics_sample(&m, rows, 2, 0, NULL);
+   CHECK(test_value(&m, "tcptop_bytes_total{proto=\"tcp\",comm=\"web\",cgroup=\"/test.slice/web.service\",direction=\"tx\"}") == 100);
+   CHECK(test_value(&m, "tcptop_bytes_total{proto=\"tcp\",comm=\"web\",cgroup=\"unknown\",direction=\"tx\"}") == 7);
+   b.cgroupId = 42;   /* stands for its path found at a later rescan */
+   b.txBytes = 10;
+   Metrics_sample(&m, rows, 2, 0, NULL);
+   CHECK(test_value(&m, "tcptop_bytes_total{proto=\"tcp\",comm=\"web\",cgroup=\"/test.slice/web.service\",direction=\"tx\"}") == 103);
+   CHECK(test_value(&m, "tcptop_bytes_total{proto=\"tcp\",comm=\"web\",cgroup=\"unknown\",direction=\"tx\"}") == 7);
+   Metrics_done(&m);
+   Settings_done(&s);
+   Names_use(NULL);
+}
+
 int main(void) {
    test_counters();
+   test_cgroup_label();
    test_cap();
    test_netspec();
    return check_done("test_export");
