@@ -36,9 +36,10 @@ CONNS=10000
 WINDOW=30
 SETTLE=3
 PORT=5001
-TCPTOP_PORT=19824
-NODE_PORT=19100
-PROM_PORT=19090
+TCPTOP_PORT=9824   # below the ephemeral range (bench_netns: 10000-65000), which
+                   # the held connections fill
+NODE_PORT=9100
+PROM_PORT=9090
 PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-export-$$"
