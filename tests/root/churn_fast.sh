@@ -18,9 +18,9 @@ make_netns
 in_netns sysctl -qw net.ipv4.ip_local_port_range="10000 65000" || fail "cannot widen the port range"
 
 RATE=8000 COUNT=40000 NBYTES=100 PORT=5001
-# only this namespace: make check runs tests two at a time, and tcptop sees
-# every namespace (many_conns.sh also serves on port 5001)
-start_batch "$TMP/out" "$TMP/err" -d 1 --netns "$NETNS" --format json --columns proto,state --log "$TMP/log.csv"
+# make check runs tests two at a time and tcptop sees every namespace: no
+# other test serves on port 5001 (many_conns.sh: 6001-6004)
+start_batch "$TMP/out" "$TMP/err" -d 1 --format json --columns proto,state --log "$TMP/log.csv"
 in_netns "$TMP/netgen" churn 127.0.0.1 $PORT $RATE $COUNT $NBYTES "$TMP/ports" > "$TMP/churn" 2> "$TMP/churn.err" ||
    { cat "$TMP/churn.err"; fail "netgen churn failed"; }
 cat "$TMP/churn"

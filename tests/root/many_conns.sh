@@ -12,7 +12,7 @@
 #
 # The hard RLIMIT_NOFILE may not be raised here (containers drop
 # CAP_SYS_RESOURCE), so four netgen hold processes of 17,500 connections
-# each, on server ports 5001-5004, under a hard limit of 20,000.
+# each, on server ports 6001-6004, under a hard limit of 20,000.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 command -v "${CC:-gcc}" >/dev/null || skip "no C compiler for bench/netgen.c"
@@ -26,12 +26,12 @@ CONNS=$((PROCS * PER))
    skip "RLIMIT_NOFILE hard limit $(ulimit -Hn) < $((PER + 64)) and not raisable"
 
 start=$(date +%s)
-# only this namespace: make check runs tests two at a time, and tcptop sees
-# every namespace (churn_fast.sh also serves on port 5001)
-start_batch "$TMP/out" "$TMP/err" -d 1 --netns "$NETNS" --log "$TMP/log.csv"
+# Ports 6001-6004, which no other test serves on: make check runs tests two
+# at a time and tcptop sees every namespace (churn_fast.sh serves on 5001).
+start_batch "$TMP/out" "$TMP/err" -d 1 --log "$TMP/log.csv"
 pids=""
 for k in $(seq 1 $PROCS); do
-   in_netns "$TMP/netgen" hold 127.0.0.1 $((5000 + k)) $PER "$HOLD_S" > "$TMP/hold$k" 2> "$TMP/hold$k.err" &
+   in_netns "$TMP/netgen" hold 127.0.0.1 $((6000 + k)) $PER "$HOLD_S" > "$TMP/hold$k" 2> "$TMP/hold$k.err" &
    pids="$pids $!"
 done
 BG_PIDS="$BG_PIDS $pids"
@@ -51,12 +51,12 @@ expect_no_grep "no full-map warning on stderr" 'max_tcp_connections' "$TMP/err"
 python3 - "$TMP/log.csv" $PROCS $PER "$TMP"/hold[0-9] <<'PY' || fail "connections or bytes missing from the log"
 import csv, sys
 path, procs, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-ports = {str(5000 + k) for k in range(1, procs + 1)}
+ports = {str(6000 + k) for k in range(1, procs + 1)}
 wrote = {}                                # server port -> (client bytes, server bytes)
 for k, f in enumerate(sys.argv[4:], 1):
     w = open(f).read().split()
     assert w[0] == "ready" and w[2] == "hold" and int(w[3]) == per, w
-    wrote[str(5000 + k)] = (int(w[4]), int(w[5]))
+    wrote[str(6000 + k)] = (int(w[4]), int(w[5]))
 per_interval, last = {}, {}
 for r in csv.DictReader(open(path)):
     if r["proto"] != "tcp" or not (r["lport"] in ports or r["rport"] in ports):
