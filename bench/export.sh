@@ -139,17 +139,6 @@ YML
    die "prometheus does not scrape both targets: $(tail -n 3 "$WORK/prom.log")"
 }
 
-hold_connections() {
-   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
-   HOLD_PID=$!
-   local i
-   for ((i = 0; i < 1200; i++)); do
-      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && return 0
-      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
-      sleep 0.1
-   done
-   die "netgen hold did not open $CONNS connections in 120 s"
-}
 
 # The window: CPU of tcptop and node_exporter; "PCT CPU_S" in $WORK/cpu-NAME.
 measure() {
@@ -206,7 +195,7 @@ main() {
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s window, scrapes every 1 s"
 
-   hold_connections
+   hold_start "$PORT" "$CONNS" "$WORK/hold.out"
    start_servers
    run_fg sleep "$SETTLE"
    local tcptop_exp node_exp

@@ -130,15 +130,7 @@ main() {
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows; keys $KEYS"
 
-   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
-   HOLD_PID=$!
-   local i
-   for ((i = 0; i < 1200; i++)); do
-      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && break
-      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
-      sleep 0.1
-   done
-   grep -q '^ready' "$WORK/hold.out" || die "netgen hold did not open $CONNS connections in 120 s"
+   hold_start "$PORT" "$CONNS" "$WORK/hold.out"
 
    local key names=csv
    IFS=, read -r -a keys <<<"$KEYS"

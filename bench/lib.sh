@@ -27,6 +27,23 @@ build_netgen() {
    "${CC:-gcc}" -O2 -Wall -pthread -o "$1/netgen" "$REPO_DIR/bench/netgen.c" 2>>"$1/build.log"
 }
 
+# hold_start PORT N OUT [SECONDS]: bench/netgen.c `netgen hold` of N loopback
+# connections to PORT in the namespace $NS ($WORK/netgen built), its output in
+# OUT and errors in OUT.err; sets HOLD_PID (ip netns exec execs: the PID is
+# netgen's) and returns once it says ready. Dies (the script's die) when it
+# fails or is not ready in SECONDS (default 120).
+hold_start() {
+   local secs=${4:-120} i
+   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$1" "$2" >"$3" 2>"$3.err" &
+   HOLD_PID=$!
+   for ((i = 0; i < secs * 10; i++)); do
+      grep -q '^ready' "$3" 2>/dev/null && return 0
+      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$3.err")"
+      sleep 0.1
+   done
+   die "netgen hold did not open $2 connections in $secs s"
+}
+
 # bench_netns NS: the network namespace NS for a benchmark's traffic (sets
 # NS_MADE=1 once it exists, for the script's clean-up to delete it), with lo
 # up and ephemeral ports 10000-65000, so that the servers' ports (5001-5006)

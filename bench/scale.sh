@@ -62,6 +62,7 @@ NS_MADE=""
 TCPTOP_PID=""
 FG_PID=""
 HOLD_PIDS=()
+HOLD_PID=""
 HELD=0
 
 usage() {
@@ -79,8 +80,10 @@ tm() {
 
 stop_holds() {
    local p
-   for p in "${HOLD_PIDS[@]}"; do stop "$p" TERM 300 || true; done
+   # HOLD_PID: one that hold_start gave up on before it was added
+   for p in "${HOLD_PIDS[@]}" ${HOLD_PID:+"$HOLD_PID"}; do stop "$p" TERM 300 || true; done
    HOLD_PIDS=()
+   HOLD_PID=""
    HELD=0
 }
 
@@ -94,18 +97,12 @@ cleanup() {
 
 # hold_to N: netgen hold processes of PER connections until N are held.
 hold_to() {
-   local k i out
+   local k out
    while [ "$HELD" -lt "$1" ]; do
       k=$((${#HOLD_PIDS[@]} + 1))
       out="$WORK/hold$k"
-      ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 $((PORT0 + k)) "$PER" >"$out" 2>"$out.err" &
-      HOLD_PIDS+=($!)
-      for ((i = 0; i < 1200; i++)); do
-         grep -q '^ready' "$out" 2>/dev/null && break
-         kill -0 "${HOLD_PIDS[-1]}" 2>/dev/null || die "netgen hold failed: $(cat "$out.err")"
-         sleep 0.1
-      done
-      grep -q '^ready' "$out" || die "netgen hold did not open $PER connections in 120 s"
+      hold_start $((PORT0 + k)) "$PER" "$out"
+      HOLD_PIDS+=("$HOLD_PID")
       HELD=$((HELD + PER))
    done
 }

@@ -125,15 +125,7 @@ measure_top() {
 start_load() {
    build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
    bench_netns "$NS" || die "cannot set up network namespace $NS"
-   ip netns exec "$NS" "$WORK/netgen" hold 127.0.0.1 "$PORT" "$CONNS" >"$WORK/hold.out" 2>"$WORK/hold.err" &
-   HOLD_PID=$!
-   local i
-   for ((i = 0; i < 600; i++)); do
-      grep -q '^ready' "$WORK/hold.out" 2>/dev/null && return 0
-      kill -0 "$HOLD_PID" 2>/dev/null || die "netgen hold failed: $(cat "$WORK/hold.err")"
-      sleep 0.1
-   done
-   die "netgen hold did not open $CONNS connections in 60 s"
+   hold_start "$PORT" "$CONNS" "$WORK/hold.out" 60
 }
 
 field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
