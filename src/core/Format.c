@@ -8,21 +8,45 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Two digits a step: most cells are counters of 5 to 12 digits. */
+static const char Format_pairs[] =
+   "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+   "8081828384858687888990919293949596979899";
+
 int Format_u64(char* out, uint64_t v) {
+   if (v < 10) {
+      out[0] = (char)('0' + v);
+      out[1] = '\0';
+      return 1;
+   }
    char tmp[20];
-   int n = 0;
-   do {
-      tmp[n++] = (char)('0' + v % 10);
-      v /= 10;
-   } while (v);
-   for (int i = 0; i < n; i++)
-      out[i] = tmp[n - 1 - i];
+   char* s = tmp + sizeof(tmp);
+   while (v >= 100) {
+      s -= 2;
+      memcpy(s, Format_pairs + 2 * (v % 100), 2);
+      v /= 100;
+   }
+   if (v >= 10) {
+      s -= 2;
+      memcpy(s, Format_pairs + 2 * v, 2);
+   } else {
+      *--s = (char)('0' + v);
+   }
+   int n = (int)(tmp + sizeof(tmp) - s);
+   memcpy(out, s, (size_t)n);
    out[n] = '\0';
    return n;
 }
 
 int Format_fixed(char* out, double v, int decimals) {
    static const double scale[] = { 1, 10, 100, 1000 };
+   if (v == 0 && !signbit(v) && decimals >= 0 && decimals <= 3) {   /* most rates */
+      memcpy(out, "0.000", 5);
+      int n = decimals ? decimals + 2 : 1;
+      out[n] = '\0';
+      return n;
+   }
    double x = decimals >= 0 && decimals <= 3 ? v * scale[decimals] : -1;
    double r = nearbyint(x);
    /* printf rounds the exact binary value; v * scale is itself rounded, so

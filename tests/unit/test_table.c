@@ -253,6 +253,117 @@ static void test_csv_row(void) {
    free(buf);
 }
 
+/* The rows the fast writers are checked on: quotes, separators, line
+ * breaks and control characters in comm, IPv6, UDP (TCP-only cells
+ * unknown), no owner, counters of 0 and 2^64 - 1, an age below 0. */
+static void test_outputRows(Conn* c) {
+   memset(c, 0, 5 * sizeof(*c));
+   c[0].key = ConnKey_tcp(1, 1);
+   c[0].family = AF_INET;
+   memcpy(c[0].laddr, (const uint8_t[]){ 127, 0, 0, 1 }, 4);
+   memcpy(c[0].raddr, (const uint8_t[]){ 10, 200, 3, 255 }, 4);
+   c[0].lport = 65535;
+   c[0].state = CONN_ESTABLISHED;
+   c[0].txBytes = c[0].rxPackets = UINT64_MAX;
+   c[0].retrans = UINT32_MAX;
+   c[0].hasOwner = true;
+   strcpy(c[0].comm, "a,b");
+   c[0].startTime = 999.95;
+   c[0].cgroupId = 12345;
+   c[0].netns = 4026531840u;
+   c[1] = c[0];
+   c[1].key = ConnKey_tcp(2, 1);
+   c[1].family = AF_INET6;
+   c[1].laddr[15] = 1;
+   memcpy(c[1].raddr, (const uint8_t[]){ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4 }, 16);
+   strcpy(c[1].comm, "say \"hi\"\n");
+   c[1].txRate = 1234.5f;
+   c[1].rxRate = 0.49f;
+   c[1].rttUs = 7;
+   c[1].startTime = 1000.5;   /* after the sample: age 0 */
+   c[2] = c[0];
+   c[2].key = ConnKey_udp(3, 1, AF_INET6, c[1].raddr, 53);
+   c[2].family = AF_INET6;
+   c[2].state = CONN_UDP_IDLE;
+   c[2].hasOwner = false;
+   c[3] = c[1];
+   c[3].key = ConnKey_tcp(4, 2);
+   c[3].state = CONN_CLOSED;
+   c[3].uid = CONN_UID_UNKNOWN;
+   strcpy(c[3].comm, "x\r\\y\x01 fifteen");
+   c[4] = c[0];
+   c[4].key = ConnKey_tcp(5, 3);
+   c[4].txBytes = c[4].rxBytes = c[4].rxPackets = 0;
+   c[4].retrans = 0;
+   strcpy(c[4].comm, "plain");
+   c[4].cgroupId = c[4].netns = 0;
+}
+
+/* The writers as they were (printf family, a field at a time), to compare with. */
+static char* test_outputOld(const ColumnList* cl, Conn* const* rows, size_t n, const RowContext* ctx, bool json) {
+   char* buf = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&buf, &len);
+   for (size_t i = 0; i < n; i++) {
+      for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
+         char cell[64];
+         int l = Column_raw(col, rows[i], ctx, cell, sizeof(cell));
+         if (json) {
+            fprintf(f, "%s\"%s\":", j ? "," : "{", col->key);
+            if (l < 0)
+               fputs("null", f);
+            else if (col->kind == COLUMN_NUMBER)
+               fputs(cell, f);
+            else
+               Output_jsonString(f, cell);
+         } else {
+            if (j)
+               fputc(',', f);
+            if (l > 0 && col->freeText)
+               Output_csvField(f, cell);
+            else if (l > 0)
+               fputs(cell, f);
+         }
+      }
+      fputs(json ? "}" : "\n", f);
+      if (json)
+         fputs(i + 1 < n ? "," : "]}\n", f);
+   }
+   fclose(f);
+   return buf;
+}
+
+static void test_output_fast(void) {
+   Conn c[5];
+   test_outputRows(c);
+   Conn* rows[5] = { &c[0], &c[1], &c[2], &c[3], &c[4] };
+   ColumnList cl;
+   ColumnList_all(&cl);
+   RowContext ctx = { .wallNow = 1000.25, .monoNow = 5, .wallText = "1000.250" };
+   Summary sum = { .interval = 1 };
+   for (int json = 0; json <= 1; json++) {
+      char* buf = NULL;
+      size_t len = 0;
+      FILE* f = open_memstream(&buf, &len);
+      Output o;
+      Output_init(&o, f, json ? OUTPUT_JSON : OUTPUT_CSV, &cl);
+      o.headerDone = true;
+      CHECK(Output_interval(&o, rows, 5, &sum, &ctx) == 0);
+      fclose(f);
+      char* want = test_outputOld(&cl, rows, 5, &ctx, json);
+      /* JSON: the rows after the summary */
+      const char* got = json ? strstr(buf, "\"connections\":[") : buf;
+      CHECK(got != NULL);
+      got = got && json ? got + strlen("\"connections\":[") : got;
+      if (got && strcmp(got, want) != 0)
+         fprintf(stderr, "fast:\n%s\nold:\n%s\n", got, want);
+      CHECK_STR(got ? got : "", want);
+      free(buf);
+      free(want);
+   }
+}
+
 static int test_radixRef(const void* pa, const void* pb) {
    const RadixItem* a = pa;
    const RadixItem* b = pb;
@@ -338,5 +449,6 @@ int main(void) {
    test_sort();
    test_escaping();
    test_csv_row();
+   test_output_fast();
    return check_done("test_table");
 }
