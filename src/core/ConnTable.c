@@ -61,7 +61,6 @@ void Conn_freeCopy(Conn* c) {
 #define CONNTABLE_BLOCK 4096
 
 typedef struct ConnBlock_ {
-   struct ConnBlock_* next;
    Conn rows[CONNTABLE_BLOCK];
 } ConnBlock;
 
@@ -70,22 +69,33 @@ static Conn* ConnTable_newRow(ConnTable* this) {
    if (c) {
       memcpy(&this->spare, c, sizeof(Conn*));
    } else {
-      if (!this->blocks || this->blockUsed == CONNTABLE_BLOCK) {
-         ConnBlock* b = xMalloc(sizeof(ConnBlock));
-         b->next = this->blocks;
-         this->blocks = b;
+      if (!this->nBlocks || this->blockUsed == CONNTABLE_BLOCK) {
+         this->blocks = xRealloc(this->blocks, (this->nBlocks + 1) * sizeof(ConnBlock*));
+         this->blocks[this->nBlocks++] = xMalloc(sizeof(ConnBlock));
          this->blockUsed = 0;
       }
-      c = &this->blocks->rows[this->blockUsed++];
+      c = &this->blocks[this->nBlocks - 1]->rows[this->blockUsed++];
    }
    memset(c, 0, sizeof(*c));
    return c;
 }
 
+/* The link goes over the cookie; proto 0 marks it not live (Conn_live). */
 static void ConnTable_freeRow(ConnTable* this, Conn* c) {
    free(c->metrics);
+   c->metrics = NULL;
+   c->key.proto = 0;
    memcpy(c, &this->spare, sizeof(Conn*));
    this->spare = c;
+}
+
+Conn* ConnTable_block(const ConnTable* this, size_t b, size_t* n) {
+   if (b >= this->nBlocks) {
+      *n = 0;
+      return NULL;
+   }
+   *n = b + 1 == this->nBlocks ? this->blockUsed : CONNTABLE_BLOCK;
+   return this->blocks[b]->rows;
 }
 
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start) {
@@ -136,11 +146,9 @@ void ConnTable_done(ConnTable* this) {
       if (this->slots[i])
          free(this->slots[i]->metrics);
    }
-   while (this->blocks) {
-      ConnBlock* next = this->blocks->next;
-      free(this->blocks);
-      this->blocks = next;
-   }
+   for (size_t b = 0; b < this->nBlocks; b++)
+      free(this->blocks[b]);
+   free(this->blocks);
    free(this->slots);
    free(this->hashes);
    memset(this, 0, sizeof(*this));

@@ -141,34 +141,6 @@ static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed
    }
 }
 
-/* Updates every row; forgets closed rows logged, shown and old enough. */
-static void Monitor_update(Monitor* this, double now) {
-   double elapsed = this->samples ? now - this->lastSample : 0;
-   this->lastSample = now;
-   ConnTable* t = &this->table;
-   ConnKey* gone = NULL;
-   size_t nGone = 0, capGone = 0;
-   for (size_t i = 0; i < t->cap; i++) {
-      if (i + CONNTABLE_AHEAD < t->cap && t->slots[i + CONNTABLE_AHEAD])
-         Conn_prefetch(t->slots[i + CONNTABLE_AHEAD]);
-      Conn* c = t->slots[i];
-      if (!c)
-         continue;
-      Monitor_updateRow(this, c, now, elapsed);
-      bool printedOnce = c->shown || !this->settings->batch;
-      if (c->state == CONN_CLOSED && c->logged && printedOnce && now - c->closedAt >= MONITOR_CLOSED_LINGER) {
-         if (nGone == capGone) {
-            capGone = capGone ? capGone * 2 : 64;
-            gone = xRealloc(gone, capGone * sizeof(ConnKey));
-         }
-         gone[nGone++] = c->key;
-      }
-   }
-   for (size_t i = 0; i < nGone; i++)
-      ConnTable_remove(t, &gone[i]);
-   free(gone);
-}
-
 /* Each probe's status and hooks, and with --probe-stats its events/s and
  * ns/event: for the -b text header (--probe-stats) and the screen (P). */
 static void Monitor_health(Monitor* this) {
@@ -210,10 +182,8 @@ static void Monitor_untracked(Monitor* this, const BackendStatus* st) {
    this->untrackedSaid[1] = this->untrackedSaid[1] || st->udpUntracked;
 }
 
-/* Keeps the rows the command line asks for, and sums them. */
-static void Monitor_filter(Monitor* this) {
-   free(this->rows);
-   this->rows = ConnTable_rows(&this->table, &this->nRows);
+/* The summary's start: the backend's status, the lines it adds. */
+static void Monitor_summaryStart(Monitor* this) {
    BackendStatus st;
    Backend_status(this->backend, &st);
    this->summary = (Summary){ .interval = this->interval,
@@ -224,19 +194,74 @@ static void Monitor_filter(Monitor* this) {
    Monitor_untracked(this, &st);
    this->summary.untracked = this->untrackedText;
    Monitor_health(this);
-   size_t k = 0;
-   for (size_t i = 0; i < this->nRows; i++) {
-      if (i + CONNTABLE_AHEAD < this->nRows)
-         Conn_prefetch(this->rows[i + CONNTABLE_AHEAD]);
-      Conn* c = this->rows[i];
-      if (Monitor_matches(this->settings, c)) {
-         this->rows[k++] = c;
-         Summary_add(&this->summary, c);
-      } else {
-         c->logged = c->shown = true;   /* filtered out: nothing owed, may be forgotten */
+}
+
+/* A closed row logged, printed once (the screen: always) and kept long
+ * enough is forgotten. */
+static bool Monitor_forgettable(const Monitor* this, const Conn* c, double now) {
+   bool printedOnce = c->shown || !this->settings->batch;
+   return c->state == CONN_CLOSED && c->logged && printedOnce && now - c->closedAt >= MONITOR_CLOSED_LINGER;
+}
+
+/* A row that passes the command-line filters: listed, summed, and what the
+ * log and Monitor_shown need noted. */
+static void Monitor_keep(Monitor* this, Conn* c, bool logsAll) {
+   this->rows[this->nRows++] = c;
+   Summary_add(&this->summary, c);
+   if (logsAll)
+      c->logged = true;   /* no log, or one of groups: nothing owed */
+   else if (c->logged)
+      this->nLoggedBefore++;   /* a closed row logged already: not again */
+   if (c->state == CONN_CLOSED) {
+      if (this->nClosed == this->capClosed) {
+         this->capClosed = this->capClosed ? 2 * this->capClosed : 256;
+         this->closedRows = xRealloc(this->closedRows, this->capClosed * sizeof(Conn*));
+      }
+      this->closedRows[this->nClosed++] = c;
+   }
+}
+
+/* Room for every row, grown only when the table has grown. */
+static void Monitor_reserveRows(Monitor* this) {
+   if (this->capRows > this->table.count)
+      return;
+   this->capRows = this->table.count + this->table.count / 4 + 64;
+   free(this->rows);
+   this->rows = xMalloc(this->capRows * sizeof(Conn*));
+}
+
+/*
+ * One pass over the rows in memory order, each fetched once: rates, UDP
+ * activity and expiry, closed rows forgotten, the command-line filters, the
+ * summary and the log's marks (it used to be four passes in hash order,
+ * each a cache miss a row at 400,000 rows).
+ */
+static void Monitor_pass(Monitor* this, double now) {
+   double elapsed = this->samples ? now - this->lastSample : 0;
+   this->lastSample = now;
+   Monitor_summaryStart(this);
+   Monitor_reserveRows(this);
+   this->nRows = this->nClosed = this->nLoggedBefore = 0;
+   bool logsAll = !this->logFile || this->groups.key != GROUP_NONE;
+   ConnTable* t = &this->table;
+   size_t n;
+   Conn* block;
+   for (size_t b = 0; (block = ConnTable_block(t, b, &n)); b++) {
+      for (size_t i = 0; i < n; i++) {
+         Conn* c = &block[i];
+         if (!Conn_live(c))
+            continue;
+         Monitor_updateRow(this, c, now, elapsed);
+         if (Monitor_forgettable(this, c, now)) {
+            ConnKey key = c->key;
+            ConnTable_remove(t, &key);
+         } else if (Monitor_matches(this->settings, c)) {
+            Monitor_keep(this, c, logsAll);
+         } else {
+            c->logged = c->shown = true;   /* filtered out: nothing owed, may be forgotten */
+         }
       }
    }
-   this->nRows = k;
 }
 
 static int Monitor_logWrite(Monitor* this, Conn** rows, size_t n, char** err) {
@@ -249,27 +274,28 @@ static int Monitor_logWrite(Monitor* this, Conn** rows, size_t n, char** err) {
 }
 
 /* Live rows every interval; a closed row exactly once; with --group,
- * every group every interval instead. 0, or -1 with *err. */
+ * every group every interval instead (Monitor_pass marked the rows). 0, or
+ * -1 with *err. */
 static int Monitor_log(Monitor* this, char** err) {
-   if (!this->logFile || this->groups.key != GROUP_NONE) {
-      for (size_t i = 0; i < this->nRows; i++)
-         this->rows[i]->logged = true;
-   }
    if (!this->logFile)
       return 0;
    if (this->groups.key != GROUP_NONE)
       return Monitor_logWrite(this, this->groups.rows, this->groups.nRows, err);
-   size_t m = 0;
-   Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
-   for (size_t i = 0; i < this->nRows; i++) {
-      Conn* c = this->rows[i];
-      if (!c->logged)
-         logRows[m++] = c;
-      if (c->state == CONN_CLOSED)
-         c->logged = true;
+   int rc;
+   if (this->nLoggedBefore == 0) {
+      rc = Monitor_logWrite(this, this->rows, this->nRows, err);   /* each is owed */
+   } else {
+      size_t m = 0;
+      Conn** logRows = xMalloc(sizeof(Conn*) * (this->nRows + 1));
+      for (size_t i = 0; i < this->nRows; i++) {
+         if (!this->rows[i]->logged)
+            logRows[m++] = this->rows[i];
+      }
+      rc = Monitor_logWrite(this, logRows, m, err);
+      free(logRows);
    }
-   int rc = Monitor_logWrite(this, logRows, m, err);
-   free(logRows);
+   for (size_t i = 0; i < this->nClosed; i++)
+      this->closedRows[i]->logged = true;
    return rc;
 }
 
@@ -278,9 +304,8 @@ int Monitor_sample(Monitor* this, char** err) {
    Monitor_now(this, &mono, &wall);
    if (Backend_sample(this->backend, &this->table, mono, wall, err) < 0)
       return -1;
-   Monitor_update(this, mono);
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
-   Monitor_filter(this);
+   Monitor_pass(this, mono);
    SortOrder_sort(&this->sort, this->rows, this->nRows);
    if (this->groups.key != GROUP_NONE) {
       Groups_fold(&this->groups, this->rows, this->nRows, mono);
@@ -297,7 +322,10 @@ int Monitor_sample(Monitor* this, char** err) {
 /* Only a closed row's printing counts (Conn.shown): a row shown while open
  * and closed since is still owed its closed line (jsonl prints it once). */
 void Monitor_shown(Monitor* this, Conn** rows, size_t n) {
-   (void)this;
+   if (rows == this->rows && n == this->nRows) {   /* all of them: the closed ones Monitor_pass listed */
+      rows = this->closedRows;
+      n = this->nClosed;
+   }
    for (size_t i = 0; i < n; i++)
       rows[i]->shown = rows[i]->shown || rows[i]->state == CONN_CLOSED;
 }
@@ -409,6 +437,8 @@ int Monitor_done(Monitor* this, char** err) {
    this->logFile = NULL;
    free(this->rows);
    this->rows = NULL;
+   free(this->closedRows);
+   this->closedRows = NULL;
    free(this->healthText);
    this->healthText = NULL;
    free(this->missing);

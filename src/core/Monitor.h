@@ -46,10 +46,14 @@ struct Monitor_ {
    double interval;         /* seconds; the screen may change it */
    double lastSample;       /* monotonic */
    int samples;
-   /* the last sample: rows passing the command-line filters, in table order;
+   /* the last sample: rows passing the command-line filters, sorted;
     * valid until the next Monitor_sample */
    Conn** rows;
    size_t nRows;
+   size_t capRows;          /* rows' room, kept across samples */
+   Conn** closedRows;       /* the closed ones among rows (Monitor_shown, the log) */
+   size_t nClosed, capClosed;
+   size_t nLoggedBefore;    /* rows logged already (closed): the log skips them */
    Summary summary;
    RowContext ctx;
    char* healthText;        /* the backend's probe lines for this sample, or NULL */
