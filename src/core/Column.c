@@ -215,7 +215,7 @@ static int raw_port(const Column* col, const Conn* c, const RowContext* x, char*
 }
 static double key_connections(const Column* col, const Conn* c) {
    (void)col;
-   return c->groupConns ? c->groupConns : 1;
+   return Conn_connections(c);
 }
 static int raw_connections(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;
@@ -224,7 +224,7 @@ static int raw_connections(const Column* col, const Conn* c, const RowContext* x
 }
 static double key_rttMin(const Column* col, const Conn* c) {
    (void)col;
-   return c->groupConns ? c->rttMinUs : c->rttUs;
+   return c->isGroup ? c->rttMinUs : c->rttUs;
 }
 static int raw_rttMin(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)x;

@@ -44,7 +44,12 @@ typedef struct Conn_ {
    uint8_t state;          /* ConnState */
    uint8_t lastTcpState;   /* for a CLOSED TCP row: the state it closed from */
    uint8_t family;         /* AF_INET or AF_INET6 */
-   bool hasOwner;
+   bool hasOwner : 1;
+   bool seeded : 1;        /* existed before tcptop started */
+   bool logged : 1;        /* its closed row was written */
+   bool shown : 1;         /* its closed row was printed at least once */
+   bool passive : 1;       /* accepted by a server (TCP), so lport is the service */
+   bool isGroup : 1;       /* a group row (core/Groups): groupConns, rttMinUs */
    uint64_t txBytes, rxBytes;
    uint64_t txPackets, rxPackets;
    uint32_t rttUs;
@@ -52,7 +57,15 @@ typedef struct Conn_ {
    /* the previous sample, for rates; packets: the low 32 bits (a difference
     * modulo 2^32 is exact below 4 billion packets an interval) */
    uint64_t prevTxBytes, prevRxBytes;
-   uint32_t prevTxPackets, prevRxPackets;
+   union {
+      struct {             /* a connection's row */
+         uint32_t prevTxPackets, prevRxPackets;
+      };
+      struct {             /* a group row (isGroup), which has no previous sample */
+         uint32_t groupConns;   /* connections folded in */
+         uint32_t rttMinUs;     /* the group's lowest RTT (rttUs: its highest) */
+      };
+   };
    /* per second over the last interval; floats: 7 digits, more than the
     * interval's timing gives */
    float txRate, rxRate;   /* bytes */
@@ -60,14 +73,11 @@ typedef struct Conn_ {
    double lastActive;      /* monotonic seconds of the last change */
    double closedAt;        /* monotonic seconds; 0 while open */
    uint32_t pid;           /* 0: not known yet */
-   bool seeded;            /* existed before tcptop started */
-   bool logged;            /* its closed row was written */
-   bool shown;             /* its closed row was printed at least once */
-   bool passive;           /* accepted by a server (TCP), so lport is the service */
    /* set once, or read when the row is printed */
    uint16_t lport;
    uint16_t rport;
    uint32_t uid;
+   uint32_t netns;         /* the socket's network namespace inode; 0 unknown */
    uint8_t laddr[16];
    uint8_t raddr[16];
    char comm[CONN_COMM_LEN];
@@ -78,10 +88,6 @@ typedef struct Conn_ {
    uint64_t* metrics;
    /* attribution (src/linux/Names names them) */
    uint64_t cgroupId;      /* the owner's cgroup v2 id (its directory's inode); 0 unknown */
-   uint32_t netns;         /* the socket's network namespace inode; 0 unknown */
-   /* a group row (core/Groups) */
-   uint32_t groupConns;    /* connections folded in; 0: a connection's row */
-   uint32_t rttMinUs;      /* the group's lowest RTT (rttUs: its highest) */
    uint32_t groupEpoch[2]; /* per Groups (its slot): the epoch holding this closed row's totals */
 } Conn;
 
@@ -93,6 +99,14 @@ void Conn_setMetrics(Conn* c, const uint64_t* values);
 /* A copy of a row that owns its own metrics (Conn_freeCopy). */
 void Conn_copy(Conn* to, const Conn* from);
 void Conn_freeCopy(Conn* c);
+
+/* 240 bytes: 400,000 rows are 96 MB. */
+_Static_assert(sizeof(Conn) == 240, "Conn grew: 400,000 of them must stay small");
+
+/* Connections in a row: a group's count, else 1. */
+static inline uint32_t Conn_connections(const Conn* c) {
+   return c->isGroup ? c->groupConns : 1;
+}
 
 /* The service port: an accepted connection's local port, else the remote one. */
 static inline uint16_t Conn_servicePort(const Conn* c) {

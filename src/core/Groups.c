@@ -145,6 +145,7 @@ static void Groups_makeRow(Groups* this, Group* g, const Conn* c) {
    r->netns = g->id.netns;
    r->startTime = c->startTime;
    r->state = CONN_ESTABLISHED;
+   r->isGroup = true;
 }
 
 /* A group's row before its members: the closed members' totals. */

@@ -4,7 +4,7 @@
  * local port of an accepted connection, the remote port of one made), the
  * cgroup or the network namespace.
  *
- * A group row is a Conn (groupConns > 0), so the columns, sorting, filters
+ * A group row is a Conn (isGroup), so the columns, sorting, filters
  * and outputs work on it as on a connection: the key's fields are the
  * members', connections counts every connection folded in, bytes, packets
  * and rates are summed, retrans is the worst, rttMinUs..rttUs the range.

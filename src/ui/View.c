@@ -211,7 +211,7 @@ static bool View_filterMatches(const View* this, const Conn* c) {
    *p++ = ':';
    p = View_putUnsigned(p, c->rport);
    *p++ = '\t';
-   p = View_putText(p, c->groupConns ? "" : Conn_stateName(c->state));
+   p = View_putText(p, c->isGroup ? "" : Conn_stateName(c->state));
    *p++ = '\t';
    p = View_putText(p, c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
    *p = '\0';
@@ -221,7 +221,7 @@ static bool View_filterMatches(const View* this, const Conn* c) {
 }
 
 static bool View_rowVisible(const View* this, const Conn* c) {
-   if (c->groupConns)   /* a group: only the / text */
+   if (c->isGroup)   /* a group: only the / text */
       return !this->filter[0] || View_filterMatches(this, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
