@@ -155,30 +155,6 @@ static void Output_textWidths(const ColumnList* cl, Conn** rows, size_t n, const
    }
 }
 
-static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
-   const ColumnList* cl = &this->columns;
-   int width[64];
-   char cell[OUTPUT_CELL];
-   Output_textWidths(cl, rows, n, ctx, width);
-   Output_summaryText(this->out, s, ctx);
-   char* line = xMalloc(Output_lineMax(cl, width));
-   char* p = line;
-   for (int j = 0; j < cl->count; j++)
-      p = Output_textAppend(p, &Column_table[cl->ids[j]], Column_table[cl->ids[j]].title, width[j], j == cl->count - 1);
-   fwrite(line, 1, (size_t)(p - line), this->out);
-   for (size_t i = 0; i < n; i++) {
-      p = line;
-      for (int j = 0; j < cl->count; j++) {
-         const Column* col = &Column_table[cl->ids[j]];
-         Output_cell(col, rows[i], ctx, true, cell);
-         p = Output_textAppend(p, col, cell, width[j], j == cl->count - 1);
-      }
-      fwrite(line, 1, (size_t)(p - line), this->out);
-   }
-   free(line);
-   fputc('\n', this->out);
-}
-
 /*
  * Lines are made in one block and written in big pieces: a fwrite per line
  * (copied again into stdio's buffer), strlen and strpbrk per cell were a
@@ -270,6 +246,31 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       b.p = Output_csvLine(cl, rows[i], ctx, OutputBlock_next(&b));
    }
    OutputBlock_done(&b);
+}
+
+static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
+   const ColumnList* cl = &this->columns;
+   int width[64];
+   char cell[OUTPUT_CELL];
+   Output_textWidths(cl, rows, n, ctx, width);
+   Output_summaryText(this->out, s, ctx);
+   OutputBlock b;
+   OutputBlock_init(&b, this->out, Output_lineMax(cl, width));
+   char* p = OutputBlock_next(&b);
+   for (int j = 0; j < cl->count; j++)
+      p = Output_textAppend(p, &Column_table[cl->ids[j]], Column_table[cl->ids[j]].title, width[j], j == cl->count - 1);
+   b.p = p;
+   for (size_t i = 0; i < n; i++) {
+      p = OutputBlock_next(&b);
+      for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
+         Output_cell(col, rows[i], ctx, true, cell);
+         p = Output_textAppend(p, col, cell, width[j], j == cl->count - 1);
+      }
+      b.p = p;
+   }
+   OutputBlock_done(&b);
+   fputc('\n', this->out);
 }
 
 /* s as a JSON string at p (room: 6 * strlen(s) + 2); returns the end. */

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# bench/rowcost.sh: two tcptop builds side by side on the same held
+# connections: each one's CPU (utime + stime) and VmRSS, and the ratio.
+#
+#   sudo bench/rowcost.sh [-n CONNS] [-d SECONDS] BASE NEW [tcptop args...]
+#
+# `netgen hold` processes of 10,000 connections each hold CONNS (default
+# 50,000: 100,000 rows) in a private namespace; then BASE and NEW run at
+# once, `-b -d 1 --format csv > /dev/null` plus the args, so both see the
+# same rows and the same load; after 15 s (the seeding of older
+# connections) each one's CPU is measured over SECONDS (default 20).
+set -euo pipefail
+REPO_DIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO_DIR/bench/lib.sh"
+
+usage() { echo "usage: $0 [-n CONNS] [-d SECONDS] BASE NEW [tcptop args...]" >&2; exit 2; }
+die() { echo "rowcost: $*" >&2; exit 1; }
+CONNS=50000 SECS=20
+while getopts n:d:h opt; do
+   case $opt in
+   n) CONNS=$OPTARG ;;
+   d) SECS=$OPTARG ;;
+   *) usage ;;
+   esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 2 ] || usage
+BASE=$1 NEW=$2
+shift 2
+[ -x "$BASE" ] && [ -x "$NEW" ] || die "BASE and NEW must be tcptop binaries"
+[ "$(id -u)" = 0 ] || die "run as root (the probes, the namespace)"
+
+NS=rowcost-$$ NS_MADE="" WORK=$(mktemp -d) HOLDS=() PIDS=()
+cleanup() {
+   local p
+   for p in "${PIDS[@]}"; do stop "$p" INT 50 || true; done
+   for p in "${HOLDS[@]}"; do stop "$p" TERM 30 || true; done
+   [ -n "$NS_MADE" ] && ip netns del "$NS" 2>/dev/null
+   rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n "$(ulimit -Hn)"
+build_netgen "$WORK" || die "netgen does not build: $(cat "$WORK/build.log")"
+bench_netns "$NS" || die "cannot make the namespace $NS"
+held=0 k=0
+while [ $held -lt "$CONNS" ]; do
+   k=$((k + 1))
+   n=$((CONNS - held < 10000 ? CONNS - held : 10000))
+   hold_start $((5000 + k)) $n "$WORK/hold$k"
+   HOLDS+=("$HOLD_PID")
+   held=$((held + n))
+done
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+for bin in "$BASE" "$NEW"; do
+   "$bin" -b -d 1 --format csv --max-tcp-connections $((2 * CONNS + 65536)) --cache-dir "$WORK/cache" "$@" \
+      > /dev/null 2>>"$WORK/err" &
+   PIDS+=($!)
+done
+sleep 15
+for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || die "tcptop exited: $(cat "$WORK/err")"; done
+b0=$(ticks "${PIDS[0]}") n0=$(ticks "${PIDS[1]}")
+sleep "$SECS"
+b1=$(ticks "${PIDS[0]}") n1=$(ticks "${PIDS[1]}")
+HZ=$(getconf CLK_TCK)
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+echo "held:   $held connections ($((2 * held)) rows), ${SECS} s, both at once"
+pct() { awk -v t="$1" -v hz="$HZ" -v s="$SECS" 'BEGIN { printf "%.1f", t * 100 / hz / s }'; }
+printf 'base:   %-40s %6s%% of a core  VmRSS %7d kB\n' "$BASE" "$(pct $((b1 - b0)))" "$(rss "${PIDS[0]}")"
+printf 'new:    %-40s %6s%% of a core  VmRSS %7d kB\n' "$NEW" "$(pct $((n1 - n0)))" "$(rss "${PIDS[1]}")"
+awk -v b=$((b1 - b0)) -v n=$((n1 - n0)) 'BEGIN { if (b > 0) printf "ratio:  new / base CPU %.2f\n", n / b }'
+exit 0
