@@ -56,6 +56,33 @@ static void test_table_churn(void) {
    Conn** rows = ConnTable_rows(&t, &n);
    CHECK(n == t.count);
    free(rows);
+   /* the blocks hold every live row once (5,000 rows: two blocks), the
+    * removed ones not live; removing the row visited is allowed */
+   size_t live = 0, evenSeen = 0, removed = 0, nb;
+   Conn* block;
+   for (size_t bi = 0; (block = ConnTable_block(&t, bi, &nb)); bi++) {
+      for (size_t i = 0; i < nb; i++) {
+         if (!Conn_live(&block[i]))
+            continue;
+         live++;
+         evenSeen += block[i].txBytes % 2 == 0;
+         if (block[i].txBytes % 4 == 0) {
+            ConnKey k = block[i].key;
+            ConnTable_remove(&t, &k);
+            removed++;
+         }
+      }
+   }
+   CHECK(live == N / 2 + 1);   /* and (2, 2001), of txBytes 0 */
+   CHECK(evenSeen == N / 2 + 1);
+   CHECK(removed == N / 4 + 1 && t.count == N / 2 + 1 - removed);
+   /* the spare rows are used again: no new block for as many new rows */
+   size_t blocks = t.nBlocks;
+   for (uint64_t i = 1; i <= removed; i++) {
+      ConnKey k = ConnKey_tcp(N + i, 1);
+      ConnTable_get(&t, &k, &created);
+   }
+   CHECK(t.nBlocks == blocks);
    ConnTable_done(&t);
 }
 
