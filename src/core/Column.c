@@ -46,18 +46,31 @@ static int Column_cmpAddr(const Conn* a, const Conn* b, const uint8_t* x, const 
    return memcmp(x, y, a->family == AF_INET6 ? 16 : 4);
 }
 
+/* tmp (len bytes) into out, cut to size as snprintf would. */
+static void Column_put(const char* tmp, int len, char* out, size_t size) {
+   size_t n = (size_t)len < size ? (size_t)len : size - 1;
+   memcpy(out, tmp, n);
+   out[n] = '\0';
+}
+
+/* As snprintf's "%.0f", or "%.1f%c" below 10 of a unit and "%.0f%c" above
+ * (Format_fixed is printf's rounding, without printf: the text output
+ * formats every rate twice a row). */
 void Column_humanBytes(double v, char* out, size_t size) {
    static const char units[] = "KMGTP";
-   if (v < 1024) {
-      snprintf(out, size, "%.0f", v);
-      return;
-   }
    int u = -1;
    while (v >= 1024 && u < 4) {
       v /= 1024;
       u++;
    }
-   snprintf(out, size, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+   char tmp[40];
+   int n = Format_fixed(tmp, v, u >= 0 && v < 10 ? 1 : 0);
+   n = n < 30 ? n : 30;   /* printf's digits of a float beyond 5e30: cut, as they would be */
+   if (u >= 0) {
+      tmp[n++] = units[u];
+      tmp[n] = '\0';
+   }
+   Column_put(tmp, n, out, size);
 }
 
 /* --- the columns that are not one Conn field --- */
@@ -148,15 +161,19 @@ static int raw_age(const Column* col, const Conn* c, const RowContext* x, char* 
    double age = x->wallNow - c->startTime;
    return Format_fixed(o, age > 0 ? age : 0.0, 1);
 }
+/* M:SS below an hour, else HhMM. */
 static void human_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    long s = (long)(x->wallNow - c->startTime);
    if (s < 0)
       s = 0;
-   if (s < 3600)
-      snprintf(o, n, "%ld:%02ld", s / 60, s % 60);
-   else
-      snprintf(o, n, "%ldh%02ld", s / 3600, (s / 60) % 60);
+   char tmp[32];
+   int len = Format_u64(tmp, (uint64_t)(s < 3600 ? s / 60 : s / 3600));
+   long two = s < 3600 ? s % 60 : (s / 60) % 60;
+   tmp[len++] = s < 3600 ? ':' : 'h';
+   tmp[len++] = (char)('0' + two / 10);
+   tmp[len++] = (char)('0' + two % 10);
+   Column_put(tmp, len, o, n);
 }
 static double key_time(const Column* col, const Conn* c) {
    (void)col;

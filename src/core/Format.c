@@ -15,27 +15,21 @@ static const char Format_pairs[] =
    "8081828384858687888990919293949596979899";
 
 int Format_u64(char* out, uint64_t v) {
-   if (v < 10) {
-      out[0] = (char)('0' + v);
-      out[1] = '\0';
-      return 1;
-   }
-   char tmp[20];
-   char* s = tmp + sizeof(tmp);
-   while (v >= 100) {
+   int n = 1;
+   for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+      n++;
+   char* s = out + n;
+   *s = '\0';
+   while (v >= 100) {   /* written from the end: no copy */
       s -= 2;
       memcpy(s, Format_pairs + 2 * (v % 100), 2);
       v /= 100;
    }
    if (v >= 10) {
-      s -= 2;
-      memcpy(s, Format_pairs + 2 * v, 2);
+      memcpy(s - 2, Format_pairs + 2 * v, 2);
    } else {
-      *--s = (char)('0' + v);
+      s[-1] = (char)('0' + v);
    }
-   int n = (int)(tmp + sizeof(tmp) - s);
-   memcpy(out, s, (size_t)n);
-   out[n] = '\0';
    return n;
 }
 
@@ -69,12 +63,26 @@ int Format_fixed(char* out, double v, int decimals) {
    return n;
 }
 
-int Format_ipv4(char* out, const uint8_t a[4]) {
-   int n = 0;
-   for (int i = 0; i < 4; i++) {
-      if (i)
-         out[n++] = '.';
-      n += Format_u64(out + n, a[i]);
+static char* Format_byte(char* p, unsigned v) {
+   if (v >= 100) {
+      *p++ = (char)('0' + v / 100);
+      memcpy(p, Format_pairs + 2 * (v % 100), 2);
+      return p + 2;
    }
-   return n;
+   if (v >= 10) {
+      memcpy(p, Format_pairs + 2 * v, 2);
+      return p + 2;
+   }
+   *p++ = (char)('0' + v);
+   return p;
+}
+
+int Format_ipv4(char* out, const uint8_t a[4]) {
+   char* p = out;
+   for (int i = 0; i < 4; i++) {
+      p = Format_byte(p, a[i]);
+      *p++ = '.';
+   }
+   p[-1] = '\0';
+   return (int)(p - 1 - out);
 }

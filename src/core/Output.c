@@ -142,13 +142,20 @@ static char* Output_textAppend(char* p, const Column* col, const char* cell, int
    return p;
 }
 
+/* The widths: the titles, the columns' own, and every cell; row by row,
+ * so each row is fetched once (column by column, a row was fetched once a
+ * column). */
 static void Output_textWidths(const ColumnList* cl, Conn** rows, size_t n, const RowContext* ctx, int* width) {
    char cell[OUTPUT_CELL];
    for (int j = 0; j < cl->count; j++) {
       const Column* col = &Column_table[cl->ids[j]];
       width[j] = col->width > (int)strlen(col->title) ? col->width : (int)strlen(col->title);
-      for (size_t i = 0; i < n; i++) {
-         Output_cell(col, rows[i], ctx, true, cell);
+   }
+   for (size_t i = 0; i < n; i++) {
+      if (i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
+      for (int j = 0; j < cl->count; j++) {
+         Output_cell(&Column_table[cl->ids[j]], rows[i], ctx, true, cell);
          int l = (int)strlen(cell);
          width[j] = l > width[j] ? l : width[j];
       }
@@ -261,6 +268,8 @@ static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, c
       p = Output_textAppend(p, &Column_table[cl->ids[j]], Column_table[cl->ids[j]].title, width[j], j == cl->count - 1);
    b.p = p;
    for (size_t i = 0; i < n; i++) {
+      if (i + CONNTABLE_AHEAD < n)
+         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       p = OutputBlock_next(&b);
       for (int j = 0; j < cl->count; j++) {
          const Column* col = &Column_table[cl->ids[j]];

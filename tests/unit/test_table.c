@@ -361,6 +361,58 @@ static char* test_outputOld(const ColumnList* cl, Conn* const* rows, size_t n, c
    return buf;
 }
 
+/* The text lines as they were made: widths column by column, cells padded
+ * (numbers right-aligned, the last string column not padded). */
+static char* test_textOld(const ColumnList* cl, Conn* const* rows, size_t n, const RowContext* ctx) {
+   char* buf = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&buf, &len);
+   int width[64];
+   char cell[64];
+   for (int j = 0; j < cl->count; j++) {
+      const Column* col = &Column_table[cl->ids[j]];
+      width[j] = col->width > (int)strlen(col->title) ? col->width : (int)strlen(col->title);
+      for (size_t i = 0; i < n; i++) {
+         Column_human(col, rows[i], ctx, cell, sizeof(cell));
+         width[j] = (int)strlen(cell) > width[j] ? (int)strlen(cell) : width[j];
+      }
+   }
+   for (size_t i = 0; i <= n; i++) {
+      for (int j = 0; j < cl->count; j++) {
+         const Column* col = &Column_table[cl->ids[j]];
+         bool last = j == cl->count - 1;
+         if (i == 0)
+            snprintf(cell, sizeof(cell), "%s", col->title);
+         else
+            Column_human(col, rows[i - 1], ctx, cell, sizeof(cell));
+         int w = last && col->kind != COLUMN_NUMBER ? 0 : width[j];
+         fprintf(f, col->kind == COLUMN_NUMBER ? "%*s%c" : "%-*s%c", w, cell, last ? '\n' : ' ');
+      }
+   }
+   fputc('\n', f);
+   fclose(f);
+   return buf;
+}
+
+static void test_output_text(Conn* const* rows, const ColumnList* cl, const RowContext* ctx) {
+   char* buf = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&buf, &len);
+   Output o;
+   Output_init(&o, f, OUTPUT_TEXT, cl);
+   Summary sum = { .interval = 1 };
+   CHECK(Output_interval(&o, (Conn**)rows, 5, &sum, ctx) == 0);
+   fclose(f);
+   char* want = test_textOld(cl, rows, 5, ctx);
+   const char* got = strstr(buf, "\n\n");   /* after the summary */
+   CHECK(got != NULL);
+   if (got && strcmp(got + 2, want) != 0)
+      fprintf(stderr, "text:\n%s\nold:\n%s\n", got + 2, want);
+   CHECK_STR(got ? got + 2 : "", want);
+   free(buf);
+   free(want);
+}
+
 static void test_output_fast(void) {
    Conn c[5];
    test_outputRows(c);
@@ -389,6 +441,7 @@ static void test_output_fast(void) {
       free(buf);
       free(want);
    }
+   test_output_text(rows, &cl, &ctx);
 }
 
 static int test_radixRef(const void* pa, const void* pb) {
@@ -461,6 +514,38 @@ static void test_format(void) {
       mismatches += strcmp(got, want) != 0;
    }
    CHECK(mismatches == 0);
+   /* every length of integer, and every byte of an address */
+   int bad = 0;
+   for (int i = 0; i < 100000; i++) {
+      uint64_t v = ((uint64_t)rand() << 42 ^ (uint64_t)rand() << 21 ^ (uint64_t)rand()) >> (i % 64);
+      snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+      bad += Format_u64(got, v) != (int)strlen(want) || strcmp(got, want) != 0;
+   }
+   for (int i = 0; i < 256; i++) {
+      uint8_t a[4] = { (uint8_t)i, (uint8_t)(255 - i), (uint8_t)(i * 7), (uint8_t)(i / 3) };
+      snprintf(want, sizeof(want), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+      bad += Format_ipv4(got, a) != (int)strlen(want) || strcmp(got, want) != 0;
+   }
+   CHECK(bad == 0);
+   /* human bytes as snprintf made them: "%.0f", "%.1f%c" below 10, "%.0f%c" */
+   for (int i = 0; i < 100000; i++) {
+      double v = i < 50 ? (double)i * 1023.97 : (double)((uint64_t)rand() << (i % 40)) / (1 + i % 7);
+      double x = v;
+      int u = -1;
+      while (x >= 1024 && u < 4) {
+         x /= 1024;
+         u++;
+      }
+      if (u < 0)
+         snprintf(want, sizeof(want), "%.0f", x);
+      else
+         snprintf(want, sizeof(want), x < 10 ? "%.1f%c" : "%.0f%c", x, "KMGTP"[u]);
+      Column_humanBytes(v, got, sizeof(got));
+      bad += strcmp(got, want) != 0;
+   }
+   Column_humanBytes(1e6, got, 4);
+   CHECK_STR(got, "977");   /* cut as snprintf cuts "977K" */
+   CHECK(bad == 0);
    CHECK(Format_ipv4(got, (const uint8_t[]){ 192, 168, 0, 255 }) == 13);
    CHECK_STR(got, "192.168.0.255");
    Format_ipv4(got, (const uint8_t[]){ 0, 0, 0, 0 });
