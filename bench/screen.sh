@@ -80,15 +80,12 @@ cleanup() {
 # window PID NAME [EXTRA_PID]: CPU over the window into $WORK/NAME as
 # "PCT CPU_S USER_S SYS_S RSS_KB [EXTRA_PCT]".
 window() {
-   local pid=$1 name=$2 extra=${3:-} c0 c1 e0="0 0" e1="0 0" t0 t1 rss
+   local pid=$1 name=$2 extra=${3:-} m e="" w x="0"
    run_fg sleep "$SETTLE"
-   c0=$(cpu_ticks "$pid"); [ -n "$extra" ] && e0=$(cpu_ticks "$extra"); t0=$(now)
+   m=$(cpu_mark "$pid"); [ -n "$extra" ] && e=$(cpu_mark "$extra")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$pid"); [ -n "$extra" ] && e1=$(cpu_ticks "$extra"); t1=$(now)
-   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-   echo "$c0 $c1 $e0 $e1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" \
-      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; wall = t1 - t0; extra = ($7 + $8 - $5 - $6) / hz
-         printf "%.3f %.3f %.2f %.2f %d %.3f\n", 100 * (user + sys) / wall, user + sys, user, sys, rss, 100 * extra / wall }' >"$WORK/$name"
+   w=$(cpu_since "$m" "$pid"); [ -n "$extra" ] && x=$(cpu_since "$e" "$extra" | awk '{ print $1 }')
+   echo "$w" | awk -v rss="$(rss_kb "$pid")" -v x="$x" '{ printf "%s %s %s %s %d %.3f\n", $1, $2, $3, $4, rss, x }' >"$WORK/$name"
 }
 
 measure_screen() {
