@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,8 @@ static void View_freeFrozen(View* this) {
 void View_done(View* this) {
    View_freeFrozen(this);
    RateHistory_done(&this->history);
-   free(this->rows);
+   free(this->visible);
+   free(this->order);
    Groups_done(&this->groups);
    Resolver_free(this->format.resolver);
 }
@@ -110,7 +112,7 @@ void View_cycleGroup(View* this) {
 void View_enterGroup(View* this) {
    if (!View_grouped(this) || this->nRows == 0)
       return;
-   this->groupRow = *this->rows[this->selected];
+   this->groupRow = *View_row(this, this->selected);
    this->inGroup = true;
    this->hasSelection = false;
    this->selected = 0;
@@ -145,84 +147,9 @@ void View_sample(View* this) {
    }
 }
 
-static char* View_putText(char* p, const char* s) {
-   size_t n = strlen(s);
-   memcpy(p, s, n);
-   return p + n;
-}
-
-static char* View_putUnsigned(char* p, unsigned v) {
-   char digits[10];
-   int n = 0;
-   do
-      digits[n++] = (char)('0' + v % 10);
-   while ((v /= 10) != 0);
-   while (n)
-      *p++ = digits[--n];
-   return p;
-}
-
-/* An address as inet_ntop writes it; IPv4 without printf (glibc's
- * inet_ntop formats it with sprintf, most of a filter's cost per row). */
-static char* View_putAddr(char* p, int family, const uint8_t* a) {
-   if (family == AF_INET6) {
-      char s[INET6_ADDRSTRLEN];
-      return View_putText(p, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "");
-   }
-   for (int i = 0; i < 4; i++) {
-      p = View_putUnsigned(p, a[i]);
-      if (i < 3)
-         *p++ = '.';
-   }
-   return p;
-}
-
-/* The cgroup (its path) and the network namespace (inode:name): matched
- * only where the rest did not. */
-static bool View_attributionMatches(const View* this, const Conn* c) {
-   char text[4200];
-   const char* cgroup = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
-   const char* nsName = c->netns ? Names_netns(c->netns) : NULL;
-   char* p = View_putText(text, cgroup ? cgroup : "");
-   *p++ = '\t';
-   if (c->netns) {
-      p = View_putUnsigned(p, c->netns);
-      *p++ = ':';
-      p = View_putText(p, nsName ? nsName : "");
-   }
-   *p = '\0';
-   return strcasestr(text, this->filter) != NULL;
-}
-
-/* Does the / text occur in the command, an address, a port, the state,
- * the cgroup path or the network namespace? Written by hand, not with
- * snprintf: with 400,000 rows a filter typed is this times 400,000 before
- * the screen redraws. */
-static bool View_filterMatches(const View* this, const Conn* c) {
-   char text[192];   /* comm 16, two addresses of 46 and ports, state, proto, tabs */
-   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-   char* p = View_putText(text, c->hasOwner ? c->comm : "");
-   *p++ = '\t';
-   p = View_putAddr(p, af, c->laddr);
-   *p++ = ':';
-   p = View_putUnsigned(p, c->lport);
-   *p++ = '\t';
-   p = View_putAddr(p, af, c->raddr);
-   *p++ = ':';
-   p = View_putUnsigned(p, c->rport);
-   *p++ = '\t';
-   p = View_putText(p, c->groupConns ? "" : Conn_stateName(c->state));
-   *p++ = '\t';
-   p = View_putText(p, c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
-   *p = '\0';
-   if (strcasestr(text, this->filter))
-      return true;
-   return (c->cgroupId || c->netns) && View_attributionMatches(this, c);
-}
-
-static bool View_rowVisible(const View* this, const Conn* c) {
+static bool View_rowVisible(View* this, const Conn* c) {
    if (c->groupConns)   /* a group: only the / text */
-      return !this->filter[0] || View_filterMatches(this, c);
+      return !this->filter[0] || RowFilter_matches(&this->rowFilter, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
    if (this->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
@@ -231,18 +158,15 @@ static bool View_rowVisible(const View* this, const Conn* c) {
       return false;
    if (!this->showClosed && c->state == CONN_CLOSED)
       return false;
-   return !this->filter[0] || View_filterMatches(this, c);
+   return !this->filter[0] || RowFilter_matches(&this->rowFilter, c);
 }
 
-/* Where the selected connection is now; the same index when it is gone. */
-static void View_followSelection(View* this) {
-   if (this->hasSelection) {
-      for (size_t i = 0; i < this->nRows; i++) {
-         if (memcmp(&this->rows[i]->key, &this->selectedKey, sizeof(ConnKey)) == 0) {
-            this->selected = i;
-            return;
-         }
-      }
+/* Where the selected connection is now (its row: found, an index in
+ * visible); the same index when it is gone. */
+static void View_followSelection(View* this, size_t found) {
+   if (this->hasSelection && found < this->nRows) {
+      this->selected = SortOrder_rank(&this->sort, this->visible, this->order, this->nRows, found);
+      return;
    }
    View_selectIndex(this, this->selected);
 }
@@ -257,21 +181,78 @@ static Conn** View_source(const View* this, size_t* n) {
    return this->monitor->rows;
 }
 
-void View_rebuild(View* this) {
+static bool View_isSelected(const View* this, const Conn* c) {
+   return c->key.cookie == this->selectedKey.cookie && memcmp(&c->key, &this->selectedKey, sizeof(ConnKey)) == 0;
+}
+
+/* One pass: the rows shown with their sort keys, and where the selected
+ * one is among them. */
+static size_t View_collect(View* this) {
    size_t live;
    Conn** source = View_source(this, &live);
-   size_t n = this->paused ? this->nFrozen : live;
-   this->rows = xRealloc(this->rows, sizeof(Conn*) * (n + 1));
+   size_t n = this->paused ? this->nFrozen : live, found = SIZE_MAX;
+   this->visible = xRealloc(this->visible, sizeof(Conn*) * (n + 1));
+   this->order = xRealloc(this->order, sizeof(RadixItem) * (n + 1));
    this->nRows = 0;
+   if (this->filter[0])
+      RowFilter_begin(&this->rowFilter, this->filter);
    for (size_t i = 0; i < n; i++) {
       if (!this->paused && i + CONNTABLE_AHEAD < n)
          Conn_prefetch(source[i + CONNTABLE_AHEAD]);
       Conn* c = this->paused ? &this->frozen[i] : source[i];
-      if (View_rowVisible(this, c))
-         this->rows[this->nRows++] = c;
+      if (!View_rowVisible(this, c))
+         continue;
+      if (this->hasSelection && View_isSelected(this, c))
+         found = this->nRows;
+      this->order[this->nRows] = SortOrder_item(&this->sort, c, this->nRows);
+      this->visible[this->nRows++] = c;
    }
-   SortOrder_sort(&this->sort, this->rows, this->nRows);
-   View_followSelection(this);
+   return found;
+}
+
+void View_rebuild(View* this) {
+   size_t found = View_collect(this);
+   this->sortedFrom = this->sortedTo = 0;
+   View_followSelection(this, found);
+}
+
+/* A range apart from the sorted one: selected where it lies (the items
+ * beyond the sorted range all order after it, those before before). */
+static void View_sortApart(View* this, size_t from, size_t to) {
+   size_t lo = this->sortedFrom, hi = this->sortedTo;
+   if (lo == hi)
+      SortOrder_select(&this->sort, this->visible, this->order, this->nRows, from, to);
+   else if (from > hi)
+      SortOrder_select(&this->sort, this->visible, this->order + hi, this->nRows - hi, from - hi, to - hi);
+   else
+      SortOrder_select(&this->sort, this->visible, this->order, lo, from, to);
+   this->sortedFrom = from;
+   this->sortedTo = to;
+}
+
+void View_sortRange(View* this, size_t from, size_t to) {
+   size_t lo = this->sortedFrom, hi = this->sortedTo;
+   if (to > this->nRows)
+      to = this->nRows;
+   if (from >= to || (from >= lo && to <= hi))
+      return;
+   if (lo == hi || to < lo || from > hi) {
+      View_sortApart(this, from, to);
+      return;
+   }
+   if (from < lo) {   /* it touches the sorted range: that grows */
+      SortOrder_select(&this->sort, this->visible, this->order, lo, from, lo);
+      this->sortedFrom = from;
+   }
+   if (to > hi) {
+      SortOrder_select(&this->sort, this->visible, this->order + hi, this->nRows - hi, 0, to - hi);
+      this->sortedTo = to;
+   }
+}
+
+Conn* View_row(View* this, size_t i) {
+   View_sortRange(this, i, i + 1);
+   return this->visible[SortOrder_index(&this->order[i])];
 }
 
 void View_selectIndex(View* this, size_t index) {
@@ -281,7 +262,7 @@ void View_selectIndex(View* this, size_t index) {
       return;
    }
    this->selected = index < this->nRows ? index : this->nRows - 1;
-   this->selectedKey = this->rows[this->selected]->key;
+   this->selectedKey = View_row(this, this->selected)->key;
    this->hasSelection = true;
 }
 

@@ -17,9 +17,10 @@
 #include "ui/CRT.h"
 #include "ui/Cells.h"
 #include "ui/RateHistory.h"
+#include "ui/RowFilter.h"
 #include "ui/Sparkline.h"
 
-#define VIEW_FILTER_LEN 64
+#define VIEW_FILTER_LEN ROWFILTER_LEN
 
 typedef struct View_ {
    Monitor* monitor;
@@ -33,12 +34,17 @@ typedef struct View_ {
    SortOrder sort;
    int proto;                 /* SETTINGS_PROTO_*: the t key */
    char filter[VIEW_FILTER_LEN];   /* the / text */
+   RowFilter rowFilter;       /* its tables (View_rebuild) */
    bool paused, showClosed, showHealth, quit;
    CellFormat format;         /* units, names (n), the sample shown */
    Summary summary;
-   /* the rows shown, sorted; while paused, copies taken at the pause */
-   Conn** rows;
+   /* the rows shown (while paused, of the copies taken at the pause), in
+    * the source's order, and their sort keys: only the positions a panel
+    * asked for are sorted (View_row), not all 400,000 */
+   Conn** visible;
+   RadixItem* order;          /* one per row shown: [sortedFrom, sortedTo) in order */
    size_t nRows;
+   size_t sortedFrom, sortedTo;
    Conn* frozen;              /* the copies, while paused */
    size_t nFrozen;
    size_t selected;
@@ -57,8 +63,14 @@ void View_done(View* this);
 
 /* A new sample: the totals, the histories, and the rows unless paused. */
 void View_sample(View* this);
-/* The rows again (the monitor's, or the paused copies): filters, sort, selection. */
+/* The rows again (the monitor's, or the paused copies): filters, keys,
+ * the selection's new position. */
 void View_rebuild(View* this);
+/* The row at position i of the order (i < nRows), sorting what it takes. */
+Conn* View_row(View* this, size_t i);
+/* Positions from..to sorted, ready for View_row: a partial selection of
+ * the order (the sorted range grows or moves), not a sort of every row. */
+void View_sortRange(View* this, size_t from, size_t to);
 void View_selectIndex(View* this, size_t index);
 void View_moveSelection(View* this, long delta);
 /* Pausing copies the rows and their histories: sampling and the log go on. */
