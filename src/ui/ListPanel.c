@@ -122,7 +122,9 @@ static void ListPanel_draw(Panel* super, View* view) {
    ListPanel_drawTitles(this, view, y);
    for (int i = 0; i < count; i++) {
       size_t r = this->top + (size_t)i;
-      ListPanel_drawRow(this, view, y + 1 + i, View_row(view, r), r == view->selected);
+      Conn* c = View_row(view, r);
+      ListPanel_drawRow(this, view, y + 1 + i, c, r == view->selected);
+      View_watch(view, c);   /* its rate graph from now on, however many rows */
    }
 }
 

@@ -135,7 +135,11 @@ void View_sample(View* this) {
    Monitor* m = this->monitor;
    Sparkline_push(&this->txTotal, m->summary.txRate);
    Sparkline_push(&this->rxTotal, m->summary.rxRate);
-   RateHistory_record(&this->history, m->rows, m->nRows);
+   this->history.watchedOnly = m->nRows > VIEW_HISTORY_ALL;
+   if (this->history.watchedOnly)
+      RateHistory_recordKnown(&this->history, &m->table);
+   else
+      RateHistory_record(&this->history, m->rows, m->nRows);
    RateHistory_prune(&this->history, &m->table);
    Monitor_shown(m, m->rows, m->nRows);
    if (this->groups.key != GROUP_NONE)
@@ -290,6 +294,11 @@ void View_pause(View* this, bool pause) {
       this->format.ctx = m->ctx;
    }
    View_rebuild(this);
+}
+
+void View_watch(View* this, const Conn* c) {
+   if (!this->paused && this->history.watchedOnly)
+      RateHistory_watch(&this->history, c);
 }
 
 const RateHistory* View_history(const View* this) {

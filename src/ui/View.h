@@ -21,6 +21,9 @@
 #include "ui/Sparkline.h"
 
 #define VIEW_FILTER_LEN ROWFILTER_LEN
+/* Up to this many rows, every row with traffic has a rate history; above,
+ * only the rows the list has drawn (RateHistory.watchedOnly). */
+#define VIEW_HISTORY_ALL 20000
 
 typedef struct View_ {
    Monitor* monitor;
@@ -75,6 +78,9 @@ void View_selectIndex(View* this, size_t index);
 void View_moveSelection(View* this, long delta);
 /* Pausing copies the rows and their histories: sampling and the log go on. */
 void View_pause(View* this, bool pause);
+/* The list drew c: its rate history is kept (with many rows, only the
+ * drawn ones have one). */
+void View_watch(View* this, const Conn* c);
 /* The rate histories of the rows shown: the copies while paused. */
 const RateHistory* View_history(const View* this);
 /* g: the next group key (none, process, ... netns). */
