@@ -141,18 +141,24 @@ void View_sample(View* this) {
    else
       RateHistory_record(&this->history, m->rows, m->nRows);
    RateHistory_prune(&this->history, &m->table);
-   Monitor_shown(m, m->rows, m->nRows);
    if (this->groups.key != GROUP_NONE)
       Groups_fold(&this->groups, m->rows, m->nRows, m->ctx.monoNow);
+   bool alone = this->paused || View_grouped(this);   /* the rebuild's pass is not over m->rows */
+   if (alone)
+      Monitor_shown(m, m->rows, m->nRows);
    if (!this->paused) {
       this->summary = m->summary;
       this->format.ctx = m->ctx;
+      this->markShown = !alone;
       View_rebuild(this);
+      this->markShown = false;
    }
 }
 
-static bool View_rowVisible(View* this, const Conn* c) {
-   if (c->groupConns)   /* a group: only the / text */
+/* A group row (the source is the groups: its groupConns is not read, a
+ * cache line of every row) shows by the / text only. */
+static bool View_rowVisible(View* this, const Conn* c, bool group) {
+   if (group)
       return !this->filter[0] || RowFilter_matches(&this->rowFilter, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
@@ -200,11 +206,14 @@ static size_t View_collect(View* this) {
    this->nRows = 0;
    if (this->filter[0])
       RowFilter_begin(&this->rowFilter, this->filter);
+   bool groups = View_grouped(this);
    for (size_t i = 0; i < n; i++) {
       if (!this->paused && i + CONNTABLE_AHEAD < n)
          Conn_prefetch(source[i + CONNTABLE_AHEAD]);
       Conn* c = this->paused ? &this->frozen[i] : source[i];
-      if (!View_rowVisible(this, c))
+      if (this->markShown && c->state == CONN_CLOSED)
+         c->shown = true;   /* Monitor_shown's marking, in this pass (written only where it changes) */
+      if (!View_rowVisible(this, c, groups))
          continue;
       if (this->hasSelection && View_isSelected(this, c))
          found = this->nRows;

@@ -48,6 +48,7 @@ typedef struct View_ {
    RadixItem* order;          /* one per row shown: [sortedFrom, sortedTo) in order */
    size_t nRows;
    size_t sortedFrom, sortedTo;
+   bool markShown;            /* a sample's rebuild: its pass marks the rows shown (Monitor_shown) */
    Conn* frozen;              /* the copies, while paused */
    size_t nFrozen;
    size_t selected;
