@@ -49,8 +49,10 @@ static void View_freeFrozen(View* this) {
 void View_done(View* this) {
    View_freeFrozen(this);
    RateHistory_done(&this->history);
-   free(this->visible);
-   free(this->order);
+   free(this->all.rows);
+   free(this->all.items);
+   free(this->matched.rows);
+   free(this->matched.items);
    Groups_done(&this->groups);
    Resolver_free(this->format.resolver);
 }
@@ -157,9 +159,9 @@ void View_sample(View* this) {
 
 /* A group row (the source is the groups: its groupConns is not read, a
  * cache line of every row) shows by the / text only. */
-static bool View_rowVisible(View* this, const Conn* c, bool group) {
+static bool View_rowVisible(View* this, const Conn* c, bool group, bool matching) {
    if (group)
-      return !this->filter[0] || RowFilter_matches(&this->rowFilter, c);
+      return !matching || RowFilter_matches(&this->rowFilter, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
    if (this->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
@@ -168,11 +170,11 @@ static bool View_rowVisible(View* this, const Conn* c, bool group) {
       return false;
    if (!this->showClosed && c->state == CONN_CLOSED)
       return false;
-   return !this->filter[0] || RowFilter_matches(&this->rowFilter, c);
+   return !matching || RowFilter_matches(&this->rowFilter, c);
 }
 
-/* Where the selected connection is now (its row: found, an index in
- * visible); the same index when it is gone. */
+/* Where the selected connection is now (found: the index of its item in
+ * order); the same index when it is gone. */
 static void View_followSelection(View* this, size_t found) {
    if (this->hasSelection && found < this->nRows) {
       this->selected = SortOrder_rank(&this->sort, this->visible, this->order, this->nRows, found);
@@ -195,16 +197,16 @@ static bool View_isSelected(const View* this, const Conn* c) {
    return c->key.cookie == this->selectedKey.cookie && memcmp(&c->key, &this->selectedKey, sizeof(ConnKey)) == 0;
 }
 
-/* One pass: the rows shown with their sort keys, and where the selected
- * one is among them. */
-static size_t View_collect(View* this) {
+/* One pass into set: the rows shown with their sort keys (with the /
+ * text when matching), and where the selected one is among them. */
+static size_t View_collect(View* this, ViewRows* set, bool matching) {
    size_t live;
    Conn** source = View_source(this, &live);
    size_t n = this->paused ? this->nFrozen : live, found = SIZE_MAX;
-   this->visible = xRealloc(this->visible, sizeof(Conn*) * (n + 1));
-   this->order = xRealloc(this->order, sizeof(RadixItem) * (n + 1));
-   this->nRows = 0;
-   if (this->filter[0])
+   set->rows = xRealloc(set->rows, sizeof(Conn*) * (n + 1));
+   set->items = xRealloc(set->items, sizeof(RadixItem) * (n + 1));
+   set->n = 0;
+   if (matching)
       RowFilter_begin(&this->rowFilter, this->filter);
    bool groups = View_grouped(this);
    for (size_t i = 0; i < n; i++) {
@@ -213,20 +215,67 @@ static size_t View_collect(View* this) {
       Conn* c = this->paused ? &this->frozen[i] : source[i];
       if (this->markShown && c->state == CONN_CLOSED)
          c->shown = true;   /* Monitor_shown's marking, in this pass (written only where it changes) */
-      if (!View_rowVisible(this, c, groups))
+      if (!View_rowVisible(this, c, groups, matching))
          continue;
       if (this->hasSelection && View_isSelected(this, c))
-         found = this->nRows;
-      this->order[this->nRows] = SortOrder_item(&this->sort, c, this->nRows);
-      this->visible[this->nRows++] = c;
+         found = set->n;
+      set->items[set->n] = SortOrder_item(&this->sort, c, set->n);
+      set->rows[set->n++] = c;
    }
    return found;
 }
 
-void View_rebuild(View* this) {
-   size_t found = View_collect(this);
+static void View_basis(const View* this, ViewBasis* b) {
+   memset(b, 0, sizeof(*b));   /* compared whole: no padding left unset */
+   b->samples = this->monitor->samples;
+   b->sortColumn = this->sort.column;
+   b->descending = this->sort.descending;
+   b->showClosed = this->showClosed;
+   b->paused = this->paused;
+   b->inGroup = this->inGroup;
+   b->proto = this->proto;
+   b->groupKey = this->groups.key;
+   b->frozen = this->frozen;
+   if (this->inGroup)
+      b->group = this->groupRow.key;
+}
+
+/* The item naming the selected row in set, when the rows are those shown
+ * now (the same sample): a scan of pointers, not of rows. SIZE_MAX: none. */
+static size_t View_findSelected(const View* this, const ViewRows* set) {
+   if (!this->hasSelection || this->selected < this->sortedFrom || this->selected >= this->sortedTo)
+      return SIZE_MAX;
+   const Conn* row = this->visible[SortOrder_index(&this->order[this->selected])];
+   for (size_t i = 0; i < set->n; i++) {
+      if (set->rows[SortOrder_index(&set->items[i])] == row)
+         return i;
+   }
+   return SIZE_MAX;
+}
+
+/* The rows of set are the ones shown; found: the selected one's item. */
+static void View_use(View* this, const ViewRows* set, size_t found) {
+   this->visible = set->rows;
+   this->order = set->items;
+   this->nRows = set->n;
    this->sortedFrom = this->sortedTo = 0;
    View_followSelection(this, found);
+}
+
+void View_rebuild(View* this) {
+   ViewBasis b;
+   View_basis(this, &b);
+   bool same = this->allValid && memcmp(&b, &this->allBasis, sizeof(b)) == 0;
+   if (this->filter[0]) {
+      View_use(this, &this->matched, View_collect(this, &this->matched, true));
+   } else if (same) {   /* the / text cleared: the rows past t and c again, as they were */
+      View_use(this, &this->all, View_findSelected(this, &this->all));
+   } else {
+      size_t found = View_collect(this, &this->all, false);
+      this->allBasis = b;
+      this->allValid = true;
+      View_use(this, &this->all, found);
+   }
 }
 
 /* A range apart from the sorted one: selected where it lies (the items

@@ -25,6 +25,26 @@
  * only the rows the list has drawn (RateHistory.watchedOnly). */
 #define VIEW_HISTORY_ALL 20000
 
+/* Rows and their sort items (items[i] names rows[i] until a selection
+ * moves the items). */
+typedef struct ViewRows_ {
+   Conn** rows;
+   RadixItem* items;
+   size_t n;
+} ViewRows;
+
+/* What the rows past t and c were made from: while it holds, clearing the
+ * / text takes them again without a pass over every row. */
+typedef struct ViewBasis_ {
+   int samples;
+   int sortColumn;
+   bool descending, showClosed, paused, inGroup;
+   int proto;
+   int groupKey;
+   const Conn* frozen;
+   ConnKey group;
+} ViewBasis;
+
 typedef struct View_ {
    Monitor* monitor;
    CRT crt;
@@ -48,6 +68,10 @@ typedef struct View_ {
    RadixItem* order;          /* one per row shown: [sortedFrom, sortedTo) in order */
    size_t nRows;
    size_t sortedFrom, sortedTo;
+   ViewRows all;              /* past t and c: visible and order without / text */
+   ViewRows matched;          /* past the / text too: visible and order with it */
+   ViewBasis allBasis;        /* what all was made from */
+   bool allValid;
    bool markShown;            /* a sample's rebuild: its pass marks the rows shown (Monitor_shown) */
    Conn* frozen;              /* the copies, while paused */
    size_t nFrozen;
