@@ -38,6 +38,7 @@ void View_init(View* this, Monitor* monitor) {
 }
 
 static void View_freeFrozen(View* this) {
+   this->allValid = false;   /* its rows may be these copies */
    RateHistory_done(&this->frozenHistory);
    for (size_t i = 0; i < this->nFrozen; i++)
       Conn_freeCopy(&this->frozen[i]);
@@ -210,8 +211,11 @@ static size_t View_collect(View* this, ViewRows* set, bool matching) {
       RowFilter_begin(&this->rowFilter, this->filter);
    bool groups = View_grouped(this);
    for (size_t i = 0; i < n; i++) {
-      if (!this->paused && i + CONNTABLE_AHEAD < n)
+      if (!this->paused && i + CONNTABLE_AHEAD < n) {
          Conn_prefetch(source[i + CONNTABLE_AHEAD]);
+         if (matching)   /* the / text reads the command and the attribution too */
+            __builtin_prefetch(&source[i + CONNTABLE_AHEAD]->netns);
+      }
       Conn* c = this->paused ? &this->frozen[i] : source[i];
       if (this->markShown && c->state == CONN_CLOSED)
          c->shown = true;   /* Monitor_shown's marking, in this pass (written only where it changes) */
