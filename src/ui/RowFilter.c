@@ -7,7 +7,6 @@
 #include "config.h"
 #include "ui/RowFilter.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
 #include <stdio.h>

@@ -1,21 +1,20 @@
 /*
  * View.c: which rows the screen shows and in what order: the view's own
- * filters (t, c, /) over the monitor's rows, the sort, the selection that
- * follows its connection, the copies kept while paused, and each
- * connection's rate history.
+ * filters (t, c, /) over the monitor's rows in one pass that also makes
+ * each row's sort item, then only the positions drawn selected from the
+ * order (not a sort of every row); the selection that follows its
+ * connection, the copies kept while paused, and each connection's rate
+ * history.
  */
 #include "config.h"
 #include "ui/View.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include "core/Names.h"
 #include "core/XUtils.h"
 
 void View_init(View* this, Monitor* monitor) {
