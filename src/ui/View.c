@@ -301,6 +301,9 @@ void View_sortRange(View* this, size_t from, size_t to) {
       to = this->nRows;
    if (from >= to || (from >= lo && to <= hi))
       return;
+   /* a few pages more each side: the next page down or up is sorted already */
+   from = from > VIEW_SORT_AHEAD ? from - VIEW_SORT_AHEAD : 0;
+   to = to + VIEW_SORT_AHEAD < this->nRows ? to + VIEW_SORT_AHEAD : this->nRows;
    if (lo == hi || to < lo || from > hi) {
       View_sortApart(this, from, to);
       return;

@@ -24,6 +24,8 @@
 /* Up to this many rows, every row with traffic has a rate history; above,
  * only the rows the list has drawn (RateHistory.watchedOnly). */
 #define VIEW_HISTORY_ALL 20000
+/* Positions sorted beyond those asked for, each side (View_sortRange). */
+#define VIEW_SORT_AHEAD 256
 
 /* Rows and their sort items (items[i] names rows[i] until a selection
  * moves the items). */
