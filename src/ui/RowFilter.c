@@ -55,13 +55,23 @@ static void RowFilter_tables(RowFilter* this) {
    this->tcp = RowFilter_in(this, "tcp");
    this->udp = RowFilter_in(this, "udp");
    memset(this->ports, 0, sizeof(this->ports));
-   if (!this->digits || strlen(this->text) > 5)
+   const char* right = this->ipv4Port ? strchr(this->text, ':') + 1 : this->text;
+   if ((!this->digits && !this->ipv4Port) || strlen(right) > 5)
       return;
    for (unsigned p = 0; p < 65536; p++) {
       s[Format_u64(s, p)] = '\0';
-      if (strstr(s, this->text))
+      if (this->ipv4Port ? strncmp(s, right, strlen(right)) == 0 : strstr(s, right) != NULL)
          this->ports[p / 64] |= 1ull << (p % 64);
    }
+}
+
+/* "A.B:P" (an IPv4 address's end, ':', a port's start): ports are a
+ * table of their starts, the address's text is made only for those. */
+static void RowFilter_classifyPort(RowFilter* this) {
+   const char* colon = strchr(this->lower, ':');
+   this->ipv4Port = colon && !strchr(colon + 1, ':') && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+                    strspn(this->lower, "0123456789.") == (size_t)(colon - this->lower);
+   this->leftLen = colon ? (size_t)(colon - this->lower) : 0;
 }
 
 void RowFilter_begin(RowFilter* this, const char* text) {
@@ -75,6 +85,7 @@ void RowFilter_begin(RowFilter* this, const char* text) {
       this->lower[i] = (char)tolower((unsigned char)this->text[i]);
    this->lower[i] = '\0';
    RowFilter_classify(this);
+   RowFilter_classifyPort(this);
    RowFilter_tables(this);
 }
 
@@ -147,9 +158,17 @@ static bool RowFilter_endpointText(const RowFilter* this, int family, const uint
 
 /* An address and its port, without their text where the pattern allows. */
 static bool RowFilter_endpoint(const RowFilter* this, int family, const uint8_t* a, uint16_t port) {
+   bool portBit = this->ports[port / 64] >> (port % 64) & 1;
+   if (this->ipv4Port && family != AF_INET6) {   /* the address's text ends with the part before ':' */
+      if (!portBit)
+         return false;
+      char t[INET_ADDRSTRLEN];
+      size_t n = (size_t)Format_ipv4(t, a);
+      return n >= this->leftLen && memcmp(t + n - this->leftLen, this->lower, this->leftLen) == 0;
+   }
    if (this->colon)
       return RowFilter_endpointText(this, family, a, port);
-   if (this->digits && (this->ports[port / 64] >> (port % 64) & 1))
+   if (this->digits && portBit)
       return true;
    char s[INET6_ADDRSTRLEN];
    if (family != AF_INET6) {

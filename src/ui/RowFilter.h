@@ -12,6 +12,7 @@
 #define TCPTOP_ROWFILTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/Conn.h"
@@ -31,10 +32,13 @@ typedef struct RowFilter_ {
    bool ipv4Chars;                /* only 0-9 and '.' */
    bool ipv6Chars;                /* only hex digits, ':' and '.' */
    bool colon;                    /* may span an address and its port */
+   bool ipv4Port;                 /* "A.B:P": digits and dots, ':', digits */
+   size_t leftLen;                /* with ipv4Port: the length before ':' */
    bool state[256];               /* by ConnState: its name matches */
    bool tcp, udp;
    bool octet[256];               /* a byte's decimal text matches (digits) */
-   uint64_t ports[65536 / 64];    /* a port's decimal text matches (digits) */
+   uint64_t ports[65536 / 64];    /* a port's decimal text matches (digits); with
+                                   * ipv4Port, starts with the part after ':' */
    RowFilterCache cgroups[ROWFILTER_CACHE], netns[ROWFILTER_CACHE];
 } RowFilter;
 
