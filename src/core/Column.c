@@ -517,13 +517,21 @@ static int SortOrder_tieBreak(const Conn* a, const Conn* b) {
    return r ? r : memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
+/* The column's compare; one cgroup's rows without making its text twice. */
+static int SortOrder_columnCompare(const SortContext* x, const Conn* a, const Conn* b) {
+   int id = x->order->column;
+   if ((id == COLUMN_CGROUP || id == COLUMN_CGROUP_PATH) && a->cgroupId == b->cgroupId)
+      return 0;
+   return x->col->compare ? x->col->compare(a, b) : 0;
+}
+
 static int SortOrder_itemCompare(const SortContext* x, const RadixItem* a, const RadixItem* b) {
    if (a->major != b->major)
       return a->major < b->major ? -1 : 1;
    const Conn* ra = x->rows[SortOrder_index(a)];
    const Conn* rb = x->rows[SortOrder_index(b)];
    if ((a->index | b->index) & SORTORDER_INEXACT) {
-      int r = x->col->compare ? x->col->compare(ra, rb) : 0;
+      int r = SortOrder_columnCompare(x, ra, rb);
       if (r)
          return x->order->descending ? -r : r;
    }

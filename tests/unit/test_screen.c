@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "config/Settings.h"
+#include "core/Names.h"
 #include "ui/Cells.h"
 #include "ui/RateHistory.h"
 #include "ui/Resolver.h"
@@ -237,6 +238,20 @@ static uint64_t test_rand(uint64_t* s) {
    return *s;
 }
 
+/* cgroup names longer than a sort key's 8 bytes, alike in them: the sort
+ * compares their texts (ids 95..103: not the texts' order). */
+static const char* test_cgroupPath(uint64_t id) {
+   static char path[64];
+   snprintf(path, sizeof(path), "/kubepods.slice/pod-%llu.scope", (unsigned long long)(id * 7919 % 1000));
+   return path;
+}
+static const char* test_cgroupName(uint64_t id) {
+   static char name[64];
+   snprintf(name, sizeof(name), "container-%llu", (unsigned long long)(id * 7919 % 1000));
+   return name;
+}
+static const NamesOps test_names = { .cgroupPath = test_cgroupPath, .cgroupName = test_cgroupName };
+
 /* IPv6 addresses of every shape inet_ntop writes: zero runs (the longest,
  * the first of equals, single zeros), IPv4-mapped and -compatible, loopback. */
 static void test_ipv6(uint8_t a[16], uint64_t r) {
@@ -280,6 +295,7 @@ static void test_fillRows(Monitor* m, size_t n, uint64_t seed) {
       c->rxRate = (float)((r >> 18) % 3 * 16);
       c->txBytes = (r >> 22) % 7 * 1000;
       c->startTime = 1000 + (double)((r >> 26) % 9);
+      c->cgroupId = (r >> 44) % 4 ? 95 + (r >> 46) % 9 : 0;   /* texts "95" .. "103": not the ids' order */
    }
    free(m->rows);
    m->rows = ConnTable_rows(&m->table, &m->nRows);
@@ -409,7 +425,8 @@ static bool test_filterByText(const char* pattern, const Conn* c) {
    inet_ntop(af, c->raddr, ra, sizeof(ra));
    snprintf(text, sizeof(text), "%s\t%s:%u\t%s:%u\t%s\t%s", c->hasOwner ? c->comm : "", la, c->lport, ra, c->rport,
             c->groupConns ? "" : Conn_stateName(c->state), c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
-   return strcasestr(text, pattern) != NULL;
+   const char* path = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
+   return strcasestr(text, pattern) != NULL || (path && strcasestr(path, pattern) != NULL);
 }
 
 static void test_filter(void) {
@@ -422,7 +439,8 @@ static void test_filter(void) {
                                            "TCP", "closed", "ACTIVE", "30000", "3000", "e", "-", "x", "::", ":0:",
                                            "0:1", "1.2", ":ffff:", "ffff:127", "::a", "fe80::", "1::", ":1:",
                                            "0.0.1:", "b8::", ":0", "10.0.0", "::1:5", "127.0.0.2:50", ".1:500",
-                                           "1:", ":", "2:5003", "0.0.3:30", "1:500x", "7.0.0.1:5000" };
+                                           "1:", ":", "2:5003", "0.0.3:30", "1:500x", "7.0.0.1:5000", "kubepods",
+                                           "POD-5", "scope", "d-9" };
    RowFilter f;
    memset(&f, 0, sizeof(f));
    for (size_t p = 0; p < ARRAY_SIZE(patterns); p++) {
@@ -535,9 +553,11 @@ int main(int argc, char** argv) {
    test_historyWatched();
    test_resolver();
    static const char* const sorts[] = { "rate", "+rate", "tx_bytes", "lport", "-rport", "laddr", "-raddr", "comm",
-                                        "-comm", "state", "pid", "age_s", "proto", "user", "cgroup" };
+                                        "-comm", "state", "pid", "age_s", "proto", "user", "cgroup", "-cgroup_path" };
+   Names_use(&test_names);
    for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
       test_pages(sorts[i]);
    test_filter();
+   Names_use(NULL);
    return check_done("test_screen");
 }
