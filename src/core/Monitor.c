@@ -281,7 +281,8 @@ int Monitor_sample(Monitor* this, char** err) {
    Monitor_update(this, mono);
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
    Monitor_filter(this);
-   SortOrder_sort(&this->sort, this->rows, this->nRows);
+   if (!this->viewSorts || this->logFile)
+      SortOrder_sort(&this->sort, this->rows, this->nRows);
    if (this->groups.key != GROUP_NONE) {
       Groups_fold(&this->groups, this->rows, this->nRows, mono);
       SortOrder_sort(&this->sort, this->groups.rows, this->groups.nRows);
