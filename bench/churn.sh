@@ -193,11 +193,11 @@ main() {
    wait_attached "$TCPTOP_PID" || die "tcptop did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
    run_fg sleep "$SETTLE"
 
-   local c0 c1 t0 t1
-   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   local m cpu_pct
+   m=$(cpu_mark "$TCPTOP_PID")
    run_fg ip netns exec "$NS" "$WORK/netgen" churn 127.0.0.1 "$PORT" "$RATE" "$count" "$BYTES" "$WORK/ports" \
       >"$WORK/churn.out" 2>"$WORK/churn.err" || die "netgen churn failed: $(cat "$WORK/churn.err")"
-   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
+   cpu_pct=$(cpu_since "$m" "$TCPTOP_PID" | awk '{ printf "%.1f", $1 }')
    wait_closed
    run_fg sleep "$DRAIN"
    local rc=0
@@ -211,8 +211,6 @@ main() {
    echo
    echo "generator: $made connections in $secs s: $achieved/s (asked $RATE/s); server accepted $server_conns; $failed connects failed"
    awk -v a="$achieved" -v r="$RATE" 'BEGIN { if (a < 0.95 * r) printf "   note: below the rate asked (%.0f%%): the test is weaker than asked\n", 100 * a / r }'
-   local cpu_pct
-   cpu_pct=$(awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.1f", 100 * (c1 - c0) / hz / (t1 - t0) }')
    echo "tcptop CPU during the churn: $cpu_pct% of a core (utime + stime)"
    cat "$WORK/closed.out"
    echo

@@ -78,16 +78,15 @@ measure_tcptop() {
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
    run_fg sleep "$SETTLE"
-   local c0 t0 c1 t1 rss
-   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   local m w rss
+   m=$(cpu_mark "$TCPTOP_PID")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
-   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TCPTOP_PID/status")
+   w=$(cpu_since "$m" "$TCPTOP_PID")
+   rss=$(rss_kb "$TCPTOP_PID")
    stop "$TCPTOP_PID" INT || true
    TCPTOP_PID=""
-   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" -v start="$start" -v end="$(now)" \
-      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; cpu = user + sys; wall = t1 - t0
-         printf "%.3f %.3f %.3f %d %.3f %.2f %.2f\n", 100 * cpu / wall, cpu, wall, rss, end - start, user, sys }' >"$WORK/$name"
+   echo "$w" | awk -v rss="$rss" -v start="$start" -v end="$(now)" \
+      '{ printf "%s %s %s %d %.3f %s %s\n", $1, $2, $5, rss, end - start, $3, $4 }' >"$WORK/$name"
 }
 
 # The baseline: ss -tin in the namespace once per second for the window; the

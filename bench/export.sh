@@ -142,16 +142,11 @@ YML
 
 # The window: CPU of tcptop and node_exporter; "PCT CPU_S" in $WORK/cpu-NAME.
 measure() {
-   local t0 t1 a0 a1 b0 b1
-   a0=$(cpu_ticks "$TCPTOP_PID"); b0=$(cpu_ticks "$NODE_PID"); t0=$(now)
+   local a b
+   a=$(cpu_mark "$TCPTOP_PID"); b=$(cpu_mark "$NODE_PID")
    run_fg sleep "$WINDOW"
-   a1=$(cpu_ticks "$TCPTOP_PID"); b1=$(cpu_ticks "$NODE_PID"); t1=$(now)
-   local name pair
-   for name in tcptop node; do
-      [ $name = tcptop ] && pair="$a0 $a1" || pair="$b0 $b1"
-      echo "$pair" | awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v hz="$HZ" \
-         '{ cpu = ($3 - $1 + $4 - $2) / hz; printf "%.3f %.3f\n", 100 * cpu / w, cpu }' >"$WORK/cpu-$name"
-   done
+   cpu_since "$a" "$TCPTOP_PID" | awk '{ print $1, $2 }' >"$WORK/cpu-tcptop"
+   cpu_since "$b" "$NODE_PID" | awk '{ print $1, $2 }' >"$WORK/cpu-node"
 }
 
 # scrape_line JOB LABEL EXPOSITION: a row of the table.

@@ -73,15 +73,13 @@ measure() {
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
    run_fg sleep "$SETTLE"
-   local c0 t0 c1 t1
-   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   local m w
+   m=$(cpu_mark "$TCPTOP_PID")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
+   w=$(cpu_since "$m" "$TCPTOP_PID")
    stop "$TCPTOP_PID" INT || true
    TCPTOP_PID=""
-   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" \
-      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; cpu = user + sys; wall = t1 - t0
-         printf "%.3f %.3f %.3f %.2f %.2f\n", 100 * cpu / wall, cpu, wall, user, sys }' >"$WORK/$name"
+   echo "$w" | awk '{ print $1, $2, $5, $3, $4 }' >"$WORK/$name"
 }
 
 # groups KEY: the group rows of one interval (the second) with --group KEY.

@@ -129,6 +129,26 @@ cpu_ticks() {
    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
 }
 
+# A CPU window, the one way every benchmark measures a process:
+#   m=$(cpu_mark PID); ...the window...; cpu_since "$m" PID
+# cpu_mark PID: "UTIME STIME TIME" (ticks, and now's seconds).
+cpu_mark() {
+   echo "$(cpu_ticks "$1") $(now)"
+}
+
+# cpu_since MARK PID: over the window since MARK (cpu_mark of PID),
+# "PCT CPU_S USER_S SYS_S WALL_S": % of one core, then seconds.
+cpu_since() {
+   echo "$1 $(cpu_ticks "$2") $(now)" | awk -v hz="${HZ:-$(getconf CLK_TCK)}" \
+      '{ user = ($4 - $1) / hz; sys = ($5 - $2) / hz; wall = $6 - $3
+         printf "%.3f %.3f %.2f %.2f %.3f\n", (wall > 0 ? 100 * (user + sys) / wall : 0), user + sys, user, sys, wall }'
+}
+
+# rss_kb PID: its VmRSS in kB.
+rss_kb() {
+   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
 # drop_scratch: deletes the network namespace $NS when $NS_MADE is set, and
 # the scratch directory $WORK when set; clears both. For cleanup traps.
 drop_scratch() {

@@ -110,13 +110,11 @@ hold_to() {
 # window PID NAME: CPU over the window into $WORK/NAME as
 # "PCT CPU_S RSS_START_KB RSS_END_KB".
 window() {
-   local pid=$1 c0 c1 t0 t1 r0 r1
+   local pid=$1 m r0
    run_fg sleep "$SETTLE"
-   c0=$(cpu_ticks "$pid"); t0=$(now); r0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+   m=$(cpu_mark "$pid"); r0=$(rss_kb "$pid")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$pid"); t1=$(now); r1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-   echo "$c0 $c1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v r0="$r0" -v r1="$r1" \
-      '{ cpu = ($3 + $4 - $1 - $2) / hz; printf "%.3f %.3f %d %d\n", 100 * cpu / (t1 - t0), cpu, r0, r1 }' >"$WORK/$2"
+   cpu_since "$m" "$pid" | awk -v r0="$r0" -v r1="$(rss_kb "$pid")" '{ printf "%s %s %d %d\n", $1, $2, r0, r1 }' >"$WORK/$2"
 }
 
 field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }

@@ -3,16 +3,20 @@
 # default 1 s interval, against tcptop -b on the same load, measured in the
 # same run.
 #
-#   bench/screen.sh [-c N] [-d SECONDS]
+#   bench/screen.sh [-c N] [-d SECONDS] [-B BINARY]
 #
 #   -c N         concurrent loopback connections (default 500: 1,000 rows,
 #                both ends are local)
 #   -d SECONDS   measuring window of each configuration (default 20)
+#   -B BINARY    also the screen of another tcptop (an older build: the
+#                "before"), in the same run, with its ratio to this one's
 #
 # In a private network namespace, bench/netgen.c (`netgen hold`) opens N
 # loopback connections and every second writes 16 bytes on a different tenth
-# of them, so rates and the sort change every interval. Then, one after the
-# other, over the same window:
+# of them, so rates and the sort change every interval (several netgen
+# processes on ports 5001, 5002, ... when N is above the open-file hard
+# limit less 100; the soft limit is raised to it in this script only). Then,
+# one after the other, over the same window:
 #   1. the screen: `tcptop` in a tmux session (200 x 50, TERM=screen,
 #      LC_ALL=C.UTF-8, sparklines and colours on), left on its table, sorted
 #      by rate: every interval it re-sorts the rows and redraws the screen
@@ -49,6 +53,8 @@ NS="tcptop-bench-screen-$$"
 WORK=""
 NS_MADE=""
 HOLD_PID=""
+HOLD_PIDS=()
+OTHER_BIN=""
 TCPTOP_PID=""
 TOP_PID=""
 FG_PID=""
@@ -71,8 +77,9 @@ cleanup() {
    stop "$TCPTOP_PID" INT || true
    stop "$TOP_PID" TERM || true
    [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
-   stop "$HOLD_PID" TERM || true
-   TCPTOP_PID=""; HOLD_PID=""; TOP_PID=""
+   local p
+   for p in "${HOLD_PIDS[@]}" ${HOLD_PID:+"$HOLD_PID"}; do stop "$p" TERM 300 || true; done
+   TCPTOP_PID=""; HOLD_PID=""; HOLD_PIDS=(); TOP_PID=""
    drop_scratch
 }
 
@@ -80,25 +87,25 @@ cleanup() {
 # window PID NAME [EXTRA_PID]: CPU over the window into $WORK/NAME as
 # "PCT CPU_S USER_S SYS_S RSS_KB [EXTRA_PCT]".
 window() {
-   local pid=$1 name=$2 extra=${3:-} c0 c1 e0="0 0" e1="0 0" t0 t1 rss
+   local pid=$1 name=$2 extra=${3:-} m e="" w x="0"
    run_fg sleep "$SETTLE"
-   c0=$(cpu_ticks "$pid"); [ -n "$extra" ] && e0=$(cpu_ticks "$extra"); t0=$(now)
+   m=$(cpu_mark "$pid"); [ -n "$extra" ] && e=$(cpu_mark "$extra")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$pid"); [ -n "$extra" ] && e1=$(cpu_ticks "$extra"); t1=$(now)
-   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-   echo "$c0 $c1 $e0 $e1" | awk -v t0="$t0" -v t1="$t1" -v hz="$HZ" -v rss="$rss" \
-      '{ user = ($3 - $1) / hz; sys = ($4 - $2) / hz; wall = t1 - t0; extra = ($7 + $8 - $5 - $6) / hz
-         printf "%.3f %.3f %.2f %.2f %d %.3f\n", 100 * (user + sys) / wall, user + sys, user, sys, rss, 100 * extra / wall }' >"$WORK/$name"
+   w=$(cpu_since "$m" "$pid"); [ -n "$extra" ] && x=$(cpu_since "$e" "$extra" | awk '{ print $1 }')
+   echo "$w" | awk -v rss="$(rss_kb "$pid")" -v x="$x" '{ printf "%s %s %s %s %d %.3f\n", $1, $2, $3, $4, rss, x }' >"$WORK/$name"
 }
 
+# measure_screen [BINARY NAME]: the screen of BINARY (default: this tcptop)
+# into $WORK/NAME (default screen).
 measure_screen() {
+   local bin=${1:-$TCPTOP_BIN} name=${2:-screen}
    tm new-session -d -s bench -x 200 -y 50 \
-      "exec env TERM=screen LC_ALL=C.UTF-8 '$TCPTOP_BIN' --cache-dir '$WORK/cache' 2>'$WORK/screen.err'" ||
+      "exec env TERM=screen LC_ALL=C.UTF-8 '$bin' --cache-dir '$WORK/cache' 2>'$WORK/$name.err'" ||
       die "tmux new-session failed"
    TCPTOP_PID=$(tm display -p -t bench '#{pane_pid}')
-   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/screen.err" 2>/dev/null)"
-   window "$TCPTOP_PID" screen "$(tm display -p '#{pid}')"
-   tm capture-pane -p -t bench >"$WORK/shot"
+   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/$name.err" 2>/dev/null)"
+   window "$TCPTOP_PID" "$name" "$(tm display -p '#{pid}')"
+   tm capture-pane -p -t bench >"$WORK/$name.shot"
    tm send-keys -t bench q
    local i
    for ((i = 0; i < 50; i++)); do kill -0 "$TCPTOP_PID" 2>/dev/null || break; sleep 0.1; done
@@ -125,7 +132,16 @@ measure_top() {
 start_load() {
    build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
    bench_netns "$NS" || die "cannot set up network namespace $NS"
-   hold_start "$PORT" "$CONNS" "$WORK/hold.out" 60
+   ulimit -n "$(ulimit -Hn)"                # this script and its children only
+   local per=$(($(ulimit -Hn) - 100)) held=0 k=0 n
+   while [ "$held" -lt "$CONNS" ]; do       # each netgen holds n sockets, its server child as many
+      n=$((CONNS - held < per ? CONNS - held : per))
+      hold_start $((PORT + k)) "$n" "$WORK/hold$k.out" 120
+      HOLD_PIDS+=("$HOLD_PID")
+      HOLD_PID=""
+      held=$((held + n))
+      k=$((k + 1))
+   done
 }
 
 field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
@@ -142,15 +158,24 @@ report() {
           "$(ratio "$s" "$b")" "$TARGET_PCT" "$(verdict "$s" "$TARGET_PCT")"
    printf '%-44s %12s %8s %14s %7s %11s\n' "top -b -d 1 (reference)" "$(pct "$t")" "$(field top 2)" \
           "($(field top 3) + $(field top 4))" "" "$(ratio "$t" "$b")"
+   if [ -n "$OTHER_BIN" ]; then
+      local o
+      o=$(field before 1)
+      printf '%-44s %12s %8s %14s %7s %11s   this screen / it: %s\n' "tcptop -B (the other build's screen)" "$(pct "$o")" \
+             "$(field before 2)" "($(field before 3) + $(field before 4))" \
+             "$(awk '{ printf "%.1f", $5 / 1024 }' "$WORK/before")" "$(ratio "$o" "$b")" "$(ratio "$s" "$o")"
+   fi
    printf '%-44s %12s\n' "tmux server meanwhile (renders the screen)" "$(pct "$(field screen 6)")"
    echo
-   echo "screen: $(grep -m1 '^Showing' "$WORK/shot" || echo 'no Showing line captured')"
+   echo "screen: $(grep -m1 '^Showing' "$WORK/screen.shot" || echo 'no Showing line captured')"
+   [ -z "$OTHER_BIN" ] || echo "-B:     $(grep -m1 '^Showing' "$WORK/before.shot" || echo 'no Showing line captured')"
 }
 
 main() {
-   while getopts "c:d:h" opt; do
+   while getopts "c:d:B:h" opt; do
       case $opt in
          c) CONNS=$OPTARG ;;
+         B) OTHER_BIN=$OPTARG ;;
          d) WINDOW=$OPTARG ;;
          h) usage; exit 0 ;;
          *) usage >&2; exit 2 ;;
@@ -173,8 +198,13 @@ main() {
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections ($((2 * CONNS)) rows), ${WINDOW} s windows"
    start_load
+   [ -z "$OTHER_BIN" ] || [ -x "$OTHER_BIN" ] || die "-B: no executable at $OTHER_BIN"
    echo -n "measuring ($WINDOW s each): the screen"
    measure_screen
+   if [ -n "$OTHER_BIN" ]; then
+      echo -n ", the screen of -B"
+      measure_screen "$OTHER_BIN" before
+   fi
    echo -n ", tcptop -b"
    measure_batch
    echo -n ", top -b"

@@ -42,11 +42,30 @@ static __always_inline void tcp_open_addrs(struct bpf_sock_ops* ops, struct tcpt
    __builtin_memcpy(c->raddr, r, 16);
 }
 
+/*
+ * The socket's network namespace (its inode), in the record from its
+ * creation: the process hooks, sock_io and tcp_state come later or not at
+ * all (no fexit or kprobes on 6.18; a socket waiting in the accept queue,
+ * or in SYN_SENT, may never meet them), and --netns hides a row whose
+ * namespace is unknown. ops->sk is a struct bpf_sock*, on which the
+ * verifier forbids the offset bpf_probe_read_kernel would need ("pointer
+ * arithmetic on sock prohibited"); bpf_skc_to_tcp_sock (networking
+ * programs such as sockops may call it from 5.10, older than the 5.12 the
+ * other probes need) turns it into a BTF pointer, whose fields the program
+ * reads directly: loaded on 6.1, 6.12 and 6.18.
+ */
+static __always_inline __u32 tcp_open_netns(struct bpf_sock_ops* ops) {
+   struct bpf_sock* sk = ops->sk;
+   struct tcp_sock* tp = sk ? bpf_skc_to_tcp_sock(sk) : NULL;
+   return tp ? tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net->ns.inum : 0;
+}
+
 static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* ops, __u64 cookie, __u32 op,
                                                            int owner) {
    struct tcptop_conn n = {};
    n.start_ns = bpf_ktime_get_ns();
    tcp_open_addrs(ops, &n);
+   n.netns = tcp_open_netns(ops);
    /* connect() runs in the process; the passive side runs in softirq. */
    if (op == BPF_SOCK_OPS_TCP_CONNECT_CB && owner)
       tcptop_set_owner(&n.pid, &n.uid, n.comm, &n.cgroup_id);
@@ -97,15 +116,14 @@ int tcp_open_plain(struct bpf_sock_ops* ops) {
    return tcp_open_cb(ops, 0);
 }
 
-/* The current process as the owner of a socket's record (connect, accept),
- * and the socket's network namespace. */
+/* The current process as the owner of a socket's record (connect, accept);
+ * the record has its network namespace from tcp_open_record. */
 static __always_inline void tcp_open_owner(struct sock* sk) {
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    struct tcptop_conn* c = cookie ? bpf_map_lookup_elem(&tcp_conns, &cookie) : NULL;
    if (!c)
       return;
    tcptop_set_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id);
-   c->netns = tcptop_sk_netns(sk);
 }
 
 /* The connecting process, where sockops could not take it: tcp_connect()

@@ -36,8 +36,9 @@ int tcp_state(struct bpf_raw_tracepoint_args* ctx) {
    int newstate = (int)ctx->args[2];
    if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
       return 0;
-   /* An accepted socket has no cookie yet when it becomes ESTABLISHED:
-    * tcp_open (sock_ops) creates its record just after. */
+   /* No cookie, no record yet: a client's SYN_SENT comes before tcp_open's
+    * connect callback, an accepted socket's changes before its passive
+    * one (its ESTABLISHED comes after it: seen on 6.1, 6.12 and 6.18). */
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    if (!cookie)
       return 0;
@@ -46,7 +47,7 @@ int tcp_state(struct bpf_raw_tracepoint_args* ctx) {
       return 0;
    c->state = newstate;
    if (!c->netns)
-      c->netns = tcptop_sk_netns(sk);   /* where no process hook gave it */
+      c->netns = tcptop_sk_netns(sk);   /* tcp_open could not read it */
    if (newstate != TCP_CLOSE)
       return 0;
    tcp_state_snapshot(sk, c);

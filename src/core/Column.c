@@ -504,67 +504,264 @@ int SortOrder_parse(SortOrder* this, const char* spec, char** err) {
    return 0;
 }
 
+/*
+ * The order: each row's key once (SortOrder_keys), then the items sorted,
+ * or only some positions selected (SortOrder_select: the screen's page of
+ * 400,000 rows, not all of them). Items compare by (major, minor) where
+ * the key says all; a key that is only a prefix of the column's order
+ * (SORTORDER_INEXACT in its index: an IPv6 address, a long name) falls to
+ * the column's compare when the majors tie; the last tie-breakers are the
+ * cookie and the whole key. One total order, whatever the path.
+ */
+#define SORTORDER_INEXACT 0x80000000u
+#define SORTORDER_SMALL 24          /* ranges this small: insertion */
+
+typedef struct SortContext_ {
+   const SortOrder* order;
+   const Column* col;
+   Conn* const* rows;              /* what the items' indexes name */
+} SortContext;
+
+static const SortContext* SortOrder_context;   /* for qsort's callbacks, while sorting */
+
+size_t SortOrder_index(const RadixItem* item) {
+   return item->index & ~SORTORDER_INEXACT;
+}
+
 /* The last tie-breakers: the cookie, then the whole key (UDP peers). */
 static int SortOrder_tieBreak(const Conn* a, const Conn* b) {
    int r = CMP(a->key.cookie, b->key.cookie);
    return r ? r : memcmp(&a->key, &b->key, sizeof(a->key));
 }
 
-static const SortOrder* SortOrder_current;
-
-static int SortOrder_compare(const void* pa, const void* pb) {
-   const Conn* a = *(Conn* const*)pa;
-   const Conn* b = *(Conn* const*)pb;
-   int r = Column_table[SortOrder_current->column].compare(a, b);
-   if (SortOrder_current->descending)
-      r = -r;
-   return r ? r : SortOrder_tieBreak(a, b);
+/* The column's compare; one cgroup's rows without making its text twice. */
+static int SortOrder_columnCompare(const SortContext* x, const Conn* a, const Conn* b) {
+   int id = x->order->column;
+   if ((id == COLUMN_CGROUP || id == COLUMN_CGROUP_PATH) && a->cgroupId == b->cgroupId)
+      return 0;
+   return x->col->compare ? x->col->compare(a, b) : 0;
 }
 
-static Conn* const* SortOrder_tieRows;   /* the rows RadixItem.index names, while sorting */
-
-static int SortOrder_tieCompare(const void* pa, const void* pb) {
-   return SortOrder_tieBreak(SortOrder_tieRows[((const RadixItem*)pa)->index],
-                             SortOrder_tieRows[((const RadixItem*)pb)->index]);
+static int SortOrder_itemCompare(const SortContext* x, const RadixItem* a, const RadixItem* b) {
+   if (a->major != b->major)
+      return a->major < b->major ? -1 : 1;
+   const Conn* ra = x->rows[SortOrder_index(a)];
+   const Conn* rb = x->rows[SortOrder_index(b)];
+   if ((a->index | b->index) & SORTORDER_INEXACT) {
+      int r = SortOrder_columnCompare(x, ra, rb);
+      if (r)
+         return x->order->descending ? -r : r;
+   }
+   if (a->minor != b->minor)
+      return a->minor < b->minor ? -1 : 1;
+   return SortOrder_tieBreak(ra, rb);
 }
 
-/* Numeric columns: a radix sort on (key, the cookie's low 32 bits) taken
- * once per row; rows are touched again only where both tie (UDP flows of
- * one socket, cookies equal in their low 32 bits). 16 bytes a row. */
-static void SortOrder_sortByKey(const SortOrder* this, const Column* col, Conn** rows, size_t n) {
-   RadixItem* items = xMalloc((n + 1) * sizeof(RadixItem));
+static int SortOrder_qsortCompare(const void* a, const void* b) {
+   return SortOrder_itemCompare(SortOrder_context, a, b);
+}
+
+/* A text's first 8 bytes, big-endian: strcmp's order; exact when shorter. */
+static uint64_t SortOrder_textKey(const char* s, bool* exact) {
+   uint64_t k = 0;
+   int i = 0;
+   for (; i < 8 && s[i]; i++)
+      k |= (uint64_t)(unsigned char)s[i] << (8 * (7 - i));
+   *exact = i < 8;
+   return k;
+}
+
+/* Column_cmpAddr's order: the family, then the bytes (IPv4's all fit). */
+static uint64_t SortOrder_addrKey(const Conn* c, const uint8_t* a, bool* exact) {
+   int n = c->family == AF_INET6 ? 7 : 4;
+   uint64_t k = (uint64_t)c->family << 56;
+   for (int i = 0; i < n; i++)
+      k |= (uint64_t)a[i] << (8 * (6 - i));
+   *exact = c->family != AF_INET6;
+   return k;
+}
+
+/* States by name (cmp_state's order): each state's rank among all names. */
+static uint64_t SortOrder_stateKey(uint8_t state) {
+   static uint8_t rank[256];
+   static bool made;
+   if (!made) {
+      for (int s = 0; s < 256; s++) {
+         int r = 0;
+         for (int t = 0; t < 256; t++)
+            r += strcmp(Conn_stateName(t), Conn_stateName(s)) < 0;
+         rank[s] = (uint8_t)(r > 255 ? 255 : r);   /* 256 names, at most 20 distinct */
+      }
+      made = true;
+   }
+   return rank[state];
+}
+
+/* A cgroup's text: never exact (an unknown one orders before "", both 0). */
+static uint64_t SortOrder_cgroupKey(const char* text) {
+   bool exact;
+   return SortOrder_textKey(text, &exact);
+}
+
+/* The key of a column that compares rows: a prefix of its order. */
+static uint64_t SortOrder_compareKey(int id, const Conn* c, bool* exact) {
+   char text[64];
+   *exact = false;
+   switch (id) {
+   case COLUMN_LADDR: return SortOrder_addrKey(c, c->laddr, exact);
+   case COLUMN_RADDR: return SortOrder_addrKey(c, c->raddr, exact);
+   case COLUMN_COMM: return SortOrder_textKey(c->comm, exact);
+   case COLUMN_USER: return SortOrder_textKey(Column_userName(c->uid), exact);
+   case COLUMN_STATE: *exact = true; return SortOrder_stateKey(c->state);
+   case COLUMN_CGROUP: case COLUMN_CGROUP_PATH:   /* unknown first: inexact, the compare decides */
+      return Column_raw(&Column_table[id], c, &(RowContext){ 0 }, text, sizeof(text)) < 0 ? 0 : SortOrder_cgroupKey(text);
+   default: return 0;
+   }
+}
+
+RadixItem SortOrder_item(const SortOrder* this, const Conn* c, size_t i) {
+   const Column* col = &Column_table[this->column];
+   bool exact = true;
+   uint64_t k = Column_sortsByValue(col) ? RadixSort_doubleKey(Column_sortValue(col, c))
+                                         : SortOrder_compareKey(this->column, c, &exact);
+   return (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)c->key.cookie,
+                       .index = (uint32_t)i | (exact ? 0 : SORTORDER_INEXACT) };
+}
+
+void SortOrder_keys(const SortOrder* this, Conn* const* rows, size_t n, RadixItem* items) {
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
          Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
-      uint64_t k = RadixSort_doubleKey(Column_sortValue(col, rows[i]));
-      items[i] = (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)rows[i]->key.cookie,
-                              .index = (uint32_t)i };
+      items[i] = SortOrder_item(this, rows[i], i);
    }
-   RadixSort_sort(items, n);
-   SortOrder_tieRows = rows;
+}
+
+static void SortOrder_insertion(const SortContext* x, RadixItem* items, size_t n) {
+   for (size_t i = 1; i < n; i++) {
+      RadixItem v = items[i];
+      size_t j = i;
+      for (; j > 0 && SortOrder_itemCompare(x, &v, &items[j - 1]) < 0; j--)
+         items[j] = items[j - 1];
+      items[j] = v;
+   }
+}
+
+/* Runs the radix sort left tied: equal majors with an inexact key, or
+ * equal (major, minor); sorted with the whole compare. */
+static void SortOrder_fixRuns(const SortContext* x, RadixItem* items, size_t n) {
    for (size_t i = 0, run; i < n; i += run) {
-      for (run = 1; i + run < n && items[i + run].major == items[i].major && items[i + run].minor == items[i].minor; run++)
-         ;
-      if (run > 1)
-         qsort(items + i, run, sizeof(RadixItem), SortOrder_tieCompare);
+      bool inexact = items[i].index & SORTORDER_INEXACT;
+      for (run = 1; i + run < n && items[i + run].major == items[i].major; run++)
+         inexact = inexact || (items[i + run].index & SORTORDER_INEXACT);
+      if (run < 2)
+         continue;
+      if (inexact) {
+         qsort(items + i, run, sizeof(RadixItem), SortOrder_qsortCompare);
+         continue;
+      }
+      for (size_t j = i, tie; j < i + run; j += tie) {
+         for (tie = 1; j + tie < i + run && items[j + tie].minor == items[j].minor; tie++)
+            ;
+         if (tie > 1)
+            qsort(items + j, tie, sizeof(RadixItem), SortOrder_qsortCompare);
+      }
    }
-   SortOrder_tieRows = NULL;
+}
+
+static void SortOrder_sortItems(const SortContext* x, RadixItem* items, size_t n) {
+   if (n < SORTORDER_SMALL) {
+      SortOrder_insertion(x, items, n);
+      return;
+   }
+   const SortContext* saved = SortOrder_context;
+   SortOrder_context = x;
+   RadixSort_sort(items, n);
+   SortOrder_fixRuns(x, items, n);
+   SortOrder_context = saved;
+}
+
+static void SortOrder_swap(RadixItem* a, RadixItem* b) {
+   RadixItem t = *a;
+   *a = *b;
+   *b = t;
+}
+
+/* Hoare's partition around the median of three: items[0..j] order before
+ * items[j + 1..n); returns j, 0 <= j < n - 1. */
+static size_t SortOrder_partition(const SortContext* x, RadixItem* items, size_t n) {
+   size_t mid = n / 2;
+   if (SortOrder_itemCompare(x, &items[mid], &items[0]) < 0)
+      SortOrder_swap(&items[mid], &items[0]);
+   if (SortOrder_itemCompare(x, &items[n - 1], &items[mid]) < 0) {
+      SortOrder_swap(&items[n - 1], &items[mid]);
+      if (SortOrder_itemCompare(x, &items[mid], &items[0]) < 0)
+         SortOrder_swap(&items[mid], &items[0]);
+   }
+   RadixItem pivot = items[mid];
+   size_t i = 0, j = n - 1;
+   for (;;) {
+      while (SortOrder_itemCompare(x, &items[i], &pivot) < 0)
+         i++;
+      while (SortOrder_itemCompare(x, &items[j], &pivot) > 0)
+         j--;
+      if (i >= j)
+         return j;
+      SortOrder_swap(&items[i++], &items[j--]);
+   }
+}
+
+/* Quickselect: items[k] becomes the item of position k, those before it
+ * order before it. Linear on average; past a depth limit, a sort. */
+static void SortOrder_nth(const SortContext* x, RadixItem* items, size_t n, size_t k) {
+   int depth = 64;
+   while (n >= SORTORDER_SMALL) {
+      if (depth-- == 0) {
+         SortOrder_sortItems(x, items, n);
+         return;
+      }
+      size_t j = SortOrder_partition(x, items, n);
+      if (k <= j) {
+         n = j + 1;
+      } else {
+         items += j + 1;
+         n -= j + 1;
+         k -= j + 1;
+      }
+   }
+   SortOrder_insertion(x, items, n);
+}
+
+void SortOrder_select(const SortOrder* this, Conn* const* rows, RadixItem* items, size_t n, size_t from, size_t to) {
+   SortContext x = { .order = this, .col = &Column_table[this->column], .rows = rows };
+   if (to > n)
+      to = n;
+   if (from >= to)
+      return;
+   if (from > 0)
+      SortOrder_nth(&x, items, n, from);
+   if (to < n)
+      SortOrder_nth(&x, items + from, n - from, to - from);
+   SortOrder_sortItems(&x, items + from, to - from);
+}
+
+size_t SortOrder_rank(const SortOrder* this, Conn* const* rows, const RadixItem* items, size_t n, size_t i) {
+   SortContext x = { .order = this, .col = &Column_table[this->column], .rows = rows };
+   size_t before = 0;
+   for (size_t j = 0; j < n; j++)
+      before += SortOrder_itemCompare(&x, &items[j], &items[i]) < 0;
+   return before;
+}
+
+void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
+   RadixItem* items = xMalloc((n + 1) * sizeof(RadixItem));
+   SortOrder_keys(this, rows, n, items);
+   SortContext x = { .order = this, .col = &Column_table[this->column], .rows = rows };
+   SortOrder_sortItems(&x, items, n);
    /* the rows in that order, over the items (pointer i overwrites item i / 2,
     * read already) */
    Conn** sorted = (Conn**)(void*)items;
    for (size_t i = 0; i < n; i++)
-      sorted[i] = rows[items[i].index];
+      sorted[i] = rows[SortOrder_index(&items[i])];
    memcpy(rows, sorted, n * sizeof(Conn*));
    free(items);
-}
-
-void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n) {
-   const Column* col = &Column_table[this->column];
-   if (Column_sortsByValue(col)) {
-      SortOrder_sortByKey(this, col, rows, n);
-      return;
-   }
-   SortOrder_current = this;
-   qsort(rows, n, sizeof(Conn*), SortOrder_compare);
-   SortOrder_current = NULL;
 }

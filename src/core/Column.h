@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/Conn.h"
+#include "core/RadixSort.h"
 
 typedef struct RowContext_ {
    double wallNow;   /* the sample's wall-clock time, seconds */
@@ -118,6 +119,25 @@ typedef struct SortOrder_ {
 /* "rate", "+comm" (ascending) or "-pid" (descending); -1 with *err. */
 int SortOrder_parse(SortOrder* this, const char* spec, char** err);
 void SortOrder_sort(const SortOrder* this, Conn** rows, size_t n);
+
+/*
+ * The order by parts, for a view that shows a few positions of many rows:
+ * each row's key once (items[i] names rows[i]: SortOrder_index), then only
+ * the positions asked for sorted. The order is SortOrder_sort's, ties
+ * included.
+ */
+void SortOrder_keys(const SortOrder* this, Conn* const* rows, size_t n, RadixItem* items);
+/* One row's item, as SortOrder_keys makes it for rows[i] (a pass that
+ * reads the rows anyway makes them as it goes). */
+RadixItem SortOrder_item(const SortOrder* this, const Conn* c, size_t i);
+/* Rearranges items[0..n) so that items[from..to) are the items of those
+ * positions, in order; the ones before them order before, the ones after
+ * after (each side in no order). Linear on average, plus the range's sort. */
+void SortOrder_select(const SortOrder* this, Conn* const* rows, RadixItem* items, size_t n, size_t from, size_t to);
+/* The position of items[i] among items[0..n): how many order before it. */
+size_t SortOrder_rank(const SortOrder* this, Conn* const* rows, const RadixItem* items, size_t n, size_t i);
+/* Which row an item names (its index in rows). */
+size_t SortOrder_index(const RadixItem* item);
 
 /* Human byte units: 1023, 1.0K, 12.5M, 3.1G. */
 void Column_humanBytes(double v, char* out, size_t size);

@@ -306,7 +306,8 @@ int Monitor_sample(Monitor* this, char** err) {
       return -1;
    this->ctx = (RowContext){ .wallNow = wall, .monoNow = mono };
    Monitor_pass(this, mono);
-   SortOrder_sort(&this->sort, this->rows, this->nRows);
+   if (!this->viewSorts || this->logFile)
+      SortOrder_sort(&this->sort, this->rows, this->nRows);
    if (this->groups.key != GROUP_NONE) {
       Groups_fold(&this->groups, this->rows, this->nRows, mono);
       SortOrder_sort(&this->sort, this->groups.rows, this->groups.nRows);

@@ -46,8 +46,8 @@ struct Monitor_ {
    double interval;         /* seconds; the screen may change it */
    double lastSample;       /* monotonic */
    int samples;
-   /* the last sample: rows passing the command-line filters, sorted;
-    * valid until the next Monitor_sample */
+   /* the last sample: rows passing the command-line filters, sorted (in
+    * memory order when viewSorts and no log); valid until the next Monitor_sample */
    Conn** rows;
    size_t nRows;
    size_t capRows;          /* rows' room, kept across samples */
@@ -63,6 +63,8 @@ struct Monitor_ {
    bool untrackedSaid[2];   /* TCP, UDP: said once on stderr */
    MonitorHook hook;        /* set after Monitor_init; fd -1 there */
    Groups groups;           /* --group with -b or --log: the rows folded, sorted */
+   bool viewSorts;          /* the view orders what it shows (the screen): rows stay
+                             * in table order unless the log needs them sorted */
 };
 
 /* Validates --columns and --sort; 0, or -1 with *err. */

@@ -24,7 +24,7 @@ static bool DetailPanel_open(Panel* super, View* view) {
    DetailPanel* this = (DetailPanel*)super;
    if (!view->hasSelection || view->selected >= view->nRows)
       return false;
-   DetailPanel_copy(this, view, view->rows[view->selected]);
+   DetailPanel_copy(this, view, View_row(view, view->selected));
    this->gone = false;
    return true;
 }

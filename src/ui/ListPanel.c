@@ -33,12 +33,12 @@ static void ListPanel_resetWidths(ListPanel* this, const View* view) {
 }
 
 /* Widths grow to fit the rows on screen, addresses shrink to fit COLS. */
-static void ListPanel_fitWidths(ListPanel* this, const View* view, int first, int count) {
+static void ListPanel_fitWidths(ListPanel* this, View* view, int first, int count) {
    char cell[CELLS_LEN];
    const ColumnList* cl = &view->shown;
    for (int j = 0; j < cl->count; j++) {
       for (int i = first; i < first + count; i++) {
-         Cells_format(&view->format, cl->ids[j], view->rows[i], cell, sizeof(cell));
+         Cells_format(&view->format, cl->ids[j], View_row(view, (size_t)i), cell, sizeof(cell));
          int l = (int)strlen(cell);
          if (Cells_isAddress(cl->ids[j]) && l > LISTPANEL_ADDR_MAX)
             l = LISTPANEL_ADDR_MAX;
@@ -116,12 +116,15 @@ static void ListPanel_draw(Panel* super, View* view) {
    if (this->top + (size_t)h > view->nRows)
       this->top = view->nRows > (size_t)h ? view->nRows - (size_t)h : 0;
    int count = (int)(view->nRows - this->top) < h ? (int)(view->nRows - this->top) : h;
+   View_sortRange(view, this->top, this->top + (size_t)count);   /* this page of the order only */
    ListPanel_fitWidths(this, view, (int)this->top, count);
    int y = Header_height(view);
    ListPanel_drawTitles(this, view, y);
    for (int i = 0; i < count; i++) {
       size_t r = this->top + (size_t)i;
-      ListPanel_drawRow(this, view, y + 1 + i, view->rows[r], r == view->selected);
+      Conn* c = View_row(view, r);
+      ListPanel_drawRow(this, view, y + 1 + i, c, r == view->selected);
+      View_watch(view, c);   /* its rate graph from now on, however many rows */
    }
 }
 

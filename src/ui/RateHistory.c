@@ -15,6 +15,7 @@ struct RateHistoryEntry_ {
    ConnKey key;
    size_t hash;
    uint32_t seen;        /* the record (RateHistory.sample) that last saw it */
+   uint32_t drawn;       /* the record when the list last drew it (or made it) */
    ConnHistory history;
 };
 
@@ -59,31 +60,57 @@ static void RateHistory_reserve(RateHistory* this) {
    free(old);
 }
 
-/* The entry of c, created on its first traffic; NULL before. */
-static RateHistoryEntry* RateHistory_entry(RateHistory* this, const Conn* c) {
+/* The entry of c, created on its first traffic (or at once: always);
+ * NULL before. */
+static RateHistoryEntry* RateHistory_entry(RateHistory* this, const Conn* c, bool always) {
    size_t hash = ConnKey_hash(&c->key);
    RateHistoryEntry* e = this->cap ? this->slots[RateHistory_slot(this, &c->key, hash)] : NULL;
-   if (e || (c->txRate <= 0 && c->rxRate <= 0))
+   if (e || (!always && c->txRate <= 0 && c->rxRate <= 0))
       return e;
    RateHistory_reserve(this);
    e = xCalloc(1, sizeof(RateHistoryEntry));
    e->key = c->key;
    e->hash = hash;
+   e->drawn = this->sample;
    this->slots[RateHistory_slot(this, &c->key, hash)] = e;
    this->count++;
    return e;
 }
 
+static void RateHistory_push(RateHistory* this, RateHistoryEntry* e, const Conn* c) {
+   e->seen = this->sample;
+   Sparkline_push(&e->history.tx, c->txRate);
+   Sparkline_push(&e->history.rx, c->rxRate);
+}
+
 void RateHistory_record(RateHistory* this, Conn* const* rows, size_t n) {
    this->sample++;
    for (size_t i = 0; i < n; i++) {
-      RateHistoryEntry* e = RateHistory_entry(this, rows[i]);
-      if (!e)
-         continue;
-      e->seen = this->sample;
-      Sparkline_push(&e->history.tx, rows[i]->txRate);
-      Sparkline_push(&e->history.rx, rows[i]->rxRate);
+      RateHistoryEntry* e = RateHistory_entry(this, rows[i], false);
+      if (e)
+         RateHistory_push(this, e, rows[i]);
    }
+}
+
+void RateHistory_recordKnown(RateHistory* this, const ConnTable* table) {
+   this->sample++;
+   for (size_t i = 0; i < this->cap; i++) {
+      RateHistoryEntry* e = this->slots[i];
+      const Conn* c = e ? ConnTable_find(table, &e->key) : NULL;
+      if (c)
+         RateHistory_push(this, e, c);
+   }
+}
+
+void RateHistory_watch(RateHistory* this, const Conn* c) {
+   RateHistory_entry(this, c, true)->drawn = this->sample;
+}
+
+/* Gone from the table; with watchedOnly, also not drawn for a graph's width. */
+static bool RateHistory_stale(const RateHistory* this, const RateHistoryEntry* e, const ConnTable* table) {
+   if (this->watchedOnly && this->sample - e->drawn > SPARKLINE_LEN)
+      return true;
+   return e->seen != this->sample && !ConnTable_find(table, &e->key);
 }
 
 static bool RateHistory_used(const void* table, size_t i) {
@@ -115,7 +142,7 @@ void RateHistory_prune(RateHistory* this, const ConnTable* table) {
    size_t nGone = 0, capGone = 0;
    for (size_t i = 0; i < this->cap; i++) {
       const RateHistoryEntry* e = this->slots[i];
-      if (!e || e->seen == this->sample || ConnTable_find(table, &e->key))
+      if (!e || !RateHistory_stale(this, e, table))
          continue;
       if (nGone == capGone) {
          capGone = capGone ? capGone * 2 : 64;

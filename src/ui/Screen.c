@@ -180,6 +180,7 @@ static int Screen_loop(Screen* this) {
 
 int Screen_run(Monitor* monitor) {
    Screen s;
+   monitor->viewSorts = true;   /* the view selects its page: no full sort of every row */
    Screen_init(&s, monitor);
    if (Monitor_sample(monitor, &s.error) < 0 || CRT_init(&s.view.crt, monitor->settings->colour, &s.error) < 0) {
       XUtils_error("%s", s.error);

@@ -1,20 +1,20 @@
 /*
  * View.c: which rows the screen shows and in what order: the view's own
- * filters (t, c, /) over the monitor's rows, the sort, the selection that
- * follows its connection, the copies kept while paused, and each
- * connection's rate history.
+ * filters (t, c, /) over the monitor's rows in one pass that also makes
+ * each row's sort item, then only the positions drawn selected from the
+ * order (not a sort of every row); the selection that follows its
+ * connection, the copies kept while paused, and each connection's rate
+ * history.
  */
 #include "config.h"
 #include "ui/View.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include "core/Names.h"
 #include "core/XUtils.h"
 
 void View_init(View* this, Monitor* monitor) {
@@ -37,6 +37,7 @@ void View_init(View* this, Monitor* monitor) {
 }
 
 static void View_freeFrozen(View* this) {
+   this->allValid = false;   /* its rows may be these copies */
    RateHistory_done(&this->frozenHistory);
    for (size_t i = 0; i < this->nFrozen; i++)
       Conn_freeCopy(&this->frozen[i]);
@@ -48,7 +49,10 @@ static void View_freeFrozen(View* this) {
 void View_done(View* this) {
    View_freeFrozen(this);
    RateHistory_done(&this->history);
-   free(this->rows);
+   free(this->all.rows);
+   free(this->all.items);
+   free(this->matched.rows);
+   free(this->matched.items);
    Groups_done(&this->groups);
    Resolver_free(this->format.resolver);
 }
@@ -110,7 +114,7 @@ void View_cycleGroup(View* this) {
 void View_enterGroup(View* this) {
    if (!View_grouped(this) || this->nRows == 0)
       return;
-   this->groupRow = *this->rows[this->selected];
+   this->groupRow = *View_row(this, this->selected);
    this->inGroup = true;
    this->hasSelection = false;
    this->selected = 0;
@@ -133,96 +137,31 @@ void View_sample(View* this) {
    Monitor* m = this->monitor;
    Sparkline_push(&this->txTotal, m->summary.txRate);
    Sparkline_push(&this->rxTotal, m->summary.rxRate);
-   RateHistory_record(&this->history, m->rows, m->nRows);
+   this->history.watchedOnly = m->nRows > VIEW_HISTORY_ALL;
+   if (this->history.watchedOnly)
+      RateHistory_recordKnown(&this->history, &m->table);
+   else
+      RateHistory_record(&this->history, m->rows, m->nRows);
    RateHistory_prune(&this->history, &m->table);
-   Monitor_shown(m, m->rows, m->nRows);
    if (this->groups.key != GROUP_NONE)
       Groups_fold(&this->groups, m->rows, m->nRows, m->ctx.monoNow);
+   bool alone = this->paused || View_grouped(this);   /* the rebuild's pass is not over m->rows */
+   if (alone)
+      Monitor_shown(m, m->rows, m->nRows);
    if (!this->paused) {
       this->summary = m->summary;
       this->format.ctx = m->ctx;
+      this->markShown = !alone;
       View_rebuild(this);
+      this->markShown = false;
    }
 }
 
-static char* View_putText(char* p, const char* s) {
-   size_t n = strlen(s);
-   memcpy(p, s, n);
-   return p + n;
-}
-
-static char* View_putUnsigned(char* p, unsigned v) {
-   char digits[10];
-   int n = 0;
-   do
-      digits[n++] = (char)('0' + v % 10);
-   while ((v /= 10) != 0);
-   while (n)
-      *p++ = digits[--n];
-   return p;
-}
-
-/* An address as inet_ntop writes it; IPv4 without printf (glibc's
- * inet_ntop formats it with sprintf, most of a filter's cost per row). */
-static char* View_putAddr(char* p, int family, const uint8_t* a) {
-   if (family == AF_INET6) {
-      char s[INET6_ADDRSTRLEN];
-      return View_putText(p, inet_ntop(AF_INET6, a, s, sizeof(s)) ? s : "");
-   }
-   for (int i = 0; i < 4; i++) {
-      p = View_putUnsigned(p, a[i]);
-      if (i < 3)
-         *p++ = '.';
-   }
-   return p;
-}
-
-/* The cgroup (its path) and the network namespace (inode:name): matched
- * only where the rest did not. */
-static bool View_attributionMatches(const View* this, const Conn* c) {
-   char text[4200];
-   const char* cgroup = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
-   const char* nsName = c->netns ? Names_netns(c->netns) : NULL;
-   char* p = View_putText(text, cgroup ? cgroup : "");
-   *p++ = '\t';
-   if (c->netns) {
-      p = View_putUnsigned(p, c->netns);
-      *p++ = ':';
-      p = View_putText(p, nsName ? nsName : "");
-   }
-   *p = '\0';
-   return strcasestr(text, this->filter) != NULL;
-}
-
-/* Does the / text occur in the command, an address, a port, the state,
- * the cgroup path or the network namespace? Written by hand, not with
- * snprintf: with 400,000 rows a filter typed is this times 400,000 before
- * the screen redraws. */
-static bool View_filterMatches(const View* this, const Conn* c) {
-   char text[192];   /* comm 16, two addresses of 46 and ports, state, proto, tabs */
-   int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-   char* p = View_putText(text, c->hasOwner ? c->comm : "");
-   *p++ = '\t';
-   p = View_putAddr(p, af, c->laddr);
-   *p++ = ':';
-   p = View_putUnsigned(p, c->lport);
-   *p++ = '\t';
-   p = View_putAddr(p, af, c->raddr);
-   *p++ = ':';
-   p = View_putUnsigned(p, c->rport);
-   *p++ = '\t';
-   p = View_putText(p, c->isGroup ? "" : Conn_stateName(c->state));
-   *p++ = '\t';
-   p = View_putText(p, c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
-   *p = '\0';
-   if (strcasestr(text, this->filter))
-      return true;
-   return (c->cgroupId || c->netns) && View_attributionMatches(this, c);
-}
-
-static bool View_rowVisible(const View* this, const Conn* c) {
-   if (c->isGroup)   /* a group: only the / text */
-      return !this->filter[0] || View_filterMatches(this, c);
+/* A group row (the source is the groups: its groupConns is not read, a
+ * cache line of every row) shows by the / text only. */
+static bool View_rowVisible(View* this, const Conn* c, bool group, bool matching) {
+   if (group)
+      return !matching || RowFilter_matches(&this->rowFilter, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
    if (this->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
@@ -231,18 +170,15 @@ static bool View_rowVisible(const View* this, const Conn* c) {
       return false;
    if (!this->showClosed && c->state == CONN_CLOSED)
       return false;
-   return !this->filter[0] || View_filterMatches(this, c);
+   return !matching || RowFilter_matches(&this->rowFilter, c);
 }
 
-/* Where the selected connection is now; the same index when it is gone. */
-static void View_followSelection(View* this) {
-   if (this->hasSelection) {
-      for (size_t i = 0; i < this->nRows; i++) {
-         if (memcmp(&this->rows[i]->key, &this->selectedKey, sizeof(ConnKey)) == 0) {
-            this->selected = i;
-            return;
-         }
-      }
+/* Where the selected connection is now (found: the index of its item in
+ * order); the same index when it is gone. */
+static void View_followSelection(View* this, size_t found) {
+   if (this->hasSelection && found < this->nRows) {
+      this->selected = SortOrder_rank(&this->sort, this->visible, this->order, this->nRows, found);
+      return;
    }
    View_selectIndex(this, this->selected);
 }
@@ -257,21 +193,134 @@ static Conn** View_source(const View* this, size_t* n) {
    return this->monitor->rows;
 }
 
-void View_rebuild(View* this) {
+static bool View_isSelected(const View* this, const Conn* c) {
+   return c->key.cookie == this->selectedKey.cookie && memcmp(&c->key, &this->selectedKey, sizeof(ConnKey)) == 0;
+}
+
+/* One pass into set: the rows shown with their sort keys (with the /
+ * text when matching), and where the selected one is among them. */
+static size_t View_collect(View* this, ViewRows* set, bool matching) {
    size_t live;
    Conn** source = View_source(this, &live);
-   size_t n = this->paused ? this->nFrozen : live;
-   this->rows = xRealloc(this->rows, sizeof(Conn*) * (n + 1));
-   this->nRows = 0;
+   size_t n = this->paused ? this->nFrozen : live, found = SIZE_MAX;
+   set->rows = xRealloc(set->rows, sizeof(Conn*) * (n + 1));
+   set->items = xRealloc(set->items, sizeof(RadixItem) * (n + 1));
+   set->n = 0;
+   if (matching)
+      RowFilter_begin(&this->rowFilter, this->filter);
+   bool groups = View_grouped(this);
    for (size_t i = 0; i < n; i++) {
-      if (!this->paused && i + CONNTABLE_AHEAD < n)
+      if (!this->paused && i + CONNTABLE_AHEAD < n) {
          Conn_prefetch(source[i + CONNTABLE_AHEAD]);
+         if (matching)   /* the / text reads the command and the attribution too */
+            __builtin_prefetch(&source[i + CONNTABLE_AHEAD]->netns);
+      }
       Conn* c = this->paused ? &this->frozen[i] : source[i];
-      if (View_rowVisible(this, c))
-         this->rows[this->nRows++] = c;
+      if (this->markShown && c->state == CONN_CLOSED)
+         c->shown = true;   /* Monitor_shown's marking, in this pass (written only where it changes) */
+      if (!View_rowVisible(this, c, groups, matching))
+         continue;
+      if (this->hasSelection && View_isSelected(this, c))
+         found = set->n;
+      set->items[set->n] = SortOrder_item(&this->sort, c, set->n);
+      set->rows[set->n++] = c;
    }
-   SortOrder_sort(&this->sort, this->rows, this->nRows);
-   View_followSelection(this);
+   return found;
+}
+
+static void View_basis(const View* this, ViewBasis* b) {
+   memset(b, 0, sizeof(*b));   /* compared whole: no padding left unset */
+   b->samples = this->monitor->samples;
+   b->sortColumn = this->sort.column;
+   b->descending = this->sort.descending;
+   b->showClosed = this->showClosed;
+   b->paused = this->paused;
+   b->inGroup = this->inGroup;
+   b->proto = this->proto;
+   b->groupKey = this->groups.key;
+   b->frozen = this->frozen;
+   if (this->inGroup)
+      b->group = this->groupRow.key;
+}
+
+/* The item naming the selected row in set, when the rows are those shown
+ * now (the same sample): a scan of pointers, not of rows. SIZE_MAX: none. */
+static size_t View_findSelected(const View* this, const ViewRows* set) {
+   if (!this->hasSelection || this->selected < this->sortedFrom || this->selected >= this->sortedTo)
+      return SIZE_MAX;
+   const Conn* row = this->visible[SortOrder_index(&this->order[this->selected])];
+   for (size_t i = 0; i < set->n; i++) {
+      if (set->rows[SortOrder_index(&set->items[i])] == row)
+         return i;
+   }
+   return SIZE_MAX;
+}
+
+/* The rows of set are the ones shown; found: the selected one's item. */
+static void View_use(View* this, const ViewRows* set, size_t found) {
+   this->visible = set->rows;
+   this->order = set->items;
+   this->nRows = set->n;
+   this->sortedFrom = this->sortedTo = 0;
+   View_followSelection(this, found);
+}
+
+void View_rebuild(View* this) {
+   ViewBasis b;
+   View_basis(this, &b);
+   bool same = this->allValid && memcmp(&b, &this->allBasis, sizeof(b)) == 0;
+   if (this->filter[0]) {
+      View_use(this, &this->matched, View_collect(this, &this->matched, true));
+   } else if (same) {   /* the / text cleared: the rows past t and c again, as they were */
+      View_use(this, &this->all, View_findSelected(this, &this->all));
+   } else {
+      size_t found = View_collect(this, &this->all, false);
+      this->allBasis = b;
+      this->allValid = true;
+      View_use(this, &this->all, found);
+   }
+}
+
+/* A range apart from the sorted one: selected where it lies (the items
+ * beyond the sorted range all order after it, those before before). */
+static void View_sortApart(View* this, size_t from, size_t to) {
+   size_t lo = this->sortedFrom, hi = this->sortedTo;
+   if (lo == hi)
+      SortOrder_select(&this->sort, this->visible, this->order, this->nRows, from, to);
+   else if (from > hi)
+      SortOrder_select(&this->sort, this->visible, this->order + hi, this->nRows - hi, from - hi, to - hi);
+   else
+      SortOrder_select(&this->sort, this->visible, this->order, lo, from, to);
+   this->sortedFrom = from;
+   this->sortedTo = to;
+}
+
+void View_sortRange(View* this, size_t from, size_t to) {
+   size_t lo = this->sortedFrom, hi = this->sortedTo;
+   if (to > this->nRows)
+      to = this->nRows;
+   if (from >= to || (from >= lo && to <= hi))
+      return;
+   /* a few pages more each side: the next page down or up is sorted already */
+   from = from > VIEW_SORT_AHEAD ? from - VIEW_SORT_AHEAD : 0;
+   to = to + VIEW_SORT_AHEAD < this->nRows ? to + VIEW_SORT_AHEAD : this->nRows;
+   if (lo == hi || to < lo || from > hi) {
+      View_sortApart(this, from, to);
+      return;
+   }
+   if (from < lo) {   /* it touches the sorted range: that grows */
+      SortOrder_select(&this->sort, this->visible, this->order, lo, from, lo);
+      this->sortedFrom = from;
+   }
+   if (to > hi) {
+      SortOrder_select(&this->sort, this->visible, this->order + hi, this->nRows - hi, 0, to - hi);
+      this->sortedTo = to;
+   }
+}
+
+Conn* View_row(View* this, size_t i) {
+   View_sortRange(this, i, i + 1);
+   return this->visible[SortOrder_index(&this->order[i])];
 }
 
 void View_selectIndex(View* this, size_t index) {
@@ -281,7 +330,7 @@ void View_selectIndex(View* this, size_t index) {
       return;
    }
    this->selected = index < this->nRows ? index : this->nRows - 1;
-   this->selectedKey = this->rows[this->selected]->key;
+   this->selectedKey = View_row(this, this->selected)->key;
    this->hasSelection = true;
 }
 
@@ -309,6 +358,11 @@ void View_pause(View* this, bool pause) {
       this->format.ctx = m->ctx;
    }
    View_rebuild(this);
+}
+
+void View_watch(View* this, const Conn* c) {
+   if (!this->paused && this->history.watchedOnly)
+      RateHistory_watch(&this->history, c);
 }
 
 const RateHistory* View_history(const View* this) {

@@ -17,9 +17,35 @@
 #include "ui/CRT.h"
 #include "ui/Cells.h"
 #include "ui/RateHistory.h"
+#include "ui/RowFilter.h"
 #include "ui/Sparkline.h"
 
-#define VIEW_FILTER_LEN 64
+#define VIEW_FILTER_LEN ROWFILTER_LEN
+/* Up to this many rows, every row with traffic has a rate history; above,
+ * only the rows the list has drawn (RateHistory.watchedOnly). */
+#define VIEW_HISTORY_ALL 20000
+/* Positions sorted beyond those asked for, each side (View_sortRange). */
+#define VIEW_SORT_AHEAD 256
+
+/* Rows and their sort items (items[i] names rows[i] until a selection
+ * moves the items). */
+typedef struct ViewRows_ {
+   Conn** rows;
+   RadixItem* items;
+   size_t n;
+} ViewRows;
+
+/* What the rows past t and c were made from: while it holds, clearing the
+ * / text takes them again without a pass over every row. */
+typedef struct ViewBasis_ {
+   int samples;
+   int sortColumn;
+   bool descending, showClosed, paused, inGroup;
+   int proto;
+   int groupKey;
+   const Conn* frozen;
+   ConnKey group;
+} ViewBasis;
 
 typedef struct View_ {
    Monitor* monitor;
@@ -33,12 +59,22 @@ typedef struct View_ {
    SortOrder sort;
    int proto;                 /* SETTINGS_PROTO_*: the t key */
    char filter[VIEW_FILTER_LEN];   /* the / text */
+   RowFilter rowFilter;       /* its tables (View_rebuild) */
    bool paused, showClosed, showHealth, quit;
    CellFormat format;         /* units, names (n), the sample shown */
    Summary summary;
-   /* the rows shown, sorted; while paused, copies taken at the pause */
-   Conn** rows;
+   /* the rows shown (while paused, of the copies taken at the pause), in
+    * the source's order, and their sort keys: only the positions a panel
+    * asked for are sorted (View_row), not all 400,000 */
+   Conn** visible;
+   RadixItem* order;          /* one per row shown: [sortedFrom, sortedTo) in order */
    size_t nRows;
+   size_t sortedFrom, sortedTo;
+   ViewRows all;              /* past t and c: visible and order without / text */
+   ViewRows matched;          /* past the / text too: visible and order with it */
+   ViewBasis allBasis;        /* what all was made from */
+   bool allValid;
+   bool markShown;            /* a sample's rebuild: its pass marks the rows shown (Monitor_shown) */
    Conn* frozen;              /* the copies, while paused */
    size_t nFrozen;
    size_t selected;
@@ -57,12 +93,21 @@ void View_done(View* this);
 
 /* A new sample: the totals, the histories, and the rows unless paused. */
 void View_sample(View* this);
-/* The rows again (the monitor's, or the paused copies): filters, sort, selection. */
+/* The rows again (the monitor's, or the paused copies): filters, keys,
+ * the selection's new position. */
 void View_rebuild(View* this);
+/* The row at position i of the order (i < nRows), sorting what it takes. */
+Conn* View_row(View* this, size_t i);
+/* Positions from..to sorted, ready for View_row: a partial selection of
+ * the order (the sorted range grows or moves), not a sort of every row. */
+void View_sortRange(View* this, size_t from, size_t to);
 void View_selectIndex(View* this, size_t index);
 void View_moveSelection(View* this, long delta);
 /* Pausing copies the rows and their histories: sampling and the log go on. */
 void View_pause(View* this, bool pause);
+/* The list drew c: its rate history is kept (with many rows, only the
+ * drawn ones have one). */
+void View_watch(View* this, const Conn* c);
 /* The rate histories of the rows shown: the copies while paused. */
 const RateHistory* View_history(const View* this);
 /* g: the next group key (none, process, ... netns). */
