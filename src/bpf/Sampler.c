@@ -180,8 +180,8 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    return 0;
 }
 
-/* A map's values, shared with the kernel (BPF_F_MMAPABLE); NULL with *err.
- * Mapped whole: only the pages touched (the used slots) count in the RSS. */
+/* The first size bytes of a map's values, shared with the kernel
+ * (BPF_F_MMAPABLE); NULL with *err. */
 static void* Sampler_mmap(int fd, const char* name, size_t size, size_t* len, char** err) {
    long page = sysconf(_SC_PAGESIZE);
    *len = (size + (size_t)page - 1) / (size_t)page * (size_t)page;
@@ -194,11 +194,50 @@ static void* Sampler_mmap(int fd, const char* name, size_t size, size_t* len, ch
    return p;
 }
 
+/* The lines of tcp_counts mapped (a prefix of the slots). */
+static uint32_t Sampler_linesMapped(const Sampler* this) {
+   return (uint32_t)(this->tcpLinesLen / sizeof(struct tcptop_tcp_line));
+}
+
+/*
+ * Lines [0, n) of tcp_counts mapped, at least. The kernel maps all the
+ * pages of a BPF array's mmap at once (16 MiB of RSS for 262,144 slots,
+ * however few are used), so tcptop maps a prefix, the slots used and a
+ * quarter more, and maps it again larger when the slots used pass it.
+ * 0, or -1 with *err (the mapping before is kept).
+ */
+static int Sampler_mapLines(Sampler* this, uint32_t n, char** err) {
+   if (n <= Sampler_linesMapped(this))
+      return 0;
+   uint64_t want = (uint64_t)n + n / 4 + 1024;
+   want = want < this->tcpSlots ? want : this->tcpSlots;
+   size_t len;
+   void* p = Sampler_mmap(this->tcpCountsFd, "tcp_counts", want * sizeof(struct tcptop_tcp_line), &len, err);
+   if (!p)
+      return -1;
+   if (this->tcpLines)
+      munmap(this->tcpLines, this->tcpLinesLen);
+   this->tcpLines = p;
+   this->tcpLinesLen = len;
+   return 0;
+}
+
+/* Sampler_mapLines, a failure said once (a warning: the slots past the
+ * mapping are read once it succeeds). */
+static bool Sampler_mapLinesOrSay(Sampler* this, uint32_t n) {
+   char* err = NULL;
+   if (Sampler_mapLines(this, n, &err) == 0)
+      return true;
+   if (!this->mapWarned)
+      XUtils_error("%s", err);
+   this->mapWarned = true;
+   free(err);
+   return false;
+}
+
 static int Sampler_mapTcp(Sampler* this, Loader* loader, char** err) {
    this->tcpSlots = bpf_map__max_entries(Loader_findMap(loader, "tcp_counts"));
-   this->tcpLines = Sampler_mmap(this->tcpCountsFd, "tcp_counts", (size_t)this->tcpSlots * sizeof(struct tcptop_tcp_line),
-                                 &this->tcpLinesLen, err);
-   if (!this->tcpLines)
+   if (Sampler_mapLines(this, 1, err) < 0)
       return -1;
    this->tcpNext = Sampler_mmap(bpf_map__fd(Loader_findMap(loader, "tcp_next")), "tcp_next", sizeof(uint64_t),
                                 &this->tcpNextLen, err);
@@ -478,6 +517,8 @@ static void Sampler_dirtyLine(Sampler* this, uint32_t slot, uint32_t bits) {
  */
 static void Sampler_scanLines(Sampler* this) {
    uint32_t used = Sampler_tcpUsed(this);
+   Sampler_mapLinesOrSay(this, used);
+   used = used < Sampler_linesMapped(this) ? used : Sampler_linesMapped(this);
    Sampler_growSlots(this, used);
    struct tcptop_tcp_line* lines = this->tcpLines;
    for (uint32_t s = 0; s < used; s++) {
@@ -735,6 +776,10 @@ static bool Sampler_takeSlot(Sampler* this, uint32_t* slot) {
 static void Sampler_seedRecord(Sampler* this, uint64_t cookie, struct tcptop_conn* v, const struct tcptop_tcp_line* line) {
    if (!Sampler_takeSlot(this, &v->slot))
       return;   /* the probes count what does not fit; this was here before */
+   if (!Sampler_mapLinesOrSay(this, v->slot + 1)) {
+      bpf_map_update_elem(this->tcpFreeFd, NULL, &v->slot, BPF_ANY);
+      return;
+   }
    struct tcptop_tcp_line* l = &this->tcpLines[v->slot];
    *l = *line;
    l->cookie = cookie;

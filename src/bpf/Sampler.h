@@ -38,6 +38,7 @@ typedef struct Sampler_ {
    uint64_t* tcpNext;
    size_t tcpLinesLen, tcpNextLen;
    uint32_t tcpSlots;
+   bool mapWarned;      /* a failed mmap of more lines said */
    /* per used slot: its row (NULL: not known, or closed) and its state
     * (SAMPLER_SLOT_*), grown with the slots used */
    Conn** slotRows;
