@@ -273,7 +273,8 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk)
    if (out > FLOW_TCP_EVERY && out % FLOW_TCP_EVERY >= segs)
       return;
    __u64 cookie = bpf_get_socket_cookie(skb);
-   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
+   struct tcptop_conn* r = bpf_map_lookup_elem(&tcp_conns, &cookie);
+   struct tcptop_tcp_line* c = r ? tcptop_tcp_line(cookie, r) : NULL;
    if (!c)
       return;
    c->tx_packets = out;
@@ -283,6 +284,7 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk)
       c->srtt_us = srtt;
    if (c->retrans != retrans)
       c->retrans = retrans;
+   tcptop_tcp_dirty(c, TCPTOP_DIRTY_COUNTERS);
 }
 
 /* The transport protocol of a packet, from its IP header; -1 when the

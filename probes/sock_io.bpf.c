@@ -42,13 +42,19 @@ const volatile __u32 sample_every = 1;
 
 /* The calling process as the owner when it changed; the socket's network
  * namespace the first time (netns shares pid's cache line). */
-static __always_inline void sock_io_owner(__u32* pid, __u32* uid, char* comm, __u64* cgroup_id, __u32* netns,
-                                          const void* sk) {
+static __always_inline int sock_io_owner(__u32* pid, __u32* uid, char* comm, __u64* cgroup_id, __u32* netns,
+                                         const void* sk) {
    __u32 now = bpf_get_current_pid_tgid() >> 32;
-   if (*pid != now)
+   int changed = 0;
+   if (*pid != now) {
       tcptop_set_owner(pid, uid, comm, cgroup_id);
-   if (!*netns)
+      changed = 1;
+   }
+   if (!*netns) {
       *netns = tcptop_sk_netns(sk);
+      changed = 1;
+   }
+   return changed;
 }
 
 static __always_inline void sock_io_udp(const void* sk, __u64 cookie) {
@@ -80,13 +86,16 @@ static __always_inline int sock_io(const void* sk, __u64 cookie, __u16 protocol,
       bytes *= sample_every;
    }
    struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   if (!c)
+   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   if (!l)
       return 0;
    if (tx)
-      __sync_fetch_and_add(&c->tx_bytes, bytes);
+      __sync_fetch_and_add(&l->tx_bytes, bytes);
    else
-      __sync_fetch_and_add(&c->rx_bytes, bytes);
-   sock_io_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id, &c->netns, sk);
+      __sync_fetch_and_add(&l->rx_bytes, bytes);
+   if (sock_io_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id, &c->netns, sk))
+      tcptop_tcp_dirty(l, TCPTOP_DIRTY_IDENTITY);
+   tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
    return 0;
 }
 

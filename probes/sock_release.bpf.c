@@ -10,8 +10,9 @@ int sock_release(struct bpf_sock* sk) {
    __u64 cookie = bpf_get_socket_cookie(sk);
    if (sk->protocol == IPPROTO_TCP) {
       struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-      if (c && (__sync_fetch_and_or(&c->flags, TCPTOP_F_RELEASED) & TCPTOP_F_CLOSED))
-         tcptop_tcp_finish(cookie, c);
+      struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+      if (l)
+         tcptop_tcp_end(l, TCPTOP_F_RELEASED);
       return 1;
    }
    if (sk->protocol != IPPROTO_UDP || !bpf_map_lookup_elem(&udp_owners, &cookie))

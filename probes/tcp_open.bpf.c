@@ -71,7 +71,8 @@ static __always_inline struct tcptop_conn* tcp_open_record(struct bpf_sock_ops* 
       tcptop_set_owner(&n.pid, &n.uid, n.comm, &n.cgroup_id);
    else if (op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
       n.flags = TCPTOP_F_PASSIVE;
-   long err = bpf_map_update_elem(&tcp_conns, &cookie, &n, BPF_NOEXIST);
+   struct tcptop_tcp_line line = {};
+   long err = tcptop_tcp_create(cookie, &n, &line);
    /* counted once per connection: a connect() that found no room is tried
     * again (and counted) when it is established */
    if (err && err != -17 /* EEXIST */ && op != BPF_SOCK_OPS_TCP_CONNECT_CB)
@@ -96,13 +97,12 @@ static __always_inline int tcp_open_cb(struct bpf_sock_ops* ops, int owner) {
    }
    if (!c)
       c = tcp_open_record(ops, cookie, op, owner);
-   if (!c)
+   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   if (!l)
       return 1;
-   if (op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
-      c->state = TCP_SYN_SENT;
-      return 1;
-   }
-   c->state = TCP_ESTABLISHED;   /* tcptop reads the record from tcp_conns: no event */
+   /* tcptop reads the line: no event */
+   l->state = op == BPF_SOCK_OPS_TCP_CONNECT_CB ? TCP_SYN_SENT : TCP_ESTABLISHED;
+   tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
    return 1;
 }
 
@@ -124,6 +124,9 @@ static __always_inline void tcp_open_owner(struct sock* sk) {
    if (!c)
       return;
    tcptop_set_owner(&c->pid, &c->uid, c->comm, &c->cgroup_id);
+   struct tcptop_tcp_line* l = tcptop_tcp_line(cookie, c);
+   if (l)
+      tcptop_tcp_dirty(l, TCPTOP_DIRTY_IDENTITY);
 }
 
 /* The connecting process, where sockops could not take it: tcp_connect()

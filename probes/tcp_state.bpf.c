@@ -11,7 +11,7 @@
 
 /* Final counters straight from the tcp_sock: the last segments may have
  * passed after the last cgroup_skb snapshot. */
-static __always_inline void tcp_state_snapshot(struct sock* sk, struct tcptop_conn* c) {
+static __always_inline void tcp_state_snapshot(struct sock* sk, struct tcptop_tcp_line* c) {
    struct tcp_sock* tp = (struct tcp_sock*)sk;
    c->tx_packets = BPF_CORE_READ(tp, segs_out);
    c->rx_packets = BPF_CORE_READ(tp, segs_in);
@@ -43,16 +43,20 @@ int tcp_state(struct bpf_raw_tracepoint_args* ctx) {
    if (!cookie)
       return 0;
    struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   if (!c)
+   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   if (!l)
       return 0;
-   c->state = newstate;
-   if (!c->netns)
+   l->state = newstate;
+   if (!c->netns) {
       c->netns = tcptop_sk_netns(sk);   /* tcp_open could not read it */
-   if (newstate != TCP_CLOSE)
+      tcptop_tcp_dirty(l, TCPTOP_DIRTY_IDENTITY);
+   }
+   if (newstate != TCP_CLOSE) {
+      tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
       return 0;
-   tcp_state_snapshot(sk, c);
-   if (__sync_fetch_and_or(&c->flags, TCPTOP_F_CLOSED) & TCPTOP_F_RELEASED)
-      tcptop_tcp_finish(cookie, c);
+   }
+   tcp_state_snapshot(sk, l);
+   tcptop_tcp_end(l, TCPTOP_F_CLOSED);
    return 0;
 }
 

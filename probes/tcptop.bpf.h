@@ -79,6 +79,33 @@ struct {
    __type(value, struct tcptop_conn);
 } tcp_conns SEC(".maps");
 
+/* TCP connections' counters by slot (struct tcptop_tcp_line), mmapped by
+ * tcptop, which reads only the lines marked dirty. */
+struct {
+   __uint(type, BPF_MAP_TYPE_ARRAY);
+   __uint(map_flags, BPF_F_MMAPABLE);
+   __uint(max_entries, TCPTOP_MAX_TCP);
+   __type(key, __u32);
+   __type(value, struct tcptop_tcp_line);
+} tcp_counts SEC(".maps");
+
+/* TCP slots tcptop freed (a sample after the record's delete), reused first. */
+struct {
+   __uint(type, BPF_MAP_TYPE_STACK);
+   __uint(max_entries, TCPTOP_MAX_TCP);
+   __type(value, __u32);
+} tcp_free SEC(".maps");
+
+/* The next never-used TCP slot (entry 0); mmapped by tcptop, which takes
+ * slots from it too (seeding) and reads the slots below it. */
+struct {
+   __uint(type, BPF_MAP_TYPE_ARRAY);
+   __uint(map_flags, BPF_F_MMAPABLE);
+   __uint(max_entries, 1);
+   __type(key, __u32);
+   __type(value, __u64);
+} tcp_next SEC(".maps");
+
 /* UDP flows by socket cookie and peer: who the flow is, and its slot. */
 struct {
    __uint(type, BPF_MAP_TYPE_HASH);
@@ -294,14 +321,92 @@ static __always_inline void tcptop_metric_update(__u64 cookie, const volatile st
 }
 
 /*
+ * A TCP connection's line in tcp_counts (struct tcptop_tcp_line): its
+ * counters, state and flags. NULL when the line does not name the
+ * connection: a program that looked the record up just before tcptop
+ * deleted it may run after its slot went to another connection.
+ */
+static __always_inline struct tcptop_tcp_line* tcptop_tcp_line(__u64 cookie, const struct tcptop_conn* c) {
+   __u32 slot = c->slot;
+   struct tcptop_tcp_line* l = bpf_map_lookup_elem(&tcp_counts, &slot);
+   return l && l->cookie == cookie ? l : NULL;
+}
+
+/* After writing a line: tcptop reads it at its next sample. kind is
+ * TCPTOP_DIRTY_COUNTERS (counters, state, flags) or TCPTOP_DIRTY_IDENTITY
+ * (the record in tcp_conns changed: owner, netns). A plain store, after
+ * the line's writes, on the line just written. */
+static __always_inline void tcptop_tcp_dirty(struct tcptop_tcp_line* l, int kind) {
+   *(volatile __u8*)&l->dirty.kind[kind & 3] = 1;
+}
+
+/* A slot for a new TCP record: one tcptop freed, else one never used. */
+static __always_inline int tcptop_tcp_slot(__u32* slot) {
+   if (bpf_map_pop_elem(&tcp_free, slot) == 0)
+      return 1;
+   __u32 zero = 0;
+   __u64* next = bpf_map_lookup_elem(&tcp_next, &zero);
+   if (!next)
+      return 0;
+   __u64 s = __sync_fetch_and_add(next, 1);
+   if (s >= tcptop_max_tcp)
+      return 0;
+   *slot = s;
+   return 1;
+}
+
+/*
+ * A new TCP record n (start_ns, addresses, owner set; flags SEEDED or
+ * PASSIVE) into tcp_conns, with a slot of tcp_counts named for it, its
+ * line starting from line (counters, state). 0 done; else the error of the
+ * insert (-17 EEXIST: another CPU made it first), or -7 (E2BIG) with no
+ * slot left.
+ */
+static __always_inline long tcptop_tcp_create(__u64 cookie, struct tcptop_conn* n, const struct tcptop_tcp_line* from) {
+   if (!tcptop_tcp_slot(&n->slot))
+      return -7;
+   struct tcptop_tcp_line* l = bpf_map_lookup_elem(&tcp_counts, &n->slot);
+   if (!l)
+      return -7;
+   __builtin_memcpy(l, from, sizeof(*l));
+   l->cookie = cookie;
+   l->start_ns = n->start_ns;
+   l->flags |= n->flags & (TCPTOP_F_SEEDED | TCPTOP_F_PASSIVE);
+   l->dirty.any = 0;
+   long err = bpf_map_update_elem(&tcp_conns, &cookie, n, BPF_NOEXIST);
+   if (err) {
+      l->cookie = 0;   /* not used after all */
+      bpf_map_push_elem(&tcp_free, &n->slot, 0);
+      return err;
+   }
+   tcptop_tcp_dirty(l, TCPTOP_DIRTY_IDENTITY);
+   return 0;
+}
+
+/*
  * A TCP connection's final record, sent through the ring buffer and
  * forgotten: only for a socket that connects again after a failed
- * connect(), whose new attempt needs the cookie's entry.
+ * connect(), whose new attempt needs the cookie's entry. The event carries
+ * the line's counters; the line is marked final, so tcptop frees its slot.
  */
 static __always_inline void tcptop_tcp_finish_now(__u64 cookie, struct tcptop_conn* c) {
    /* only connections a metric probe measured have an entry to look up */
    struct tcptop_metrics* m = c->flags & TCPTOP_F_METRICS ? bpf_map_lookup_elem(&tcp_metrics, &cookie) : NULL;
+   struct tcptop_tcp_line* l = tcptop_tcp_line(cookie, c);
+   if (l) {
+      c->tx_bytes = l->tx_bytes;
+      c->rx_bytes = l->rx_bytes;
+      c->tx_packets = l->tx_packets;
+      c->rx_packets = l->rx_packets;
+      c->srtt_us = l->srtt_us;
+      c->retrans = l->retrans;
+      c->state = l->state;
+   }
    tcptop_emit_with(TCPTOP_EV_TCP_CLOSE, cookie, c, m);
+   if (l) {
+      __sync_fetch_and_or(&l->flags, TCPTOP_F_FINAL | TCPTOP_F_GONE);
+      tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
+   }
    bpf_map_delete_elem(&tcp_conns, &cookie);
    if (m)
       bpf_map_delete_elem(&tcp_metrics, &cookie);
@@ -317,9 +422,21 @@ static __always_inline void tcptop_tcp_finish_now(__u64 cookie, struct tcptop_co
  * at once). The map must hold the connections that close in one interval
  * beside the open ones.
  */
+/* One of the two ends (TCPTOP_F_CLOSED, TCPTOP_F_RELEASED) into the line;
+ * the second finishes the connection. l: tcptop_tcp_line's. */
+static __always_inline void tcptop_tcp_end(struct tcptop_tcp_line* l, __u32 end) {
+   __u32 other = end == TCPTOP_F_CLOSED ? TCPTOP_F_RELEASED : TCPTOP_F_CLOSED;
+   if (__sync_fetch_and_or(&l->flags, end) & other)
+      __sync_fetch_and_or(&l->flags, TCPTOP_F_FINAL);
+   tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
+}
+
 static __always_inline void tcptop_tcp_finish(__u64 cookie, struct tcptop_conn* c) {
-   (void)cookie;
-   __sync_fetch_and_or(&c->flags, TCPTOP_F_FINAL);
+   struct tcptop_tcp_line* l = tcptop_tcp_line(cookie, c);
+   if (!l)
+      return;
+   __sync_fetch_and_or(&l->flags, TCPTOP_F_FINAL);
+   tcptop_tcp_dirty(l, TCPTOP_DIRTY_COUNTERS);
 }
 
 #endif

@@ -69,6 +69,7 @@ enum tcptop_event_type {
 #define TCPTOP_F_PASSIVE  8u   /* accepted (server side) */
 #define TCPTOP_F_METRICS  16u  /* has a tcp_metrics entry (a probe's metric updated it) */
 #define TCPTOP_F_FINAL    32u  /* closed and released: the final record, kept until tcptop reads and deletes it */
+#define TCPTOP_F_GONE     64u  /* in a final line: its record is deleted already (tcptop_tcp_finish_now) */
 
 /* tcptop_stats indexes: per-CPU counters of what the probes could not record. */
 enum tcptop_stat {
@@ -106,6 +107,8 @@ struct tcptop_conn {
    __u16 rport;
    __u16 state;          /* TCP state (TCP_ESTABLISHED ...) */
    /* written on sends and receives, and by flow_skb's snapshots */
+   /* TCP: in tcp_conns these stay 0, the connection's line in tcp_counts
+    * holds them (struct tcptop_tcp_line); a TCP_CLOSE event carries them */
    __u64 tx_bytes;       /* TCP: application payload sent */
    __u64 rx_bytes;       /* TCP: application payload received */
    __u64 tx_packets;     /* TCP: segs_out (UDP's counters: struct tcptop_udp_dir) */
@@ -114,8 +117,8 @@ struct tcptop_conn {
    __u32 retrans;        /* total retransmitted segments (TCP) */
    __u32 pid;            /* tgid of the last process that used it, 0 unknown */
    __u32 uid;
-   __u32 flags;          /* TCPTOP_F_* */
-   __u32 slot;           /* UDP: the flow's counters in udp_counts */
+   __u32 flags;          /* TCPTOP_F_* (TCP: SEEDED, PASSIVE, METRICS; the rest in its line) */
+   __u32 slot;           /* the counters' slot: UDP in udp_counts, TCP in tcp_counts */
    /* the socket's network namespace (its inode), 0 unknown: read where
     * pid is, on the same cache line; with pid: the owner's cgroup v2 id
     * (the inode of its directory), 0 unknown */
@@ -125,6 +128,43 @@ struct tcptop_conn {
 };
 _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
                "the fields written on send must not share a cache line with the map's key");
+
+/*
+ * A TCP connection's counters, state and flags: slot tcptop_conn.slot of
+ * tcp_counts, an mmapable array, one cache line per connection (no false
+ * sharing between two connections updated on two CPUs). tcptop maps it and
+ * reads only the lines whose dirty word is set, so a connection that did
+ * not change costs one cache line read per sample, no system call. A
+ * writer checks that the line names its connection (cookie), updates it,
+ * then sets one byte of dirty (a plain store, after the fields: see
+ * Sampler_scanLines for the ordering): dirty.kind[TCPTOP_DIRTY_COUNTERS]
+ * for counters, state and flags, [TCPTOP_DIRTY_IDENTITY] when tcptop must
+ * read the record in tcp_conns again (a new record, its owner or netns
+ * changed). One byte per kind, so two CPUs setting different kinds never
+ * lose each other's; tcptop exchanges the whole word with 0.
+ * Slots come from tcp_free (slots tcptop freed) or tcp_next, as UDP's.
+ */
+#define TCPTOP_DIRTY_COUNTERS 0
+#define TCPTOP_DIRTY_IDENTITY 1
+struct tcptop_tcp_line {
+   __u64 cookie;         /* whose line: 0 free */
+   __u64 start_ns;       /* the record's start_ns */
+   __u64 tx_bytes;       /* application payload sent */
+   __u64 rx_bytes;       /* application payload received */
+   __u32 tx_packets;     /* segs_out (a __u32 in the kernel too) */
+   __u32 rx_packets;     /* segs_in */
+   __u32 srtt_us;        /* smoothed RTT, microseconds */
+   __u32 retrans;        /* total retransmitted segments */
+   __u32 flags;          /* TCPTOP_F_CLOSED, _RELEASED, _FINAL (and SEEDED, PASSIVE as made) */
+   __u16 state;          /* TCP state */
+   __u16 pad;
+   union {
+      __u32 any;
+      __u8 kind[4];      /* [TCPTOP_DIRTY_*]: 1 changed since tcptop's last read */
+   } dirty;
+   __u32 pad2;
+};
+_Static_assert(sizeof(struct tcptop_tcp_line) == 64, "one cache line per connection");
 
 /*
  * A UDP flow's counters: slot tcptop_conn.slot of udp_counts, an array

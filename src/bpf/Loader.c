@@ -135,6 +135,7 @@ static char* Loader_sharedMismatch(struct bpf_map* map, int fd) {
  */
 static const struct { const char* name; uint32_t compiled; bool tcp; uint32_t per; } Loader_sized[] = {
    { "tcp_conns", TCPTOP_MAX_TCP, true, 1 },    { "tcp_metrics", TCPTOP_MAX_TCP, true, 1 },
+   { "tcp_counts", TCPTOP_MAX_TCP, true, 1 },   { "tcp_free", TCPTOP_MAX_TCP, true, 1 },
    { "udp_flows", TCPTOP_MAX_UDP, false, 1 },   { "udp_owners", TCPTOP_MAX_UDP, false, 1 },
    { "udp_counts", TCPTOP_MAX_UDP, false, 1 },  { "udp_free", TCPTOP_MAX_UDP, false, 1 },
    { "flow_last", 2 * TCPTOP_MAX_UDP, false, 2 },

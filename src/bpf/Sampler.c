@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,12 @@
 #include "../probes/tcptop.h"
 
 #define SAMPLER_CHUNK 4096
+/* More new lines than this in a sample: their records in one batch read of
+ * tcp_conns, not one lookup each (at start: every seeded connection). */
+#define SAMPLER_FRESH_BATCH 512
+
+/* Sampler.slotState */
+enum { SAMPLER_SLOT_KNOWN = 0, SAMPLER_SLOT_WANTED = 1, SAMPLER_SLOT_FREEING = 2 };
 
 _Static_assert(CONN_METRICS == TCPTOP_MAX_METRICS, "a row holds every metric slot of a record");
 
@@ -122,7 +129,7 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
       c->netns = r->netns;
    if (c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
       c->state = r->state;
-   c->generation = this->generation;
+   ConnTable_touch(this->table, c);
 }
 
 /* A row's close: its record (or event) is final. */
@@ -132,6 +139,15 @@ static void Sampler_close(Sampler* this, Conn* c, int tcpState) {
    c->lastTcpState = tcpState;
    c->state = CONN_CLOSED;
    c->closedAt = this->monoNow;
+   ConnTable_touch(this->table, c);
+}
+
+static void SlotList_push(SlotList* l, uint32_t v) {
+   if (l->count == l->cap) {
+      l->cap = l->cap ? 2 * l->cap : 256;
+      l->items = xRealloc(l->items, l->cap * sizeof(uint32_t));
+   }
+   l->items[l->count++] = v;
 }
 
 static int Sampler_onEvent(void* ctx, void* data, size_t len) {
@@ -152,23 +168,92 @@ static int Sampler_onEvent(void* ctx, void* data, size_t len) {
    ConnKey key = ConnKey_tcp(e->cookie, e->conn.start_ns);
    bool created;
    Conn* c = ConnTable_get(this->table, &key, &created);
+   if (c->state == CONN_CLOSED)
+      return 0;   /* its final line was read first */
    Sampler_apply(this, c, &e->conn, created);
    if (e->type == TCPTOP_EV_TCP_CLOSE) {
       Conn_setMetrics(c, (const uint64_t*)e->metrics);   /* final values */
       Sampler_close(this, c, e->conn.state);
+      if (e->conn.slot < this->slotCap && this->slotRows[e->conn.slot] == c)
+         this->slotRows[e->conn.slot] = NULL;   /* a closed row may be removed: never pointed at */
    }
    return 0;
+}
+
+/* The first size bytes of a map's values, shared with the kernel
+ * (BPF_F_MMAPABLE); NULL with *err. */
+static void* Sampler_mmap(int fd, const char* name, size_t size, size_t* len, char** err) {
+   long page = sysconf(_SC_PAGESIZE);
+   *len = (size + (size_t)page - 1) / (size_t)page * (size_t)page;
+   void* p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   if (p == MAP_FAILED) {
+      *err = xAsprintf("cannot map the \"%s\" map: %s (it must be BPF_F_MMAPABLE)", name, strerror(errno));
+      *len = 0;
+      return NULL;
+   }
+   return p;
+}
+
+/* The lines of tcp_counts mapped (a prefix of the slots). */
+static uint32_t Sampler_linesMapped(const Sampler* this) {
+   return (uint32_t)(this->tcpLinesLen / sizeof(struct tcptop_tcp_line));
+}
+
+/*
+ * Lines [0, n) of tcp_counts mapped, at least. The kernel maps all the
+ * pages of a BPF array's mmap at once (16 MiB of RSS for 262,144 slots,
+ * however few are used), so tcptop maps a prefix, the slots used and a
+ * quarter more, and maps it again larger when the slots used pass it.
+ * 0, or -1 with *err (the mapping before is kept).
+ */
+static int Sampler_mapLines(Sampler* this, uint32_t n, char** err) {
+   if (n <= Sampler_linesMapped(this))
+      return 0;
+   uint64_t want = (uint64_t)n + n / 4 + 1024;
+   want = want < this->tcpSlots ? want : this->tcpSlots;
+   size_t len;
+   void* p = Sampler_mmap(this->tcpCountsFd, "tcp_counts", want * sizeof(struct tcptop_tcp_line), &len, err);
+   if (!p)
+      return -1;
+   if (this->tcpLines)
+      munmap(this->tcpLines, this->tcpLinesLen);
+   this->tcpLines = p;
+   this->tcpLinesLen = len;
+   return 0;
+}
+
+/* Sampler_mapLines, a failure said once (a warning: the slots past the
+ * mapping are read once it succeeds). */
+static bool Sampler_mapLinesOrSay(Sampler* this, uint32_t n) {
+   char* err = NULL;
+   if (Sampler_mapLines(this, n, &err) == 0)
+      return true;
+   if (!this->mapWarned)
+      XUtils_error("%s", err);
+   this->mapWarned = true;
+   free(err);
+   return false;
+}
+
+static int Sampler_mapTcp(Sampler* this, Loader* loader, char** err) {
+   this->tcpSlots = bpf_map__max_entries(Loader_findMap(loader, "tcp_counts"));
+   if (Sampler_mapLines(this, 1, err) < 0)
+      return -1;
+   this->tcpNext = Sampler_mmap(bpf_map__fd(Loader_findMap(loader, "tcp_next")), "tcp_next", sizeof(uint64_t),
+                                &this->tcpNextLen, err);
+   return this->tcpNext ? 0 : -1;
 }
 
 int Sampler_init(Sampler* this, Loader* loader, char** err) {
    memset(this, 0, sizeof(*this));
    this->tcpFd = this->udpFd = this->ownersFd = this->statsFd = this->metricsFd = -1;
-   this->udpCountsFd = this->udpFreeFd = this->udpNextFd = -1;
+   this->udpCountsFd = this->udpFreeFd = this->udpNextFd = this->tcpCountsFd = this->tcpFreeFd = -1;
    static const struct { const char* name; size_t value; } need[] = {
       { "events", 0 }, { "tcp_conns", sizeof(struct tcptop_conn) },
       { "udp_flows", sizeof(struct tcptop_conn) }, { "udp_owners", sizeof(struct tcptop_owner) },
       { "tcptop_stats", sizeof(__u64) }, { "tcp_metrics", sizeof(struct tcptop_metrics) },
       { "udp_counts", sizeof(struct tcptop_udp_counts) }, { "udp_free", sizeof(__u32) }, { "udp_next", sizeof(__u64) },
+      { "tcp_counts", sizeof(struct tcptop_tcp_line) }, { "tcp_free", sizeof(__u32) }, { "tcp_next", sizeof(__u64) },
    };
    int fds[ARRAY_SIZE(need)];
    for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
@@ -197,6 +282,10 @@ int Sampler_init(Sampler* this, Loader* loader, char** err) {
    this->udpCountsFd = fds[6];
    this->udpFreeFd = fds[7];
    this->udpNextFd = fds[8];
+   this->tcpCountsFd = fds[9];
+   this->tcpFreeFd = fds[10];
+   if (Sampler_mapTcp(this, loader, err) < 0)
+      return -1;
    this->udpSlots = bpf_map__max_entries(Loader_findMap(loader, "udp_counts"));
    this->tcpCapacity = bpf_map__max_entries(Loader_findMap(loader, "tcp_conns"));
    this->udpCapacity = bpf_map__max_entries(Loader_findMap(loader, "udp_flows"));
@@ -209,6 +298,15 @@ int Sampler_init(Sampler* this, Loader* loader, char** err) {
 
 void Sampler_done(Sampler* this) {
    ring_buffer__free(this->rb);
+   if (this->tcpLines)
+      munmap(this->tcpLines, this->tcpLinesLen);
+   if (this->tcpNext)
+      munmap(this->tcpNext, this->tcpNextLen);
+   free(this->slotRows);
+   free(this->slotState);
+   free(this->fresh.items);
+   free(this->freeing.items);
+   free(this->toFree.items);
    free(this->udpCounts);
    free(this->released);
    free(this->finals);
@@ -233,16 +331,6 @@ typedef void (*Sampler_visit)(Sampler* this, const void* key, const void* value)
 /* Asks the table for the row of a record visited soon: stage 0 its slot,
  * stage 1 the row itself (ConnTable_prefetchSlot, _prefetchRow). */
 typedef void (*Sampler_prefetch)(Sampler* this, const void* key, const void* value, int stage);
-
-static void Sampler_prefetchTcp(Sampler* this, const void* key, const void* value, int stage) {
-   __u64 cookie;
-   memcpy(&cookie, key, sizeof(cookie));
-   ConnKey k = ConnKey_tcp(cookie, ((const struct tcptop_conn*)value)->start_ns);
-   if (stage == 0)
-      ConnTable_prefetchSlot(this->table, &k);
-   else
-      ConnTable_prefetchRow(this->table, &k);
-}
 
 /* Visits a chunk, the rows of records 2 x CONNTABLE_AHEAD and
  * CONNTABLE_AHEAD ahead prefetched. */
@@ -283,23 +371,184 @@ static int Sampler_readMap(Sampler* this, int fd, size_t keySize, size_t valueSi
    }
 }
 
-static void Sampler_visitTcp(Sampler* this, const void* key, const void* value) {
-   const struct tcptop_conn* v = value;
-   __u64 cookie;
-   memcpy(&cookie, key, sizeof(cookie));
-   ConnKey k = ConnKey_tcp(cookie, v->start_ns);
-   bool created;
-   Conn* c = ConnTable_get(this->table, &k, &created);
-   if (c->state != CONN_CLOSED)
-      Sampler_apply(this, c, v, created);
-   if (!(v->flags & TCPTOP_F_FINAL))
+/* The slots used so far: tcp_next, which counts on past the last slot
+ * when the probes find none left. */
+static uint32_t Sampler_tcpUsed(const Sampler* this) {
+   uint64_t next = __atomic_load_n(this->tcpNext, __ATOMIC_ACQUIRE);
+   return next < this->tcpSlots ? (uint32_t)next : this->tcpSlots;
+}
+
+static void Sampler_growSlots(Sampler* this, uint32_t used) {
+   if (used <= this->slotCap)
       return;
-   Sampler_close(this, c, v->state);
+   uint32_t cap = used > 2 * this->slotCap ? used : 2 * this->slotCap;
+   cap = cap < this->tcpSlots ? cap : this->tcpSlots;
+   this->slotRows = xRealloc(this->slotRows, cap * sizeof(Conn*));
+   this->slotState = xRealloc(this->slotState, cap);
+   memset(this->slotRows + this->slotCap, 0, (cap - this->slotCap) * sizeof(Conn*));
+   memset(this->slotState + this->slotCap, 0, cap - this->slotCap);
+   this->slotCap = cap;
+}
+
+/* A final line read: its record goes (unless tcptop_tcp_finish_now deleted
+ * it: the cookie may be a new record's by now), its slot next sample. */
+static void Sampler_finalSlot(Sampler* this, uint32_t slot, const struct tcptop_tcp_line* l) {
+   this->slotRows[slot] = NULL;
+   this->slotState[slot] = SAMPLER_SLOT_FREEING;
+   SlotList_push(&this->freeing, slot);
+   if (l->flags & TCPTOP_F_GONE)
+      return;
    if (this->nFinals == this->capFinals) {
       this->capFinals = this->capFinals ? this->capFinals * 2 : 1024;
       this->finals = xRealloc(this->finals, this->capFinals * sizeof(uint64_t));
    }
-   this->finals[this->nFinals++] = cookie;
+   this->finals[this->nFinals++] = l->cookie;
+}
+
+/* A line read into its row; a final line closes it. */
+static void Sampler_applyLine(Sampler* this, uint32_t slot, Conn* c, const struct tcptop_tcp_line* l) {
+   c->txBytes = l->tx_bytes;
+   c->rxBytes = l->rx_bytes;
+   c->txPackets = l->tx_packets;
+   c->rxPackets = l->rx_packets;
+   c->rttUs = l->srtt_us;
+   c->retrans = l->retrans;
+   if (l->state && c->state != CONN_CLOSED)
+      c->state = l->state;
+   ConnTable_touch(this->table, c);
+   if (l->flags & TCPTOP_F_FINAL) {
+      Sampler_close(this, c, l->state);
+      Sampler_finalSlot(this, slot, l);
+   }
+}
+
+/* The row of a new line, from its record r (read with the line's cookie):
+ * made, or found (seen before another slot... never: a record has one). */
+static void Sampler_adopt(Sampler* this, uint32_t slot, uint64_t cookie, const struct tcptop_conn* r) {
+   struct tcptop_tcp_line l = this->tcpLines[slot];
+   if (this->slotState[slot] != SAMPLER_SLOT_WANTED || r->slot != slot || l.cookie != cookie ||
+       l.start_ns != r->start_ns)
+      return;   /* the record of another attempt on this socket, or the line changed hands */
+   this->slotState[slot] = SAMPLER_SLOT_KNOWN;
+   ConnKey k = ConnKey_tcp(cookie, r->start_ns);
+   bool created;
+   Conn* c = ConnTable_get(this->table, &k, &created);
+   if (c->state == CONN_CLOSED) {   /* closed by its event (tcptop_tcp_finish_now) */
+      if (l.flags & TCPTOP_F_FINAL)
+         Sampler_finalSlot(this, slot, &l);
+      return;
+   }
+   Sampler_apply(this, c, r, created);
+   this->slotRows[slot] = c;
+   Sampler_applyLine(this, slot, c, &l);
+}
+
+/* The records of many new lines: one batch read of tcp_conns. */
+static void Sampler_visitFresh(Sampler* this, const void* key, const void* value) {
+   const struct tcptop_conn* r = value;
+   __u64 cookie;
+   memcpy(&cookie, key, sizeof(cookie));
+   if (r->slot < this->slotCap)
+      Sampler_adopt(this, r->slot, cookie, r);
+}
+
+/* Rows for the new lines of this sample. A line still wanted after has no
+ * record: final ones (their record deleted with their close event) are
+ * freed, others are left (a record whose insert failed, or seeding's
+ * recheck dropped it). */
+static int Sampler_resolveFresh(Sampler* this) {
+   if (this->fresh.count > SAMPLER_FRESH_BATCH) {
+      int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitFresh, NULL);
+      if (err)
+         return err;
+   }
+   for (size_t i = 0; i < this->fresh.count; i++) {
+      uint32_t slot = this->fresh.items[i];
+      struct tcptop_conn r;
+      uint64_t cookie = this->tcpLines[slot].cookie;
+      if (this->slotState[slot] == SAMPLER_SLOT_WANTED && this->fresh.count <= SAMPLER_FRESH_BATCH &&
+          bpf_map_lookup_elem(this->tcpFd, &cookie, &r) == 0)
+         Sampler_adopt(this, slot, cookie, &r);
+      if (this->slotState[slot] != SAMPLER_SLOT_WANTED)
+         continue;
+      this->slotState[slot] = SAMPLER_SLOT_KNOWN;
+      struct tcptop_tcp_line l = this->tcpLines[slot];
+      if (l.flags & TCPTOP_F_FINAL) {
+         l.flags |= TCPTOP_F_GONE;   /* no record to delete */
+         Sampler_finalSlot(this, slot, &l);
+      }
+   }
+   this->fresh.count = 0;
+   return 0;
+}
+
+/* A dirty line: into its row, or its record to read (a new line). */
+static void Sampler_dirtyLine(Sampler* this, uint32_t slot, uint32_t bits) {
+   if (this->slotState[slot] != SAMPLER_SLOT_KNOWN)
+      return;   /* freed at the next sample, or wanted already */
+   struct tcptop_tcp_line l = this->tcpLines[slot];
+   Conn* c = this->slotRows[slot];
+   if (!c || c->key.cookie != l.cookie || c->key.start != l.start_ns) {
+      this->slotRows[slot] = NULL;
+      if (l.cookie) {
+         this->slotState[slot] = SAMPLER_SLOT_WANTED;
+         SlotList_push(&this->fresh, slot);
+      }
+      return;
+   }
+   union { uint32_t any; uint8_t kind[4]; } d = { .any = bits };
+   struct tcptop_conn r;
+   if (d.kind[TCPTOP_DIRTY_IDENTITY] && bpf_map_lookup_elem(this->tcpFd, &l.cookie, &r) == 0 && r.slot == slot)
+      Sampler_apply(this, c, &r, false);   /* owner or netns: the line's counters follow */
+   Sampler_applyLine(this, slot, c, &l);
+}
+
+/*
+ * The lines marked dirty since the last sample. A writer (a probe, or
+ * seeding) updates the fields, then stores 1 in a byte of dirty; this
+ * exchanges dirty with 0 (a full barrier), then copies the line. A write
+ * the exchange did not see (its dirty store came after) sets dirty again:
+ * read at the next sample, never missed; fields copied newer than the
+ * dirty seen are only early. x86's stores are seen in program order, so
+ * a dirty byte seen means the fields written before it are too; a kernel
+ * on a weakly ordered CPU would need the writers' dirty store to be a
+ * release (BPF has no such store before Linux 6.12's store_release).
+ * A line not dirty costs this one read: no system call, no row touched.
+ */
+static void Sampler_scanLines(Sampler* this) {
+   uint32_t used = Sampler_tcpUsed(this);
+   Sampler_mapLinesOrSay(this, used);
+   used = used < Sampler_linesMapped(this) ? used : Sampler_linesMapped(this);
+   Sampler_growSlots(this, used);
+   struct tcptop_tcp_line* lines = this->tcpLines;
+   for (uint32_t s = 0; s < used; s++) {
+      if (__atomic_load_n(&lines[s].dirty.any, __ATOMIC_RELAXED) == 0)
+         continue;
+      uint32_t bits = __atomic_exchange_n(&lines[s].dirty.any, 0, __ATOMIC_SEQ_CST);
+      Sampler_dirtyLine(this, s, bits);
+   }
+}
+
+/* A slot back to the probes (tcp_free): nothing names it any more. */
+static void Sampler_pushSlot(Sampler* this, uint32_t slot) {
+   struct tcptop_tcp_line* l = &this->tcpLines[slot];
+   __atomic_store_n(&l->cookie, 0, __ATOMIC_RELAXED);   /* a late writer's check fails */
+   __atomic_store_n(&l->dirty.any, 0, __ATOMIC_SEQ_CST);
+   bpf_map_update_elem(this->tcpFreeFd, NULL, &slot, BPF_ANY);
+}
+
+/* The slots of the final lines read a sample ago: a program that looked
+ * the record up before its delete has long finished with the line. */
+static void Sampler_freeSlots(Sampler* this) {
+   for (size_t i = 0; i < this->toFree.count; i++) {
+      uint32_t slot = this->toFree.items[i];
+      this->slotState[slot] = SAMPLER_SLOT_KNOWN;
+      Sampler_pushSlot(this, slot);
+   }
+   SlotList t = this->toFree;
+   this->toFree = this->freeing;
+   this->freeing = t;
+   this->freeing.count = 0;
 }
 
 /* The final records read, out of tcp_conns: a batch delete, a key that is
@@ -325,7 +574,7 @@ static void Sampler_visitMetrics(Sampler* this, const void* key, const void* val
    ConnKey k = ConnKey_tcp(cookie, m->start_ns);
    Conn* c = ConnTable_find(this->table, &k);
    bool live = c && c->state != CONN_CLOSED;
-   if (live || (c && c->generation == this->generation))   /* open, or its final record read now */
+   if (live || (c && c->closedAt == this->monoNow))   /* open, or its final line read now */
       Conn_setMetrics(c, (const uint64_t*)m->v);
    if (live)
       return;
@@ -374,26 +623,13 @@ static void Sampler_visitUdp(Sampler* this, const void* key, const void* value) 
    }
 }
 
-/* TCP rows whose kernel record is gone without a close event reaching us. */
-static void Sampler_markVanished(Sampler* this) {
-   ConnTable* t = this->table;
-   for (size_t i = 0; i < t->cap; i++) {
-      Conn* c = t->slots[i];
-      if (c && c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && c->generation != this->generation) {
-         c->state = CONN_CLOSED;
-         c->closedAt = this->monoNow;
-         t->vanished++;
-      }
-   }
-}
-
 /* The reads of one sample; 0 or -errno. */
 static int Sampler_read(Sampler* this) {
-   this->generation++;
    size_t nReleased = this->nReleased;   /* closes seen before this read */
    qsort(this->released, nReleased, sizeof(uint64_t), Sampler_cmpU64);
-   int err = Sampler_readMap(this, this->tcpFd, sizeof(__u64), sizeof(struct tcptop_conn), Sampler_visitTcp,
-                             Sampler_prefetchTcp);
+   Sampler_freeSlots(this);
+   Sampler_scanLines(this);
+   int err = Sampler_resolveFresh(this);
    Sampler_deleteFinals(this);
    if (!err)
       err = Sampler_readCounts(this);   /* before the records that name the slots */
@@ -410,10 +646,7 @@ static int Sampler_read(Sampler* this) {
    this->nReleased -= nReleased;
    /* events after the read: a record missing from it has its close here */
    int n = ring_buffer__consume(this->rb);
-   if (n < 0)
-      return n;
-   Sampler_markVanished(this);
-   return 0;
+   return n < 0 ? n : 0;
 }
 
 int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallNow, char** err) {
@@ -476,7 +709,7 @@ uint64_t Sampler_lost(Sampler* this) {
  * and what the application has not read yet (the receive queue, which holds
  * the FIN until it is read).
  */
-static void Sampler_seedCounters(const DiagSock* d, struct tcptop_conn* v) {
+static void Sampler_seedCounters(const DiagSock* d, struct tcptop_tcp_line* v) {
    bool finReceived = d->state == CONN_CLOSE_WAIT || d->state == CONN_LAST_ACK || d->state == CONN_CLOSING;
    if (!d->hasInfo || d->state == CONN_SYN_SENT)
       return;
@@ -525,9 +758,45 @@ static uint64_t* Sampler_listening(SockDiag* diag, size_t* n) {
    return keys;
 }
 
+/* A TCP slot for a record tcptop makes, taken as the probes take theirs:
+ * popped from tcp_free, else an atomic add on the mmapped tcp_next. */
+static bool Sampler_takeSlot(Sampler* this, uint32_t* slot) {
+   if (bpf_map_lookup_and_delete_elem(this->tcpFreeFd, NULL, slot) == 0)
+      return true;
+   uint64_t next = __atomic_fetch_add(this->tcpNext, 1, __ATOMIC_SEQ_CST);
+   if (next >= this->tcpSlots)
+      return false;
+   *slot = (uint32_t)next;
+   return true;
+}
+
+/* A record and its line (line: counters, state, flags), as the probes'
+ * tcptop_tcp_create makes them: the line named, the record inserted, then
+ * the line marked dirty. */
+static void Sampler_seedRecord(Sampler* this, uint64_t cookie, struct tcptop_conn* v, const struct tcptop_tcp_line* line) {
+   if (!Sampler_takeSlot(this, &v->slot))
+      return;   /* the probes count what does not fit; this was here before */
+   if (!Sampler_mapLinesOrSay(this, v->slot + 1)) {
+      bpf_map_update_elem(this->tcpFreeFd, NULL, &v->slot, BPF_ANY);
+      return;
+   }
+   struct tcptop_tcp_line* l = &this->tcpLines[v->slot];
+   *l = *line;
+   l->cookie = cookie;
+   l->start_ns = v->start_ns;
+   l->dirty.any = 0;
+   if (bpf_map_update_elem(this->tcpFd, &cookie, v, BPF_NOEXIST) != 0) {
+      Sampler_pushSlot(this, v->slot);   /* a probe made it first */
+      return;
+   }
+   __atomic_store_n(&l->dirty.kind[TCPTOP_DIRTY_IDENTITY], 1, __ATOMIC_RELEASE);
+}
+
 static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o) {
    struct tcptop_conn v;
+   struct tcptop_tcp_line line;
    memset(&v, 0, sizeof(v));
+   memset(&line, 0, sizeof(line));
    v.start_ns = (uint64_t)(this->monoNow * 1e9);
    v.family = d->family;
    v.state = d->state;
@@ -535,8 +804,9 @@ static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o
    v.rport = d->rport;
    memcpy(v.laddr, d->laddr, 16);
    memcpy(v.raddr, d->raddr, 16);
-   v.flags = TCPTOP_F_SEEDED | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0) |
-             (Sampler_seedPassive(this, d) ? TCPTOP_F_PASSIVE : 0);
+   v.flags = TCPTOP_F_SEEDED | (Sampler_seedPassive(this, d) ? TCPTOP_F_PASSIVE : 0);
+   line.flags = v.flags | (d->inode ? 0 : TCPTOP_F_RELEASED) | (d->state == CONN_CLOSE ? TCPTOP_F_CLOSED : 0);
+   line.state = d->state;
    if (o && o->pid) {
       v.pid = o->pid;
       v.uid = o->uid;
@@ -544,8 +814,8 @@ static void Sampler_seedOne(Sampler* this, const DiagSock* d, const ProcOwner* o
       v.cgroup_id = o->cgroupId;
    }
    v.netns = d->netns;
-   Sampler_seedCounters(d, &v);
-   bpf_map_update_elem(this->tcpFd, &d->cookie, &v, BPF_NOEXIST);
+   Sampler_seedCounters(d, &line);
+   Sampler_seedRecord(this, d->cookie, &v, &line);
 }
 
 static bool Sampler_seedable(const DiagSock* d) {
@@ -566,8 +836,11 @@ static void Sampler_seedRecheck(Sampler* this, SockDiag* diag, const DiagList* f
    qsort(now, again.count, sizeof(uint64_t), Sampler_cmpU64);
    for (size_t i = 0; i < first->count; i++) {
       const DiagSock* d = &first->items[i];
-      if (Sampler_seedable(d) && !bsearch(&d->cookie, now, again.count, sizeof(uint64_t), Sampler_cmpU64))
-         bpf_map_delete_elem(this->tcpFd, &d->cookie);
+      struct tcptop_conn v;
+      if (Sampler_seedable(d) && !bsearch(&d->cookie, now, again.count, sizeof(uint64_t), Sampler_cmpU64) &&
+          bpf_map_lookup_elem(this->tcpFd, &d->cookie, &v) == 0 && (v.flags & TCPTOP_F_SEEDED) &&
+          bpf_map_delete_elem(this->tcpFd, &d->cookie) == 0 && v.slot < this->tcpSlots)
+         Sampler_pushSlot(this, v.slot);
    }
    free(now);
    DiagList_done(&again);

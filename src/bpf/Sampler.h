@@ -1,12 +1,15 @@
 /*
- * Sampler.h: the eBPF side of the connection table. Records are read from
- * the tcp_conns and
- * udp_flows maps (batch lookups, a few system calls per sample whatever the
- * number of connections), UDP flows' counters from udp_counts (its used
- * slots, also in batches); a closed TCP connection's record stays there,
- * final, until read, then tcptop deletes it; the "events" ring buffer brings
- * closed UDP sockets; connections older than tcptop are seeded from
- * sock_diag.
+ * Sampler.h: the eBPF side of the connection table. TCP connections'
+ * counters are read from tcp_counts, mmapped: only the lines marked dirty
+ * since the last sample, so an unchanged connection costs one cache line
+ * read; a record of tcp_conns (who the connection is) only for a new line
+ * or a changed owner. UDP flows' records are read from udp_flows (batch
+ * lookups, a few system calls per sample whatever the number of flows),
+ * their counters from udp_counts (its used slots, also in batches). A closed
+ * TCP connection's record and line stay, final, until read, then tcptop
+ * deletes the record and frees the slot a sample later; the "events" ring
+ * buffer brings closed UDP sockets; connections older than tcptop are
+ * seeded from sock_diag.
  */
 #ifndef TCPTOP_SAMPLER_H
 #define TCPTOP_SAMPLER_H
@@ -18,9 +21,32 @@
 
 struct ring_buffer;
 struct tcptop_udp_counts;
+struct tcptop_tcp_line;
+
+/* A growing list of slots. */
+typedef struct SlotList_ {
+   uint32_t* items;
+   size_t count, cap;
+} SlotList;
 
 typedef struct Sampler_ {
    int tcpFd, udpFd, ownersFd, statsFd, metricsFd, udpCountsFd, udpFreeFd, udpNextFd;
+   int tcpCountsFd, tcpFreeFd;
+   /* TCP connections' lines (tcp_counts) and tcp_next, mmapped: slots
+    * [0, *tcpNext) in use, of tcpSlots */
+   struct tcptop_tcp_line* tcpLines;
+   uint64_t* tcpNext;
+   size_t tcpLinesLen, tcpNextLen;
+   uint32_t tcpSlots;
+   bool mapWarned;      /* a failed mmap of more lines said */
+   /* per used slot: its row (NULL: not known, or closed) and its state
+    * (SAMPLER_SLOT_*), grown with the slots used */
+   Conn** slotRows;
+   uint8_t* slotState;
+   uint32_t slotCap;
+   SlotList fresh;      /* dirty lines of rows not known yet: their records to read */
+   SlotList freeing;    /* final lines read this sample: freed at the next */
+   SlotList toFree;     /* those of the last sample */
    /* UDP flows' counters by slot, read each sample: slots [0, udpUsed) */
    struct tcptop_udp_counts* udpCounts;
    uint32_t udpUsed, udpCap, udpSlots;
@@ -31,7 +57,6 @@ typedef struct Sampler_ {
    double monoNow, wallNow;
    const uint64_t* listening;  /* while seeding: (netns << 16 | port) listened on, sorted */
    size_t nListening;
-   uint32_t generation;
    /* UDP sockets closed since the last sample (sorted at use) */
    uint64_t* released;
    size_t nReleased, capReleased;

@@ -104,7 +104,7 @@ static const OptionEntry Settings_table[] = {
    { .name = "max-tcp-connections", .section = "probes", .key = "max_tcp_connections", .type = OPT_INT,
      .argName = "COUNT", .offset = OFF(maxTcp), .min = 16, .max = 16777216, .def = "262144",
      .help = "TCP connections the kernel maps can track at once, with those closed since the last sample "
-             "(set at load time; kernel memory: 8 MiB up front, about 200 bytes per connection tracked)" },
+             "(set at load time; kernel memory: 24 MiB up front, about 200 bytes per connection tracked)" },
    { .name = "max-udp-flows", .section = "probes", .key = "max_udp_flows", .type = OPT_INT, .argName = "COUNT",
      .offset = OFF(maxUdp), .min = 16, .max = 1048576, .def = "65536",
      .help = "UDP flows (socket and peer) the kernel maps can track at once (kernel memory: 11 MiB up front, "

@@ -139,6 +139,7 @@ void ConnTable_init(ConnTable* this) {
    this->cap = 256;
    this->slots = xCalloc(this->cap, sizeof(Conn*));
    this->hashes = xCalloc(this->cap, sizeof(uint32_t));
+   this->epoch = 1;
 }
 
 void ConnTable_done(ConnTable* this) {
@@ -151,6 +152,7 @@ void ConnTable_done(ConnTable* this) {
    free(this->blocks);
    free(this->slots);
    free(this->hashes);
+   free(this->touched);
    memset(this, 0, sizeof(*this));
 }
 
@@ -224,15 +226,51 @@ static void ConnTable_move(void* table, size_t to, size_t from) {
    this->slots[from] = NULL;
 }
 
+/* A row removed leaves the list (rare: rows removed have lingered closed). */
+static void ConnTable_untouch(ConnTable* this, const Conn* c) {
+   if (c->generation != this->epoch)
+      return;
+   for (size_t i = this->nTouched; i-- > 0;) {
+      if (this->touched[i] == c) {
+         this->touched[i] = this->touched[--this->nTouched];
+         return;
+      }
+   }
+}
+
 void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    size_t i = ConnTable_slot(this, key);
    if (!this->slots[i])
       return;
+   ConnTable_untouch(this, this->slots[i]);
    ConnTable_freeRow(this, this->slots[i]);
    this->slots[i] = NULL;
    this->count--;
    OpenHashSlots s = { this, this->cap, ConnTable_used, ConnTable_hashAt, ConnTable_move };
    OpenHash_closeGap(&s, i);
+}
+
+void ConnTable_touch(ConnTable* this, Conn* c) {
+   if (c->generation == this->epoch)
+      return;
+   c->generation = this->epoch;
+   if (this->nTouched == this->capTouched) {
+      this->capTouched = this->capTouched ? 2 * this->capTouched : 1024;
+      this->touched = xRealloc(this->touched, this->capTouched * sizeof(Conn*));
+   }
+   this->touched[this->nTouched++] = c;
+}
+
+void ConnTable_touchAll(ConnTable* this) {
+   this->touchedAll = true;
+}
+
+void ConnTable_touchedReset(ConnTable* this) {
+   this->nTouched = 0;
+   this->touchedAll = false;
+   this->epoch++;
+   if (this->epoch == 0)
+      this->epoch = 1;   /* 0 is a new row's */
 }
 
 void ConnTable_prefetchSlot(const ConnTable* this, const ConnKey* key) {

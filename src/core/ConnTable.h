@@ -22,6 +22,12 @@ typedef struct ConnTable_ {
    Conn* spare;          /* removed rows, for the next ones */
    uint64_t lost;        /* events the backend knows it missed */
    uint64_t vanished;    /* connections that disappeared without a close event */
+   /* rows the backend changed since the last ConnTable_touchedReset
+    * (ConnTable_touch), each once; touchedAll: every row may have */
+   Conn** touched;
+   size_t nTouched, capTouched;
+   uint32_t epoch;       /* Conn.generation == epoch: in touched */
+   bool touchedAll;
 } ConnTable;
 
 void ConnTable_init(ConnTable* this);
@@ -31,6 +37,19 @@ Conn* ConnTable_find(const ConnTable* this, const ConnKey* key);
 /* The row for key, created (zeroed, key set) when absent; *created says which. */
 Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created);
 void ConnTable_remove(ConnTable* this, const ConnKey* key);
+
+/*
+ * The rows a sample changed, so a pass needs not walk them all: a backend
+ * calls ConnTable_touch for each row it created or changed (new counters,
+ * state, owner, closed), or ConnTable_touchAll when it cannot tell (the
+ * capture backend); the list holds each row once (Conn.generation). The
+ * sampling loop reads it after the backend's sample, then calls
+ * ConnTable_touchedReset; rows the backend's poll changes between samples
+ * are in the next sample's list. ConnTable_remove takes a row out of it.
+ */
+void ConnTable_touch(ConnTable* this, Conn* c);
+void ConnTable_touchAll(ConnTable* this);
+void ConnTable_touchedReset(ConnTable* this);
 
 /* Iteration: for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) ... ;
  * ConnTable_remove must not be called while iterating. */

@@ -317,6 +317,7 @@ int Monitor_sample(Monitor* this, char** err) {
       return -1;
    if (this->hook.sampled)
       this->hook.sampled(this->hook.ctx, this);
+   ConnTable_touchedReset(&this->table);   /* the rows this sample changed: used */
    return 0;
 }
 

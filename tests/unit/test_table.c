@@ -86,6 +86,39 @@ static void test_table_churn(void) {
    ConnTable_done(&t);
 }
 
+/* The rows a sample touched: each once, a removed one out, reset empties. */
+static void test_touched(void) {
+   ConnTable t;
+   ConnTable_init(&t);
+   bool created;
+   Conn* rows[3];
+   for (int i = 0; i < 3; i++) {
+      ConnKey k = ConnKey_tcp(100 + i, 1);
+      rows[i] = ConnTable_get(&t, &k, &created);
+   }
+   CHECK(t.nTouched == 0 && !t.touchedAll);
+   ConnTable_touch(&t, rows[0]);
+   ConnTable_touch(&t, rows[2]);
+   ConnTable_touch(&t, rows[0]);
+   CHECK(t.nTouched == 2);
+   CHECK(t.touched[0] == rows[0] && t.touched[1] == rows[2]);
+   ConnTable_remove(&t, &rows[0]->key);
+   CHECK(t.nTouched == 1 && t.touched[0] == rows[2]);
+   ConnTable_touchedReset(&t);
+   CHECK(t.nTouched == 0);
+   ConnTable_touch(&t, rows[2]);   /* touched again in the next sample */
+   CHECK(t.nTouched == 1);
+   ConnTable_touchAll(&t);
+   CHECK(t.touchedAll);
+   ConnTable_touchedReset(&t);
+   CHECK(!t.touchedAll && t.nTouched == 0);
+   ConnKey k = ConnKey_tcp(200, 1);
+   Conn* fresh = ConnTable_get(&t, &k, &created);   /* a reused (spare) row starts untouched */
+   ConnTable_touch(&t, fresh);
+   CHECK(t.nTouched == 1 && t.touched[0] == fresh);
+   ConnTable_done(&t);
+}
+
 static void test_columns(void) {
    ColumnList cl;
    char* err = NULL;
@@ -556,6 +589,7 @@ int main(void) {
    test_format();
    test_radix();
    test_table_churn();
+   test_touched();
    test_columns();
    test_metric_columns();
    test_sort();
