@@ -12,6 +12,7 @@
 # bench/churn.sh is the same at 10,000 a second and more.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
+machine_alone
 command -v "${CC:-gcc}" >/dev/null || skip "no C compiler for bench/netgen.c"
 "${CC:-gcc}" -O2 -Wall -pthread -o "$TMP/netgen" "$top_srcdir/bench/netgen.c" || fail "cannot build bench/netgen.c"
 make_netns

@@ -27,6 +27,15 @@ need_root() {
    [ "$(id -u)" = 0 ] || skip "needs root (run the suite with sudo)"
 }
 
+# machine_alone: waits until no other test that called it runs, and holds
+# that until this test exits. For the tests that hold tens of thousands of
+# sockets and those that need a machine without them: every tcptop's probes
+# see every namespace, and make check runs tests two at a time.
+machine_alone() {
+   exec 9>"${TMPDIR:-/tmp}/tcptop-tests-alone.lock"
+   flock 9 || fail "cannot lock ${TMPDIR:-/tmp}/tcptop-tests-alone.lock"
+}
+
 # expect_eq WHAT ACTUAL EXPECTED
 expect_eq() {
    [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"

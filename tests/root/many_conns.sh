@@ -20,6 +20,7 @@
 # each, on server ports 6001-6004, under a hard limit of 20,000.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
+machine_alone
 command -v "${CC:-gcc}" >/dev/null || skip "no C compiler for bench/netgen.c"
 "${CC:-gcc}" -O2 -Wall -pthread -o "$TMP/netgen" "$top_srcdir/bench/netgen.c" || fail "cannot build bench/netgen.c"
 make_netns

@@ -6,6 +6,7 @@
 # setting to raise. The maps really have the size asked for.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
+machine_alone
 make_netns
 
 printf '[probes]\nmax_tcp_connections = 64\nmax_udp_flows = 128\n' > "$TMP/small.conf"

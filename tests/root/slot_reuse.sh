@@ -8,6 +8,7 @@
 # server rx), once, and 0 lost events.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
+machine_alone
 make_netns
 
 WAVES=12 PER=150
