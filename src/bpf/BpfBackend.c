@@ -171,6 +171,7 @@ static void BpfBackend_status(Backend* b, BackendStatus* out) {
       Sampler_stats(&this->sampler, stats, TCPTOP_STAT_COUNT);
       for (int i = 0; i < TCPTOP_STAT_COUNT; i++)
          out->lost += stats[i];
+      out->lost += Loader_missedRuns(&this->loader);   /* runs the kernel skipped */
       out->tcpUntracked = stats[TCPTOP_STAT_TCP_MAP_FULL];
       out->udpUntracked = stats[TCPTOP_STAT_UDP_MAP_FULL];
       out->tcpCapacity = this->sampler.tcpCapacity;

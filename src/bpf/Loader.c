@@ -386,6 +386,41 @@ struct bpf_map* Loader_findMap(const Loader* this, const char* name) {
    return NULL;
 }
 
+/* The kernel's count of a program's skipped runs; 0 when not loaded. */
+static uint64_t Loader_misses(const struct bpf_program* prog) {
+   struct bpf_prog_info info;
+   __u32 len = sizeof(info);
+   memset(&info, 0, sizeof(info));
+   int fd = bpf_program__fd(prog);
+   return fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.recursion_misses : 0;
+}
+
+/* Whether prog is one of a pair X, X_twin both loaded from obj: the twin
+ * runs when X was skipped, X runs where the twin is (probes/tcp_state.bpf.c). */
+static bool Loader_twinned(struct bpf_object* obj, const struct bpf_program* prog) {
+   const char* name = bpf_program__name(prog);
+   size_t n = strlen(name);
+   char other[128];
+   if (n > 5 && strcmp(name + n - 5, "_twin") == 0)
+      snprintf(other, sizeof(other), "%.*s", (int)(n - 5), name);
+   else if (snprintf(other, sizeof(other), "%s_twin", name) >= (int)sizeof(other))
+      return false;
+   struct bpf_program* p = bpf_object__find_program_by_name(obj, other);
+   return p && bpf_program__fd(p) >= 0 && bpf_program__fd(prog) >= 0;
+}
+
+uint64_t Loader_missedRuns(const Loader* this) {
+   uint64_t missed = 0;
+   for (int i = 0; i < this->count; i++) {
+      struct bpf_program* prog;
+      bpf_object__for_each_program(prog, this->loaded[i].obj) {
+         if (!Loader_twinned(this->loaded[i].obj, prog))
+            missed += Loader_misses(prog);
+      }
+   }
+   return missed;
+}
+
 bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns) {
    *count = *ns = 0;
    for (int i = 0; i < this->count; i++) {

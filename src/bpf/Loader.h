@@ -67,4 +67,11 @@ struct bpf_map* Loader_findMap(const Loader* this, const char* name);
  * (kernel BPF statistics: zero unless enabled). false: not loaded. */
 bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, uint64_t* ns);
 
+/* Runs of the loaded programs the kernel skipped (bpf_prog_info's
+ * recursion_misses: a tracepoint or kprobe program that fired while a
+ * program ran on its CPU, a raw tracepoint or fentry within itself), what
+ * they did not record; except a pair X and X_twin, which cover each
+ * other's (docs/PROBES.md). */
+uint64_t Loader_missedRuns(const Loader* this);
+
 #endif

@@ -50,7 +50,7 @@ sed 's/^\/\/ @description .*/\/\/ @description tcp_state, overridden by the test
 "$TCPTOP" $C --list-probes --probe-dir "$PD" > "$TMP/out" 2> "$TMP/err"; rc=$?
 cat "$TMP/out"
 expect_eq "--list-probes exit" "$rc" 0
-expect_grep "override" '^tcp_state +override +ok +raw_tracepoint/inet_sock_set_state +tcp_state, overridden by the test$' "$TMP/out"
+expect_grep "override" '^tcp_state +override +ok +raw_tracepoint/inet_sock_set_state,raw_tracepoint/tcp_destroy_sock +tcp_state, overridden by the test$' "$TMP/out"
 expect_grep "sends columns listed" '^    columns: sends \(SENDS, calls, sum\), max_send \(MAXSEND, bytes, max\), last_send \(LASTSEND, bytes, last\)$' "$TMP/out"
 expect_grep "clash refused" '^clash +user +load error ' "$TMP/out"
 expect_grep "clash reason" '^    metric retrans: a built-in column has that key; rename it$' "$TMP/out"
