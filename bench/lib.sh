@@ -144,6 +144,18 @@ cpu_since() {
          printf "%.3f %.3f %.2f %.2f %.3f\n", (wall > 0 ? 100 * (user + sys) / wall : 0), user + sys, user, sys, wall }'
 }
 
+# wait_written PID BYTES SECONDS: until PID has written BYTES (wchar of
+# /proc/PID/io: every write, /dev/null's too), e.g. its first full interval
+# after seeding the connections older than it; 1 after SECONDS.
+wait_written() {
+   local i
+   for ((i = 0; i < $3 * 10; i++)); do
+      [ "$(awk '/^wchar:/ { print $2 }' "/proc/$1/io" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+      sleep 0.1
+   done
+   return 1
+}
+
 # rss_kb PID: its VmRSS in kB.
 rss_kb() {
    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"

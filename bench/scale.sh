@@ -34,8 +34,11 @@
 #   - the kernel's memory for the sockets (MemAvailable before and held);
 #   - the churn: bench/churn.sh -r RATE -d 10 (every connection logged with
 #     its bytes, 0 lost events), once the connections are closed.
-# CPU is utime + stime from /proc/PID/stat, read after the probes are
-# attached and a first sample of every row is done.
+# CPU is utime + stime from /proc/PID/stat, over a window that starts
+# SETTLE seconds after a first interval of every row: -b has written 40
+# bytes a row (wchar), the screen shows them all. Seeding 400,000 sockets
+# older than tcptop takes seconds, and a window that took it in measured
+# the start-up, not the sampling.
 #
 # Exits 0 when a target is missed and when not root (skipped); 1 on set-up
 # errors. Environment: TCPTOP (binary; default: the build tree's), CC.
@@ -127,6 +130,9 @@ batch() {
       >/dev/null 2>"$WORK/$name.err" &
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "tcptop -b did not attach its probes: $(tail -n 5 "$WORK/$name.err")"
+   # seeding the held connections (sock_diag) takes seconds at 400,000
+   # sockets: the window starts after the first interval of every row
+   wait_written "$TCPTOP_PID" $((2 * HELD * 40)) 300 || die "tcptop -b wrote no full interval in 300 s"
    window "$TCPTOP_PID" "$name"
    stop "$TCPTOP_PID" INT 300 || true
    TCPTOP_PID=""
@@ -191,14 +197,20 @@ sys.exit(1)
 EOF
 }
 
-measure_keys() {
-   screen_session keys -d 60
+# wait_all_rows SESSION: until the screen shows every held row (seeded).
+wait_all_rows() {
    local i
    for ((i = 0; i < 1200; i++)); do
-      tm capture-pane -p -t keys | awk -v want=$((2 * CONNS)) '/Showing [0-9]+ of/ && $2 + 0 >= want { ok = 1 } END { exit !ok }' &&
-         break
+      tm capture-pane -p -t "$1" | awk -v want=$((2 * CONNS)) '/Showing [0-9]+ of/ && $2 + 0 >= want { ok = 1 } END { exit !ok }' &&
+         return 0
       sleep 0.1
    done
+   die "the screen did not show $((2 * CONNS)) rows in 120 s"
+}
+
+measure_keys() {
+   screen_session keys -d 60
+   wait_all_rows keys
    tm capture-pane -p -t keys >"$WORK/keys.shot"
    : >"$WORK/keys"
    for i in 1 2 3; do
@@ -309,7 +321,7 @@ main() {
    done
    echo "  ss -tin once a second"; ss_baseline
    echo "  tcptop -b --log"; batch log --log "$WORK/log.csv"
-   echo "  the screen"; screen_session screen; window "$TCPTOP_PID" screen; screen_quit screen
+   echo "  the screen"; screen_session screen; wait_all_rows screen; window "$TCPTOP_PID" screen; screen_quit screen
    echo "  the screen's keys"; measure_keys
    report
    stop_holds
