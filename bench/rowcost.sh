@@ -51,7 +51,6 @@ while [ $held -lt "$CONNS" ]; do
    held=$((held + n))
 done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for bin in "$BASE" "$NEW"; do
    "$bin" -b -d 1 --format csv --max-tcp-connections $((2 * CONNS + 65536)) --cache-dir "$WORK/cache" "$@" \
       > /dev/null 2>>"$WORK/err" &
@@ -59,14 +58,11 @@ for bin in "$BASE" "$NEW"; do
 done
 sleep 15
 for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || die "tcptop exited: $(cat "$WORK/err")"; done
-b0=$(ticks "${PIDS[0]}") n0=$(ticks "${PIDS[1]}")
+bm=$(cpu_mark "${PIDS[0]}") nm=$(cpu_mark "${PIDS[1]}")
 sleep "$SECS"
-b1=$(ticks "${PIDS[0]}") n1=$(ticks "${PIDS[1]}")
-HZ=$(getconf CLK_TCK)
-rss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+b=$(cpu_since "$bm" "${PIDS[0]}") n=$(cpu_since "$nm" "${PIDS[1]}")
 echo "held:   $held connections ($((2 * held)) rows), ${SECS} s, both at once"
-pct() { awk -v t="$1" -v hz="$HZ" -v s="$SECS" 'BEGIN { printf "%.1f", t * 100 / hz / s }'; }
-printf 'base:   %-40s %6s%% of a core  VmRSS %7d kB\n' "$BASE" "$(pct $((b1 - b0)))" "$(rss "${PIDS[0]}")"
-printf 'new:    %-40s %6s%% of a core  VmRSS %7d kB\n' "$NEW" "$(pct $((n1 - n0)))" "$(rss "${PIDS[1]}")"
-awk -v b=$((b1 - b0)) -v n=$((n1 - n0)) 'BEGIN { if (b > 0) printf "ratio:  new / base CPU %.2f\n", n / b }'
+printf 'base:   %-40s %6.1f%% of a core  VmRSS %7d kB\n' "$BASE" "${b%% *}" "$(rss_kb "${PIDS[0]}")"
+printf 'new:    %-40s %6.1f%% of a core  VmRSS %7d kB\n' "$NEW" "${n%% *}" "$(rss_kb "${PIDS[1]}")"
+awk -v b="${b%% *}" -v n="${n%% *}" 'BEGIN { if (b > 0) printf "ratio:  new / base CPU %.2f\n", n / b }'
 exit 0

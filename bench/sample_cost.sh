@@ -55,15 +55,14 @@ measure() {
    TCPTOP_PID=$!
    wait_attached "$TCPTOP_PID" || die "$1 did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
    run_fg sleep "$SETTLE"
-   local c0 c1 t0 t1 rss
-   c0=$(cpu_ticks "$TCPTOP_PID"); t0=$(now)
+   local m w rss
+   m=$(cpu_mark "$TCPTOP_PID")
    run_fg sleep "$WINDOW"
-   c1=$(cpu_ticks "$TCPTOP_PID"); t1=$(now)
-   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TCPTOP_PID/status")
+   w=$(cpu_since "$m" "$TCPTOP_PID")
+   rss=$(rss_kb "$TCPTOP_PID")
    stop "$TCPTOP_PID" INT || true
    TCPTOP_PID=""
-   echo "$c0 $c1" | awk -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v rss="$rss" \
-      '{ printf "%.2f %.2f %d\n", ($3 - $1 + $4 - $2) / hz, t1 - t0, rss }'
+   echo "$w" | awk -v rss="$rss" '{ printf "%.2f %.2f %d\n", $2, $5, rss }'
 }
 
 main() {
