@@ -386,13 +386,12 @@ struct bpf_map* Loader_findMap(const Loader* this, const char* name) {
    return NULL;
 }
 
-/* The kernel's count of a program's skipped runs; 0 when not loaded. */
-static uint64_t Loader_misses(const struct bpf_program* prog) {
-   struct bpf_prog_info info;
-   __u32 len = sizeof(info);
-   memset(&info, 0, sizeof(info));
+/* The kernel's statistics of a loaded program; false when not loaded. */
+static bool Loader_progInfo(const struct bpf_program* prog, struct bpf_prog_info* info) {
+   __u32 len = sizeof(*info);
+   memset(info, 0, sizeof(*info));
    int fd = bpf_program__fd(prog);
-   return fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.recursion_misses : 0;
+   return fd >= 0 && bpf_obj_get_info_by_fd(fd, info, &len) == 0;
 }
 
 /* Whether prog is one of a pair X, X_twin both loaded from obj: the twin
@@ -414,8 +413,9 @@ uint64_t Loader_missedRuns(const Loader* this) {
    for (int i = 0; i < this->count; i++) {
       struct bpf_program* prog;
       bpf_object__for_each_program(prog, this->loaded[i].obj) {
-         if (!Loader_twinned(this->loaded[i].obj, prog))
-            missed += Loader_misses(prog);
+         struct bpf_prog_info info;
+         if (!Loader_twinned(this->loaded[i].obj, prog) && Loader_progInfo(prog, &info))
+            missed += info.recursion_misses;
       }
    }
    return missed;
@@ -429,9 +429,7 @@ bool Loader_runStats(const Loader* this, const Probe* probe, uint64_t* count, ui
       struct bpf_program* prog;
       bpf_object__for_each_program(prog, this->loaded[i].obj) {
          struct bpf_prog_info info;
-         __u32 len = sizeof(info);
-         memset(&info, 0, sizeof(info));
-         if (bpf_program__fd(prog) >= 0 && bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0) {
+         if (Loader_progInfo(prog, &info)) {
             *count += info.run_cnt;
             *ns += info.run_time_ns;
          }
