@@ -244,6 +244,7 @@ static void tcptop_version(void) {
 }
 
 int main(int argc, char** argv) {
+   XUtils_tuneMalloc();
    Settings settings;
    Settings_init(&settings);
    char* err = NULL;

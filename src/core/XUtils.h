@@ -49,6 +49,9 @@ char* XUtils_trim(char* s);
 
 /* Prints "tcptop: <message>" on stderr (one line). */
 void XUtils_error(const char* fmt, ...) ATTR_FORMAT(1, 2);
+/* Big allocations (1 MiB and more) from mmap, back to the system when
+ * freed: a sample's sort keys, the start's seeding buffers. */
+void XUtils_tuneMalloc(void);
 void XUtils_fatal(int code, const char* fmt, ...) ATTR_FORMAT(2, 3) ATTR_NORETURN;
 
 /* What a fatal signal handler does first, async-signal-safe: the screen
