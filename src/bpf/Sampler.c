@@ -96,18 +96,17 @@ static int Sampler_readCounts(Sampler* this) {
 
 /* Copies a kernel record into a row. */
 static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, bool created) {
+   ConnTable_touch(this->table, c);   /* before the counters change: the rates' start */
    if (created) {
-      c->family = r->family;
-      memcpy(c->laddr, r->laddr, 16);
-      memcpy(c->raddr, r->raddr, 16);
+      Conn_setAddrs(c, r->family, r->laddr, r->raddr);
       c->lport = r->lport;
       c->rport = r->rport;
-      c->startTime = Sampler_wallOf(this, r->start_ns);
+      Conn_setStartTime(c, Sampler_wallOf(this, r->start_ns));
       c->seeded = r->flags & TCPTOP_F_SEEDED;
       c->passive = r->flags & TCPTOP_F_PASSIVE;
-      c->state = c->key.proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
+      c->state = c->proto == IPPROTO_UDP ? CONN_UDP_ACTIVE : r->state;
    }
-   if (c->key.proto == IPPROTO_UDP) {
+   if (c->proto == IPPROTO_UDP) {
       Sampler_udpCounters(this, c, r->slot);
    } else {
       c->txBytes = r->tx_bytes;
@@ -127,19 +126,18 @@ static void Sampler_apply(Sampler* this, Conn* c, const struct tcptop_conn* r, b
    }
    if (r->netns)
       c->netns = r->netns;
-   if (c->key.proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
+   if (c->proto == IPPROTO_TCP && c->state != CONN_CLOSED && r->state)
       c->state = r->state;
-   ConnTable_touch(this->table, c);
 }
 
 /* A row's close: its record (or event) is final. */
 static void Sampler_close(Sampler* this, Conn* c, int tcpState) {
    if (c->state == CONN_CLOSED)
       return;
+   ConnTable_touch(this->table, c);
    c->lastTcpState = tcpState;
    c->state = CONN_CLOSED;
    c->closedAt = this->monoNow;
-   ConnTable_touch(this->table, c);
 }
 
 static void SlotList_push(SlotList* l, uint32_t v) {
@@ -203,13 +201,15 @@ static uint32_t Sampler_linesMapped(const Sampler* this) {
  * Lines [0, n) of tcp_counts mapped, at least. The kernel maps all the
  * pages of a BPF array's mmap at once (16 MiB of RSS for 262,144 slots,
  * however few are used), so tcptop maps a prefix, the slots used and a
- * quarter more, and maps it again larger when the slots used pass it.
+ * thirty-second more (a quarter was 5 MB of RSS at 400,000 connections),
+ * and maps it again larger when the slots used pass it: a new mapping of
+ * 26 MB costs about a millisecond.
  * 0, or -1 with *err (the mapping before is kept).
  */
 static int Sampler_mapLines(Sampler* this, uint32_t n, char** err) {
    if (n <= Sampler_linesMapped(this))
       return 0;
-   uint64_t want = (uint64_t)n + n / 4 + 1024;
+   uint64_t want = (uint64_t)n + n / 32 + 1024;
    want = want < this->tcpSlots ? want : this->tcpSlots;
    size_t len;
    void* p = Sampler_mmap(this->tcpCountsFd, "tcp_counts", want * sizeof(struct tcptop_tcp_line), &len, err);
@@ -407,6 +407,7 @@ static void Sampler_finalSlot(Sampler* this, uint32_t slot, const struct tcptop_
 
 /* A line read into its row; a final line closes it. */
 static void Sampler_applyLine(Sampler* this, uint32_t slot, Conn* c, const struct tcptop_tcp_line* l) {
+   ConnTable_touch(this->table, c);   /* before the counters change */
    c->txBytes = l->tx_bytes;
    c->rxBytes = l->rx_bytes;
    c->txPackets = l->tx_packets;
@@ -415,7 +416,6 @@ static void Sampler_applyLine(Sampler* this, uint32_t slot, Conn* c, const struc
    c->retrans = l->retrans;
    if (l->state && c->state != CONN_CLOSED)
       c->state = l->state;
-   ConnTable_touch(this->table, c);
    if (l->flags & TCPTOP_F_FINAL) {
       Sampler_close(this, c, l->state);
       Sampler_finalSlot(this, slot, l);
@@ -488,7 +488,7 @@ static void Sampler_dirtyLine(Sampler* this, uint32_t slot, uint32_t bits) {
       return;   /* freed at the next sample, or wanted already */
    struct tcptop_tcp_line l = this->tcpLines[slot];
    Conn* c = this->slotRows[slot];
-   if (!c || c->key.cookie != l.cookie || c->key.start != l.start_ns) {
+   if (!c || c->cookie != l.cookie || c->start != l.start_ns) {
       this->slotRows[slot] = NULL;
       if (l.cookie) {
          this->slotState[slot] = SAMPLER_SLOT_WANTED;
@@ -590,7 +590,7 @@ static int Sampler_cmpU64(const void* a, const void* b) {
 
 static void Sampler_udpOwner(Sampler* this, Conn* c) {
    struct tcptop_owner o;
-   if (bpf_map_lookup_elem(this->ownersFd, &c->key.cookie, &o) != 0)
+   if (bpf_map_lookup_elem(this->ownersFd, &c->cookie, &o) != 0)
       return;
    if (o.netns)
       c->netns = o.netns;   /* sock_io's: cgroup_skb cannot read it */
@@ -662,14 +662,14 @@ int Sampler_sample(Sampler* this, ConnTable* table, double monoNow, double wallN
 }
 
 void Sampler_forget(Sampler* this, const Conn* c) {
-   if (c->key.proto != IPPROTO_UDP)
+   if (c->proto != IPPROTO_UDP)
       return;
    struct tcptop_flow_key k;
    memset(&k, 0, sizeof(k));
-   k.cookie = c->key.cookie;
-   memcpy(k.raddr, c->key.raddr, 16);
-   k.rport = c->key.rport;
-   k.family = c->key.family;
+   k.cookie = c->cookie;
+   memcpy(k.raddr, Conn_raddr(c), c->family == AF_INET6 ? 16 : 4);
+   k.rport = c->rport;
+   k.family = c->family;
    struct tcptop_conn v;
    if (bpf_map_lookup_elem(this->udpFd, &k, &v) == 0 && bpf_map_delete_elem(this->udpFd, &k) == 0)
       Sampler_freeSlot(this, v.slot);

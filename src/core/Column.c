@@ -92,17 +92,17 @@ static void human_time(const Column* col, const Conn* c, const RowContext* x, ch
 static int raw_proto(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    (void)x;
-   return Column_copy(c->key.proto == IPPROTO_UDP ? "udp" : "tcp", o, n);
+   return Column_copy(c->proto == IPPROTO_UDP ? "udp" : "tcp", o, n);
 }
 static int raw_laddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    (void)x;
-   return Column_addr(c, c->laddr, o, n);
+   return Column_addr(c, Conn_laddr(c), o, n);
 }
 static int raw_raddr(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    (void)x;
-   return Column_addr(c, c->raddr, o, n);
+   return Column_addr(c, Conn_raddr(c), o, n);
 }
 static int raw_comm(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
@@ -153,18 +153,18 @@ static int raw_rate(const Column* col, const Conn* c, const RowContext* x, char*
 }
 static double key_age(const Column* col, const Conn* c) {
    (void)col;
-   return -c->startTime;   /* the oldest first */
+   return -Conn_startTime(c);   /* the oldest first */
 }
 static int raw_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
    (void)n;
-   double age = x->wallNow - c->startTime;
+   double age = x->wallNow - Conn_startTime(c);
    return Format_fixed(o, age > 0 ? age : 0.0, 1);
 }
 /* M:SS below an hour, else HhMM. */
 static void human_age(const Column* col, const Conn* c, const RowContext* x, char* o, size_t n) {
    (void)col;
-   long s = (long)(x->wallNow - c->startTime);
+   long s = (long)(x->wallNow - Conn_startTime(c));
    if (s < 0)
       s = 0;
    char tmp[32];
@@ -182,7 +182,7 @@ static double key_time(const Column* col, const Conn* c) {
 }
 static double key_proto(const Column* col, const Conn* c) {
    (void)col;
-   return c->key.proto;
+   return c->proto;
 }
 
 /* The cgroup's short name, or its id while its path is unknown. */
@@ -261,8 +261,8 @@ static int cmp_cgroupPath(const Conn* a, const Conn* b) {
    return Column_cmpText(&Column_table[COLUMN_CGROUP_PATH], a, b);
 }
 
-static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->laddr, b->laddr); }
-static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, a->raddr, b->raddr); }
+static int cmp_laddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, Conn_laddr(a), Conn_laddr(b)); }
+static int cmp_raddr(const Conn* a, const Conn* b) { return Column_cmpAddr(a, b, Conn_raddr(a), Conn_raddr(b)); }
 static int cmp_comm(const Conn* a, const Conn* b) { return strcmp(a->comm, b->comm); }
 static int cmp_user(const Conn* a, const Conn* b) { return strcmp(Column_userName(a->uid), Column_userName(b->uid)); }
 static int cmp_state(const Conn* a, const Conn* b) { return strcmp(Conn_stateName(a->state), Conn_stateName(b->state)); }
@@ -341,7 +341,7 @@ int Column_count = COLUMN_BUILTIN_COUNT;
 /* --- reading a cell --- */
 
 static bool Column_known(const Column* col, const Conn* c) {
-   return !(col->tcpOnly && c->key.proto != IPPROTO_TCP) && !(col->needsOwner && !c->hasOwner);
+   return !(col->tcpOnly && c->proto != IPPROTO_TCP) && !(col->needsOwner && !c->hasOwner);
 }
 
 static uint64_t Column_fieldInt(const Column* col, const Conn* c) {
@@ -530,8 +530,11 @@ size_t SortOrder_index(const RadixItem* item) {
 
 /* The last tie-breakers: the cookie, then the whole key (UDP peers). */
 static int SortOrder_tieBreak(const Conn* a, const Conn* b) {
-   int r = CMP(a->key.cookie, b->key.cookie);
-   return r ? r : memcmp(&a->key, &b->key, sizeof(a->key));
+   int r = CMP(a->cookie, b->cookie);
+   if (r)
+      return r;
+   ConnKey ka = Conn_key(a), kb = Conn_key(b);   /* one socket's UDP flows */
+   return memcmp(&ka, &kb, sizeof(ka));
 }
 
 /* The column's compare; one cgroup's rows without making its text twice. */
@@ -608,8 +611,8 @@ static uint64_t SortOrder_compareKey(int id, const Conn* c, bool* exact) {
    char text[64];
    *exact = false;
    switch (id) {
-   case COLUMN_LADDR: return SortOrder_addrKey(c, c->laddr, exact);
-   case COLUMN_RADDR: return SortOrder_addrKey(c, c->raddr, exact);
+   case COLUMN_LADDR: return SortOrder_addrKey(c, Conn_laddr(c), exact);
+   case COLUMN_RADDR: return SortOrder_addrKey(c, Conn_raddr(c), exact);
    case COLUMN_COMM: return SortOrder_textKey(c->comm, exact);
    case COLUMN_USER: return SortOrder_textKey(Column_userName(c->uid), exact);
    case COLUMN_STATE: *exact = true; return SortOrder_stateKey(c->state);
@@ -624,7 +627,7 @@ RadixItem SortOrder_item(const SortOrder* this, const Conn* c, size_t i) {
    bool exact = true;
    uint64_t k = Column_sortsByValue(col) ? RadixSort_doubleKey(Column_sortValue(col, c))
                                          : SortOrder_compareKey(this->column, c, &exact);
-   return (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)c->key.cookie,
+   return (RadixItem){ .major = this->descending ? ~k : k, .minor = (uint32_t)c->cookie,
                        .index = (uint32_t)i | (exact ? 0 : SORTORDER_INEXACT) };
 }
 

@@ -40,17 +40,68 @@ void Conn_setMetrics(Conn* c, const uint64_t* values) {
    memcpy(c->metrics, values, CONN_METRICS * sizeof(uint64_t));
 }
 
+const uint8_t Conn_noAddr6[32];
+
 void Conn_copy(Conn* to, const Conn* from) {
    *to = *from;
    if (from->metrics) {
       to->metrics = xMalloc(CONN_METRICS * sizeof(uint64_t));
       memcpy(to->metrics, from->metrics, CONN_METRICS * sizeof(uint64_t));
    }
+   if (from->family == AF_INET6 && from->addr6) {
+      to->addr6 = xMalloc(32);
+      memcpy(to->addr6, from->addr6, 32);
+   }
 }
 
 void Conn_freeCopy(Conn* c) {
    free(c->metrics);
    c->metrics = NULL;
+   if (c->family == AF_INET6) {
+      free(c->addr6);
+      c->addr6 = NULL;
+   }
+}
+
+void Conn_setAddrs(Conn* c, int family, const uint8_t laddr[16], const uint8_t raddr[16]) {
+   if (family == AF_INET6) {
+      if (c->family != AF_INET6 || !c->addr6)
+         c->addr6 = xMalloc(32);
+      memmove(c->addr6, laddr, 16);   /* may be the row's own */
+      memmove(c->addr6 + 16, raddr, 16);
+   } else {
+      if (c->family == AF_INET6)
+         free(c->addr6);
+      memmove(c->laddr4, laddr, 4);
+      memmove(c->raddr4, raddr, 4);
+   }
+   c->family = (uint8_t)family;
+}
+
+void Conn_setStartTime(Conn* c, double wall) {
+   double t = wall > 0 ? wall + 0.05 : 0;   /* to the nearest tenth */
+   c->startSec = t < 4294967295.0 ? (uint32_t)t : UINT32_MAX;
+   c->startTenths = (uint8_t)((t - c->startSec) * 10);
+   if (c->startTenths > 9)
+      c->startTenths = 9;
+}
+
+void Conn_setKey(Conn* c, const ConnKey* key) {
+   c->cookie = key->cookie;
+   c->start = key->start;
+   c->proto = key->proto;
+   if (key->proto == IPPROTO_UDP) {   /* the peer is part of the key */
+      c->rport = key->rport;
+      Conn_setAddrs(c, key->family, Conn_noAddr6, key->raddr);
+   }
+}
+
+ConnKey Conn_key(const Conn* c) {
+   if (c->proto == IPPROTO_UDP)
+      return ConnKey_udp(c->cookie, c->start, c->family, Conn_raddr(c), c->rport);
+   ConnKey k = ConnKey_tcp(c->cookie, c->start);
+   k.proto = c->proto;
+   return k;
 }
 
 /*
@@ -82,9 +133,8 @@ static Conn* ConnTable_newRow(ConnTable* this) {
 
 /* The link goes over the cookie; proto 0 marks it not live (Conn_live). */
 static void ConnTable_freeRow(ConnTable* this, Conn* c) {
-   free(c->metrics);
-   c->metrics = NULL;
-   c->key.proto = 0;
+   Conn_freeCopy(c);
+   c->proto = 0;
    memcpy(c, &this->spare, sizeof(Conn*));
    this->spare = c;
 }
@@ -114,7 +164,7 @@ ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t r
    k.start = start;
    k.proto = IPPROTO_UDP;
    k.family = (uint8_t)family;
-   memcpy(k.raddr, raddr, 16);
+   memcpy(k.raddr, raddr, family == AF_INET6 ? 16 : 4);   /* AF_INET: the rest 0, as a row's */
    k.rport = rport;
    return k;
 }
@@ -130,8 +180,13 @@ size_t ConnKey_hash(const ConnKey* k) {
    return (size_t)(h ^ (h >> 29));
 }
 
-static bool ConnKey_equal(const ConnKey* a, const ConnKey* b) {
-   return memcmp(a, b, sizeof(*a)) == 0;
+bool Conn_hasKey(const Conn* c, const ConnKey* k) {
+   if (c->cookie != k->cookie || c->start != k->start || c->proto != k->proto)
+      return false;
+   if (k->proto != IPPROTO_UDP)
+      return true;
+   return c->family == k->family && c->rport == k->rport &&
+          memcmp(Conn_raddr(c), k->raddr, k->family == AF_INET6 ? 16 : 4) == 0;
 }
 
 void ConnTable_init(ConnTable* this) {
@@ -145,7 +200,7 @@ void ConnTable_init(ConnTable* this) {
 void ConnTable_done(ConnTable* this) {
    for (size_t i = 0; i < this->cap; i++) {
       if (this->slots[i])
-         free(this->slots[i]->metrics);
+         Conn_freeCopy(this->slots[i]);
    }
    for (size_t b = 0; b < this->nBlocks; b++)
       free(this->blocks[b]);
@@ -159,7 +214,7 @@ void ConnTable_done(ConnTable* this) {
 static size_t ConnTable_slotHashed(const ConnTable* this, const ConnKey* key, size_t hash) {
    size_t mask = this->cap - 1;
    size_t i = hash & mask;
-   while (this->slots[i] && (this->hashes[i] != (uint32_t)hash || !ConnKey_equal(&this->slots[i]->key, key)))
+   while (this->slots[i] && (this->hashes[i] != (uint32_t)hash || !Conn_hasKey(this->slots[i], key)))
       i = (i + 1) & mask;
    return i;
 }
@@ -172,6 +227,15 @@ Conn* ConnTable_find(const ConnTable* this, const ConnKey* key) {
    return this->slots[ConnTable_slot(this, key)];
 }
 
+/* The first free slot from a hash (a key known absent). */
+static size_t ConnTable_emptySlot(const ConnTable* this, size_t hash) {
+   size_t mask = this->cap - 1;
+   size_t i = hash & mask;
+   while (this->slots[i])
+      i = (i + 1) & mask;
+   return i;
+}
+
 static void ConnTable_grow(ConnTable* this) {
    Conn** old = this->slots;
    uint32_t* oldHashes = this->hashes;
@@ -181,7 +245,7 @@ static void ConnTable_grow(ConnTable* this) {
    this->hashes = xCalloc(this->cap, sizeof(uint32_t));
    for (size_t i = 0; i < oldCap; i++) {
       if (old[i]) {
-         size_t j = ConnTable_slotHashed(this, &old[i]->key, oldHashes[i]);
+         size_t j = ConnTable_emptySlot(this, oldHashes[i]);
          this->slots[j] = old[i];
          this->hashes[j] = oldHashes[i];
       }
@@ -203,7 +267,7 @@ Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
       i = ConnTable_slotHashed(this, key, hash);
    }
    Conn* c = ConnTable_newRow(this);
-   c->key = *key;
+   Conn_setKey(c, key);
    this->slots[i] = c;
    this->hashes[i] = (uint32_t)hash;
    this->count++;
@@ -231,7 +295,7 @@ static void ConnTable_untouch(ConnTable* this, const Conn* c) {
    if (c->generation != this->epoch)
       return;
    for (size_t i = this->nTouched; i-- > 0;) {
-      if (this->touched[i] == c) {
+      if (this->touched[i].row == c) {
          this->touched[i] = this->touched[--this->nTouched];
          return;
       }
@@ -256,18 +320,19 @@ void ConnTable_touch(ConnTable* this, Conn* c) {
    c->generation = this->epoch;
    if (this->nTouched == this->capTouched) {
       this->capTouched = this->capTouched ? 2 * this->capTouched : 1024;
-      this->touched = xRealloc(this->touched, this->capTouched * sizeof(Conn*));
+      this->touched = xRealloc(this->touched, this->capTouched * sizeof(ConnTouch));
    }
-   this->touched[this->nTouched++] = c;
-}
-
-void ConnTable_touchAll(ConnTable* this) {
-   this->touchedAll = true;
+   this->touched[this->nTouched++] = (ConnTouch){
+      .row = c, .txBytes = c->txBytes, .rxBytes = c->rxBytes, .txPackets = c->txPackets, .rxPackets = c->rxPackets,
+   };
 }
 
 void ConnTable_touchedReset(ConnTable* this) {
+   if (this->capTouched > 4096 && this->nTouched < this->capTouched / 8) {
+      this->capTouched /= 2;   /* after the start's seeding touched every row */
+      this->touched = xRealloc(this->touched, this->capTouched * sizeof(ConnTouch));
+   }
    this->nTouched = 0;
-   this->touchedAll = false;
    this->epoch++;
    if (this->epoch == 0)
       this->epoch = 1;   /* 0 is a new row's */

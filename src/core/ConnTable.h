@@ -9,6 +9,13 @@
 
 #include "core/Conn.h"
 
+/* A row changed in this interval, and its counters before (for rates). */
+typedef struct ConnTouch_ {
+   Conn* row;
+   uint64_t txBytes, rxBytes;
+   uint64_t txPackets, rxPackets;
+} ConnTouch;
+
 typedef struct ConnTable_ {
    Conn** slots;
    uint32_t* hashes;     /* hashes[i]: the low 32 bits of the hash of slots[i]'s
@@ -23,11 +30,10 @@ typedef struct ConnTable_ {
    uint64_t lost;        /* events the backend knows it missed */
    uint64_t vanished;    /* connections that disappeared without a close event */
    /* rows the backend changed since the last ConnTable_touchedReset
-    * (ConnTable_touch), each once; touchedAll: every row may have */
-   Conn** touched;
+    * (ConnTable_touch), each once, with their counters before */
+   ConnTouch* touched;
    size_t nTouched, capTouched;
    uint32_t epoch;       /* Conn.generation == epoch: in touched */
-   bool touchedAll;
 } ConnTable;
 
 void ConnTable_init(ConnTable* this);
@@ -39,16 +45,16 @@ Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created);
 void ConnTable_remove(ConnTable* this, const ConnKey* key);
 
 /*
- * The rows a sample changed, so a pass needs not walk them all: a backend
- * calls ConnTable_touch for each row it created or changed (new counters,
- * state, owner, closed), or ConnTable_touchAll when it cannot tell (the
- * capture backend); the list holds each row once (Conn.generation). The
- * sampling loop reads it after the backend's sample, then calls
- * ConnTable_touchedReset; rows the backend's poll changes between samples
- * are in the next sample's list. ConnTable_remove takes a row out of it.
+ * The rows an interval changed, with their counters before: a backend
+ * calls ConnTable_touch for each row it creates or changes (counters,
+ * state, owner, closed) BEFORE it changes the counters; the list holds
+ * each row once (Conn.generation), with the counters of its first touch,
+ * which are the last sample's. Monitor_pass takes the rates from it (a
+ * row not in it did not change), then calls ConnTable_touchedReset; rows
+ * the backend's poll changes between samples are in the next sample's
+ * list. ConnTable_remove takes a row out of it.
  */
 void ConnTable_touch(ConnTable* this, Conn* c);
-void ConnTable_touchAll(ConnTable* this);
 void ConnTable_touchedReset(ConnTable* this);
 
 /* Iteration: for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) ... ;
@@ -67,7 +73,7 @@ Conn** ConnTable_rows(const ConnTable* this, size_t* n);
 Conn* ConnTable_block(const ConnTable* this, size_t b, size_t* n);
 
 static inline bool Conn_live(const Conn* c) {
-   return c->key.proto != 0;
+   return c->proto != 0;
 }
 
 /*
@@ -90,6 +96,10 @@ static inline void Conn_prefetch(const Conn* c) {
 }
 
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start);
+/* A row's key set (a zeroed row: ConnTable_get does it; tests). */
+void Conn_setKey(Conn* c, const ConnKey* key);
+/* Whether c is the row of key (a UDP flow's peer: c's raddr, rport, family). */
+bool Conn_hasKey(const Conn* c, const ConnKey* key);
 ConnKey ConnKey_udp(uint64_t cookie, uint64_t start, int family, const uint8_t raddr[16], uint16_t rport);
 /* The table's hash of a key, for other maps by ConnKey. */
 size_t ConnKey_hash(const ConnKey* k);

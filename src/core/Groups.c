@@ -28,7 +28,7 @@ struct Group_ {
    Conn row;            /* what is shown: the key's fields, the sums */
    GroupId id;
    uint64_t hash;
-   /* the closed members' totals, folded in once (Conn.groupEpoch) */
+   /* the closed members' totals, folded in once (Groups.folded) */
    uint64_t doneTx, doneRx, doneTxPackets, doneRxPackets;
    uint32_t doneConns, doneRetrans, doneRttMin, doneRttMax;
    double lastRow;      /* monotonic time it last had a row */
@@ -46,7 +46,7 @@ static void Groups_id(GroupKey key, const Conn* c, GroupId* id) {
       break;
    case GROUP_REMOTE:
       id->family = (uint8_t)c->family;
-      memcpy(id->raddr, c->raddr, c->family == AF_INET6 ? 16 : 4);
+      memcpy(id->raddr, Conn_raddr(c), c->family == AF_INET6 ? 16 : 4);
       id->known = 1;
       break;
    case GROUP_PORT:
@@ -81,16 +81,20 @@ bool Groups_member(GroupKey key, const Conn* g, const Conn* c) {
    return memcmp(&a, &b, sizeof(a)) == 0;
 }
 
-/* Epochs unique among every Groups, so two never take a row for theirs. */
-static uint32_t Groups_epochs;
+void Groups_init(Groups* this, GroupKey key) {
+   *this = (Groups){ .key = key, .folded = -1 };
+}
 
-void Groups_init(Groups* this, GroupKey key, int slot) {
-   *this = (Groups){ .key = key, .slot = slot, .epoch = ++Groups_epochs };
+static void Groups_free(Group* g) {
+   Conn_freeCopy(&g->row);   /* an IPv6 remote's addresses */
+   free(g);
 }
 
 static void Groups_clear(Groups* this) {
-   for (size_t i = 0; i < this->cap; i++)
-      free(this->slots[i]);
+   for (size_t i = 0; i < this->cap; i++) {
+      if (this->slots[i])
+         Groups_free(this->slots[i]);
+   }
    free(this->slots);
    free(this->rows);
    this->slots = NULL;
@@ -105,7 +109,7 @@ void Groups_done(Groups* this) {
 void Groups_setKey(Groups* this, GroupKey key) {
    Groups_clear(this);
    this->key = key;
-   this->epoch = ++Groups_epochs;   /* closed rows still shown are folded into the new groups */
+   this->folded = -1;   /* closed rows still shown are folded into the new groups */
 }
 
 static void Groups_insert(Group** slots, size_t cap, Group* g) {
@@ -130,20 +134,20 @@ static void Groups_grow(Groups* this) {
 /* The row of a new group: the member's key fields. */
 static void Groups_makeRow(Groups* this, Group* g, const Conn* c) {
    Conn* r = &g->row;
-   r->key.cookie = g->hash;
-   r->key.start = ++this->made;
-   r->key.proto = IPPROTO_TCP;
+   r->cookie = g->hash;
+   r->start = ++this->made;
+   r->proto = IPPROTO_TCP;
    r->hasOwner = g->id.known && (this->key == GROUP_PROCESS || this->key == GROUP_COMMAND);
    r->pid = g->id.pid;
    r->uid = c->uid;
    memcpy(r->comm, g->id.comm, sizeof(r->comm));
-   r->family = c->family;
-   memcpy(r->raddr, g->id.raddr, 16);
+   Conn_setAddrs(r, c->family, Conn_noAddr6, g->id.raddr);
    r->lport = r->rport = g->id.port;
    r->passive = true;   /* Groups_servicePort: lport */
    r->cgroupId = g->id.cgroupId;
    r->netns = g->id.netns;
-   r->startTime = c->startTime;
+   r->startSec = c->startSec;
+   r->startTenths = c->startTenths;
    r->state = CONN_ESTABLISHED;
    r->isGroup = true;
 }
@@ -204,10 +208,9 @@ static void Groups_retire(Group* g, const Conn* c) {
 
 static void Groups_add(Groups* this, Group* g, Conn* c) {
    Conn* r = &g->row;
-   if (c->groupEpoch[this->slot] == this->epoch)
-      return;   /* closed and in doneX already */
    if (c->state == CONN_CLOSED) {
-      c->groupEpoch[this->slot] = this->epoch;
+      if (this->folded >= 0 && c->closedAt <= this->folded)
+         return;   /* in doneX already */
       Groups_retire(g, c);
    }
    r->txBytes += c->txBytes;
@@ -234,7 +237,7 @@ static void Groups_collect(Groups* this, double now) {
       if (!g)
          continue;
       if (now - g->lastRow >= GROUPS_LINGER) {
-         free(g);
+         Groups_free(g);
          this->slots[i] = NULL;
          this->count--;
          dropped = true;
@@ -272,6 +275,7 @@ void Groups_fold(Groups* this, Conn* const* rows, size_t n, double now) {
       lastId = id;
    }
    Groups_collect(this, now);
+   this->folded = now;
 }
 
 int Groups_keyColumns(GroupKey key, int ids[2]) {

@@ -34,14 +34,13 @@ extern const char* const Groups_keyNames[];
 
 typedef struct Group_ Group;
 
-/* Groups instances at once (Conn.groupEpoch): the monitor's (--group:
- * batch output and the log) and the screen's (g). */
-#define GROUPS_SLOTS 2
-
 typedef struct Groups_ {
    GroupKey key;
-   int slot;            /* its Conn.groupEpoch, < GROUPS_SLOTS */
-   uint32_t epoch;      /* unique; a new key starts a new one */
+   /* the monotonic time of the last fold, < 0 before the first of a key:
+    * a closed row is retired into its group's totals by the first fold
+    * after it closed (Conn.closedAt later than this), or by the first of
+    * a key */
+   double folded;
    Group** slots;       /* open addressing by the key's hash */
    size_t cap, count;
    uint64_t made;       /* groups made, for their rows' keys */
@@ -49,7 +48,7 @@ typedef struct Groups_ {
    size_t nRows;
 } Groups;
 
-void Groups_init(Groups* this, GroupKey key, int slot);
+void Groups_init(Groups* this, GroupKey key);
 void Groups_done(Groups* this);
 /* Another key: the groups start again. */
 void Groups_setKey(Groups* this, GroupKey key);

@@ -103,35 +103,49 @@ static bool Monitor_matches(const Settings* s, const Conn* c) {
       return false;
    if (s->port && c->lport != s->port && c->rport != s->port)
       return false;
-   if (s->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
+   if (s->proto == SETTINGS_PROTO_TCP && c->proto != IPPROTO_TCP)
       return false;
-   if (s->proto == SETTINGS_PROTO_UDP && c->key.proto != IPPROTO_UDP)
+   if (s->proto == SETTINGS_PROTO_UDP && c->proto != IPPROTO_UDP)
       return false;
    if (s->ipv4 != s->ipv6 && (c->family == AF_INET6) != s->ipv6)
       return false;
    return true;
 }
 
-/* Rates over the interval, UDP activity and expiry. */
-static void Monitor_updateRow(Monitor* this, Conn* c, double now, double elapsed) {
-   uint32_t txPackets = (uint32_t)c->txPackets - c->prevTxPackets;   /* modulo 2^32 */
-   uint32_t rxPackets = (uint32_t)c->rxPackets - c->prevRxPackets;
-   bool changed = c->txBytes != c->prevTxBytes || c->rxBytes != c->prevRxBytes || txPackets || rxPackets;
-   if (elapsed > 0) {
-      c->txRate = (float)((double)(c->txBytes - c->prevTxBytes) / elapsed);
-      c->rxRate = (float)((double)(c->rxBytes - c->prevRxBytes) / elapsed);
-      c->txPacketRate = (float)(txPackets / elapsed);
-      c->rxPacketRate = (float)(rxPackets / elapsed);
-   } else {
-      c->txRate = c->rxRate = c->txPacketRate = c->rxPacketRate = 0;
+/* The rates of the rows the interval changed, from their counters before
+ * (ConnTable's list); Monitor_updateRow zeroes the others'. */
+static void Monitor_rates(Monitor* this, double elapsed) {
+   const ConnTable* t = &this->table;
+   for (size_t i = 0; i < t->nTouched; i++) {
+      const ConnTouch* before = &t->touched[i];
+      Conn* c = before->row;
+      uint64_t tx = c->txBytes - before->txBytes, rx = c->rxBytes - before->rxBytes;
+      uint64_t txPackets = c->txPackets - before->txPackets, rxPackets = c->rxPackets - before->rxPackets;
+      c->changed = tx || rx || txPackets || rxPackets;
+      if (elapsed > 0) {
+         c->txRate = (float)((double)tx / elapsed);
+         c->rxRate = (float)((double)rx / elapsed);
+         c->txPacketRate = (float)((double)txPackets / elapsed);
+         c->rxPacketRate = (float)((double)rxPackets / elapsed);
+      } else {
+         c->txRate = c->rxRate = c->txPacketRate = c->rxPacketRate = 0;
+      }
    }
-   c->prevTxBytes = c->txBytes;
-   c->prevRxBytes = c->rxBytes;
-   c->prevTxPackets = (uint32_t)c->txPackets;
-   c->prevRxPackets = (uint32_t)c->rxPackets;
+}
+
+/* Rates of the rows the interval did not change, UDP activity and expiry. */
+static void Monitor_updateRow(Monitor* this, Conn* c, double now) {
+   if (c->generation != this->table.epoch) {   /* not in the interval's list: no change */
+      c->changed = false;
+      if (c->txRate != 0 || c->rxRate != 0 || c->txPacketRate != 0 || c->rxPacketRate != 0)
+         c->txRate = c->rxRate = c->txPacketRate = c->rxPacketRate = 0;
+   }
+   bool changed = c->changed;
+   if (c->state == CONN_CLOSED)
+      return;   /* lastActive is closedAt now */
    if (changed || c->lastActive == 0)
       c->lastActive = now;
-   if (c->key.proto != IPPROTO_UDP || c->state == CONN_CLOSED)
+   if (c->proto != IPPROTO_UDP)
       return;
    c->state = changed ? CONN_UDP_ACTIVE : CONN_UDP_IDLE;
    if (now - c->lastActive >= this->settings->udpTimeout - 1e-6) {
@@ -243,6 +257,7 @@ static void Monitor_pass(Monitor* this, double now) {
    Monitor_reserveRows(this);
    this->nRows = this->nClosed = this->nLoggedBefore = 0;
    bool logsAll = !this->logFile || this->groups.key != GROUP_NONE;
+   Monitor_rates(this, elapsed);
    ConnTable* t = &this->table;
    size_t n;
    Conn* block;
@@ -251,9 +266,9 @@ static void Monitor_pass(Monitor* this, double now) {
          Conn* c = &block[i];
          if (!Conn_live(c))
             continue;
-         Monitor_updateRow(this, c, now, elapsed);
+         Monitor_updateRow(this, c, now);
          if (Monitor_forgettable(this, c, now)) {
-            ConnKey key = c->key;
+            ConnKey key = Conn_key(c);
             ConnTable_remove(t, &key);
          } else if (Monitor_matches(this->settings, c)) {
             Monitor_keep(this, c, logsAll);
@@ -413,7 +428,7 @@ int Monitor_init(Monitor* this, const Settings* settings, Backend* backend, LogF
    Output_init(&this->log, this->logFile, OUTPUT_CSV, &all);
    /* the screen groups on its own (g); the monitor's groups are for -b and the log */
    bool grouping = settings->batch || this->logFile;
-   Groups_init(&this->groups, grouping ? (GroupKey)settings->group : GROUP_NONE, 0);
+   Groups_init(&this->groups, grouping ? (GroupKey)settings->group : GROUP_NONE);
    this->log.headerDone = log->header != NULL;   /* a continued log has its header */
    ConnTable_init(&this->table);
    this->missing = Backend_missing(backend);

@@ -26,7 +26,7 @@ static size_t Output_lineMax(const ColumnList* cl, const int* width) {
 void Summary_add(Summary* this, const Conn* c) {
    if (c->state == CONN_CLOSED)
       this->closed++;
-   else if (c->key.proto == IPPROTO_UDP)
+   else if (c->proto == IPPROTO_UDP)
       this->udp++;
    else
       this->tcp++;

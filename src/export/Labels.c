@@ -64,13 +64,13 @@ static const char* Labels_cgroup(const Conn* c) {
 
 /* The remote label: the first CIDR of remote_networks holding the address. */
 static const char* Labels_remote(const Labels* this, const Conn* c) {
-   const NetCidr* n = NetCidrs_match(&this->networks, c->family == AF_INET6 ? AF_INET6 : AF_INET, c->raddr);
+   const NetCidr* n = NetCidrs_match(&this->networks, c->family == AF_INET6 ? AF_INET6 : AF_INET, Conn_raddr(c));
    return n ? n->text : "unlisted";
 }
 
 void Labels_of(const Labels* this, const Conn* c, Buf* out, bool* final) {
    *final = c->hasOwner;
-   Labels_append(out, "proto", c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
+   Labels_append(out, "proto", c->proto == IPPROTO_UDP ? "udp" : "tcp");
    Labels_append(out, "comm", c->hasOwner && c->comm[0] ? c->comm : "unknown");
    if (this->chosen & SETTINGS_LABEL_SERVICE) {
       char port[16];

@@ -91,7 +91,7 @@ static int Metrics_seriesOf(Metrics* this, const Conn* c, bool* final) {
    int s = Metrics_series(this, Buf_cstr(&b), false);
    if (s < 0) {
       b.len = 0;
-      Labels_overflow(&this->labels, c->key.proto == IPPROTO_UDP, &b);
+      Labels_overflow(&this->labels, c->proto == IPPROTO_UDP, &b);
       s = Metrics_series(this, Buf_cstr(&b), true);
    }
    Buf_done(&b);
@@ -141,13 +141,14 @@ static void Metrics_observeRtt(Metrics* this, uint32_t rttUs) {
 
 /* One row: opened/closed, its growth into its series, state, RTT. */
 static void Metrics_row(Metrics* this, const Conn* c) {
-   int udp = c->key.proto == IPPROTO_UDP;
-   const MetricsRow* old = MetricsRows_slot(&this->rows, &c->key);
-   MetricsRow* r = MetricsRows_slot(&this->next, &c->key);
+   int udp = c->proto == IPPROTO_UDP;
+   ConnKey key = Conn_key(c);
+   const MetricsRow* old = MetricsRows_slot(&this->rows, &key);
+   MetricsRow* r = MetricsRows_slot(&this->next, &key);
    if (old && old->used)
       *r = *old;
    else
-      *r = (MetricsRow){ .key = c->key, .used = true, .series = -1 };
+      *r = (MetricsRow){ .key = key, .used = true, .series = -1 };
    if (!(old && old->used) && !(c->seeded && this->samples == 0))
       this->opened[udp]++;
    bool final = r->series >= 0;

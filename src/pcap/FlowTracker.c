@@ -369,9 +369,10 @@ static uint32_t Flow_rttUs(const Flow* f) {
 
 static void Flow_fillRow(const Flow* f, Conn* c, bool created, double monoNow) {
    if (created) {
-      c->family = f->tuple.family;
-      Flow_endpoints(f, c->laddr, &c->lport, c->raddr, &c->rport);
-      c->startTime = f->startTime;
+      uint8_t laddr[16], raddr[16];
+      Flow_endpoints(f, laddr, &c->lport, raddr, &c->rport);
+      Conn_setAddrs(c, f->tuple.family, laddr, raddr);
+      Conn_setStartTime(c, f->startTime);
       c->state = f->state;
    }
    c->txBytes = f->side[0].bytes;
@@ -410,6 +411,7 @@ static bool FlowTracker_write(Flow* f, ConnTable* table, double monoNow) {
       f->reported = true;
       return false;
    }
+   ConnTable_touch(table, c);   /* before the counters change: the rates' start */
    Flow_fillRow(f, c, created, monoNow);
    if (f->closed)
       f->reported = true;
@@ -446,15 +448,15 @@ void FlowTracker_forget(FlowTracker* this, const Conn* c) {
    Packet p;
    memset(&p, 0, sizeof(p));
    p.family = (uint8_t)c->family;
-   p.proto = c->key.proto;
-   memcpy(p.saddr, c->laddr, 16);
-   memcpy(p.daddr, c->raddr, 16);
+   p.proto = c->proto;
+   memcpy(p.saddr, Conn_laddr(c), c->family == AF_INET6 ? 16 : 4);
+   memcpy(p.daddr, Conn_raddr(c), c->family == AF_INET6 ? 16 : 4);
    p.sport = c->lport;
    p.dport = c->rport;
    FlowTuple_of(&p, &t, &fromA);
    size_t i = FlowTracker_slot(this, &t, (size_t)FlowTuple_hash(&t));
    Flow* f = this->slots[i];
-   if (f && f->start == c->key.start) {
+   if (f && f->start == c->start) {
       f->reported = true;
       FlowTracker_retire(this, i);
    }

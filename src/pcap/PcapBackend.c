@@ -65,7 +65,6 @@ void PcapBackend_sample(Capture* capture, ConnTable* table, double monoNow, doub
    if (!capture->offline)
       PcapBackend_owners(capture);
    FlowTracker_sync(&capture->flows, table, monoNow, capture->offline ? capture->clock : wallNow);
-   ConnTable_touchAll(table);   /* the flows' rows are synced each sample, all of them */
 }
 
 const char* PcapBackend_version(void) {

@@ -36,7 +36,8 @@ bool Cells_isAddress(int columnId) {
 
 /* An address cell: the host name once resolved (n), else numeric. */
 static void Cells_address(const CellFormat* this, const Conn* c, bool local, char* out, size_t size) {
-   const uint8_t* a = local ? c->laddr : c->raddr;
+   uint8_t a[16] = { 0 };   /* the resolver's keys are 16 bytes */
+   memcpy(a, local ? Conn_laddr(c) : Conn_raddr(c), c->family == AF_INET6 ? 16 : 4);
    int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
    if (this->names && this->resolver && Resolver_name(this->resolver, af, a, out, size))
       return;

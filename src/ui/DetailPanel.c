@@ -11,8 +11,10 @@
 #define DETAILPANEL_GRAPH_ROWS 5
 
 static void DetailPanel_copy(DetailPanel* this, const View* view, const Conn* c) {
-   this->conn = *c;
-   const ConnHistory* h = RateHistory_find(View_history(view), &c->key);
+   Conn_freeCopy(&this->conn);
+   Conn_copy(&this->conn, c);   /* its own addresses: the row may go */
+   ConnKey key = Conn_key(c);
+   const ConnHistory* h = RateHistory_find(View_history(view), &key);
    if (h)
       this->history = *h;
    else
@@ -34,7 +36,8 @@ static void DetailPanel_sample(Panel* super, View* view) {
    DetailPanel* this = (DetailPanel*)super;
    if (view->paused)
       return;
-   const Conn* c = ConnTable_find(&view->monitor->table, &this->conn.key);
+   ConnKey key = Conn_key(&this->conn);
+   const Conn* c = ConnTable_find(&view->monitor->table, &key);
    if (c)
       DetailPanel_copy(this, view, c);
    this->gone = c == NULL;
@@ -72,7 +75,7 @@ static int DetailPanel_drawPackets(const DetailPanel* this, const View* view, in
    const Conn* c = &this->conn;
    attrset(view->crt.attr[CRT_LABEL]);
    mvprintw(y++, 0, "packets/s  tx %.0f  rx %.0f   cookie %llu   %s%s", c->txPacketRate, c->rxPacketRate,
-            (unsigned long long)c->key.cookie, c->seeded ? "opened before tcptop" : "opened while watched",
+            (unsigned long long)c->cookie, c->seeded ? "opened before tcptop" : "opened while watched",
             c->state == CONN_CLOSED ? "   closed" : "");
    attrset(A_NORMAL);
    return y;

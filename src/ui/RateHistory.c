@@ -63,16 +63,17 @@ static void RateHistory_reserve(RateHistory* this) {
 /* The entry of c, created on its first traffic (or at once: always);
  * NULL before. */
 static RateHistoryEntry* RateHistory_entry(RateHistory* this, const Conn* c, bool always) {
-   size_t hash = ConnKey_hash(&c->key);
-   RateHistoryEntry* e = this->cap ? this->slots[RateHistory_slot(this, &c->key, hash)] : NULL;
+   ConnKey key = Conn_key(c);
+   size_t hash = ConnKey_hash(&key);
+   RateHistoryEntry* e = this->cap ? this->slots[RateHistory_slot(this, &key, hash)] : NULL;
    if (e || (!always && c->txRate <= 0 && c->rxRate <= 0))
       return e;
    RateHistory_reserve(this);
    e = xCalloc(1, sizeof(RateHistoryEntry));
-   e->key = c->key;
+   e->key = key;
    e->hash = hash;
    e->drawn = this->sample;
-   this->slots[RateHistory_slot(this, &c->key, hash)] = e;
+   this->slots[RateHistory_slot(this, &key, hash)] = e;
    this->count++;
    return e;
 }

@@ -217,11 +217,12 @@ bool RowFilter_matches(RowFilter* this, const Conn* c) {
    int family = c->family == AF_INET6 ? AF_INET6 : AF_INET;
    if (c->hasOwner && RowFilter_in(this, c->comm))
       return true;
-   if (RowFilter_endpoint(this, family, c->laddr, c->lport) || RowFilter_endpoint(this, family, c->raddr, c->rport))
+   if (RowFilter_endpoint(this, family, Conn_laddr(c), c->lport) ||
+       RowFilter_endpoint(this, family, Conn_raddr(c), c->rport))
       return true;
    if (!c->isGroup && this->state[c->state])
       return true;
-   if (c->key.proto == IPPROTO_UDP ? this->udp : this->tcp)
+   if (c->proto == IPPROTO_UDP ? this->udp : this->tcp)
       return true;
    return (c->cgroupId && RowFilter_cgroup(this, c->cgroupId)) || (c->netns && RowFilter_netns(this, c->netns));
 }

@@ -26,7 +26,7 @@ void View_init(View* this, Monitor* monitor) {
    this->proto = monitor->settings->proto;
    this->showClosed = true;
    this->format.units = monitor->settings->units;
-   Groups_init(&this->groups, (GroupKey)monitor->settings->group, 1);
+   Groups_init(&this->groups, (GroupKey)monitor->settings->group);
    View_layout(this);
    RateHistory_init(&this->history);
    RateHistory_init(&this->frozenHistory);
@@ -54,6 +54,7 @@ void View_done(View* this) {
    free(this->matched.rows);
    free(this->matched.items);
    Groups_done(&this->groups);
+   Conn_freeCopy(&this->groupRow);
    Resolver_free(this->format.resolver);
 }
 
@@ -114,7 +115,8 @@ void View_cycleGroup(View* this) {
 void View_enterGroup(View* this) {
    if (!View_grouped(this) || this->nRows == 0)
       return;
-   this->groupRow = *View_row(this, this->selected);
+   Conn_freeCopy(&this->groupRow);
+   Conn_copy(&this->groupRow, View_row(this, this->selected));   /* the group may go */
    this->inGroup = true;
    this->hasSelection = false;
    this->selected = 0;
@@ -126,7 +128,7 @@ void View_leaveGroup(View* this) {
    if (!this->inGroup)
       return;
    this->inGroup = false;
-   this->selectedKey = this->groupRow.key;   /* back on the group left */
+   this->selectedKey = Conn_key(&this->groupRow);   /* back on the group left */
    this->hasSelection = true;
    View_layout(this);
    View_refresh(this);
@@ -164,9 +166,9 @@ static bool View_rowVisible(View* this, const Conn* c, bool group, bool matching
       return !matching || RowFilter_matches(&this->rowFilter, c);
    if (this->inGroup && !Groups_member(this->groups.key, &this->groupRow, c))
       return false;
-   if (this->proto == SETTINGS_PROTO_TCP && c->key.proto != IPPROTO_TCP)
+   if (this->proto == SETTINGS_PROTO_TCP && c->proto != IPPROTO_TCP)
       return false;
-   if (this->proto == SETTINGS_PROTO_UDP && c->key.proto != IPPROTO_UDP)
+   if (this->proto == SETTINGS_PROTO_UDP && c->proto != IPPROTO_UDP)
       return false;
    if (!this->showClosed && c->state == CONN_CLOSED)
       return false;
@@ -194,7 +196,7 @@ static Conn** View_source(const View* this, size_t* n) {
 }
 
 static bool View_isSelected(const View* this, const Conn* c) {
-   return c->key.cookie == this->selectedKey.cookie && memcmp(&c->key, &this->selectedKey, sizeof(ConnKey)) == 0;
+   return c->cookie == this->selectedKey.cookie && Conn_hasKey(c, &this->selectedKey);
 }
 
 /* One pass into set: the rows shown with their sort keys (with the /
@@ -240,7 +242,7 @@ static void View_basis(const View* this, ViewBasis* b) {
    b->groupKey = this->groups.key;
    b->frozen = this->frozen;
    if (this->inGroup)
-      b->group = this->groupRow.key;
+      b->group = Conn_key(&this->groupRow);
 }
 
 /* The item naming the selected row in set, when the rows are those shown
@@ -330,7 +332,7 @@ void View_selectIndex(View* this, size_t index) {
       return;
    }
    this->selected = index < this->nRows ? index : this->nRows - 1;
-   this->selectedKey = View_row(this, this->selected)->key;
+   this->selectedKey = Conn_key(View_row(this, this->selected));
    this->hasSelection = true;
 }
 

@@ -78,7 +78,7 @@ static void fuzz_frames(const uint8_t* data, size_t size) {
          size_t n;
          rows = ConnTable_rows(&table, &n);
          for (size_t i = 0; i < n; i++) {
-            if (rows[i]->key.proto == 17 && (rows[i]->rxBytes & 1)) {
+            if (rows[i]->proto == 17 && (rows[i]->rxBytes & 1)) {
                rows[i]->state = CONN_CLOSED;   /* as Monitor expires a flow */
                FlowTracker_forget(&t, rows[i]);
             }

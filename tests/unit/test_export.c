@@ -16,8 +16,8 @@
 static Conn test_conn(uint64_t cookie, const char* comm, uint16_t rport) {
    Conn c;
    memset(&c, 0, sizeof(c));
-   c.key.cookie = cookie;
-   c.key.proto = IPPROTO_TCP;
+   c.cookie = cookie;
+   c.proto = IPPROTO_TCP;
    c.family = AF_INET;
    c.state = CONN_ESTABLISHED;
    c.rport = rport;

@@ -45,7 +45,7 @@ static Conn* only_row(ConnTable* table, int proto) {
    int n = 0;
    for (size_t i = 0; i < table->cap; i++) {
       Conn* c = table->slots[i];
-      if (c && c->key.proto == proto) {
+      if (c && c->proto == proto) {
          found = c;
          n++;
       }

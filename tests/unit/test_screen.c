@@ -81,17 +81,18 @@ static void test_history(void) {
    RateHistory_record(&h, rows, N);
    RateHistory_prune(&h, &table);
    CHECK(h.count == N - N / 3);
-   CHECK(RateHistory_find(&h, &rows[0]->key) == NULL);
-   const ConnHistory* one = RateHistory_find(&h, &rows[1]->key);
+   ConnKey k0 = Conn_key(rows[0]), k1 = Conn_key(rows[1]);
+   CHECK(RateHistory_find(&h, &k0) == NULL);
+   const ConnHistory* one = RateHistory_find(&h, &k1);
    CHECK(one && Sparkline_get(&one->tx, 0) == 101 && one->tx.count == 1 && one->rx.count == 1);
    RateHistory_copy(&frozen, &h);
    rows[1]->txRate = 0;
    RateHistory_record(&h, rows, N);
-   one = RateHistory_find(&h, &rows[1]->key);
+   one = RateHistory_find(&h, &k1);
    CHECK(one && one->tx.count == 2 && Sparkline_get(&one->tx, 0) == 0 && Sparkline_get(&one->tx, 1) == 101);
-   CHECK(RateHistory_find(&frozen, &rows[1]->key)->tx.count == 1);
+   CHECK(RateHistory_find(&frozen, &k1)->tx.count == 1);
    /* rows 1..N-1 forgotten by the table (not recorded): their histories go */
-   ConnKey second = rows[1]->key, last = rows[N - 1]->key, never = ConnKey_tcp(N + 1, 7);
+   ConnKey second = k1, last = Conn_key(rows[N - 1]), never = ConnKey_tcp(N + 1, 7);
    for (int i = 1; i < N; i++) {
       ConnKey k = ConnKey_tcp((uint64_t)i + 1, 7);
       ConnTable_remove(&table, &k);
@@ -195,10 +196,9 @@ static void test_cells(void) {
    CellFormat f = { .units = SETTINGS_UNITS_BITS };
    Conn c;
    memset(&c, 0, sizeof(c));
-   c.key = ConnKey_tcp(1, 0);
-   c.family = AF_INET;
-   memcpy(c.laddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-   memcpy(c.raddr, (uint8_t[]){ 10, 0, 0, 2 }, 4);
+   ConnKey key = ConnKey_tcp(1, 0);
+   Conn_setKey(&c, &key);
+   Conn_setAddrs(&c, AF_INET, (uint8_t[16]){ 127, 0, 0, 1 }, (uint8_t[16]){ 10, 0, 0, 2 });
    c.txRate = 1500;
    c.rxRate = 500;
    c.hasOwner = true;
@@ -277,13 +277,13 @@ static void test_fillRows(Monitor* m, size_t n, uint64_t seed) {
                               : ConnKey_tcp(((uint64_t)(r % 3) << 32) | (i / 2 + 1), 0);
       bool created;
       Conn* c = ConnTable_get(&m->table, &k, &created);
-      c->family = i % 5 == 0 ? AF_INET6 : AF_INET;
-      uint8_t a[16] = { 127, 0, 0, (uint8_t)(1 + r % 3) };
-      if (c->family == AF_INET6)
+      int family = i % 5 == 0 ? AF_INET6 : AF_INET;
+      uint8_t a[16] = { 127, 0, 0, (uint8_t)(1 + r % 3) }, b[16];
+      if (family == AF_INET6)
          test_ipv6(a, r);
-      memcpy(c->laddr, a, 16);
-      a[c->family == AF_INET6 ? 15 : 3] ^= 1;
-      memcpy(c->raddr, a, 16);
+      memcpy(b, a, 16);
+      b[family == AF_INET6 ? 15 : 3] ^= 1;
+      Conn_setAddrs(c, family, a, b);
       c->lport = (uint16_t)(5000 + r % 40);
       c->rport = (uint16_t)(30000 + (r >> 20) % 30000);
       c->state = i % 29 == 0 ? CONN_CLOSED : (uint8_t)(CONN_ESTABLISHED + (r >> 30) % 3);
@@ -294,7 +294,7 @@ static void test_fillRows(Monitor* m, size_t n, uint64_t seed) {
       c->txRate = (float)((r >> 12) % 4 == 0 ? 0 : (r >> 14) % 5 * 16);
       c->rxRate = (float)((r >> 18) % 3 * 16);
       c->txBytes = (r >> 22) % 7 * 1000;
-      c->startTime = 1000 + (double)((r >> 26) % 9);
+      Conn_setStartTime(c, 1000 + (double)((r >> 26) % 9));
       c->cgroupId = (r >> 44) % 4 ? 95 + (r >> 46) % 9 : 0;   /* texts "95" .. "103": not the ids' order */
    }
    free(m->rows);
@@ -350,11 +350,13 @@ static bool test_sortedByHand(const SortOrder* so, Conn* const* ref, size_t n) {
                            : (Column_sortValue(col, a) > Column_sortValue(col, b)) - (Column_sortValue(col, a) < Column_sortValue(col, b));
       r = so->descending ? -r : r;
       if (!r)
-         r = ((uint32_t)a->key.cookie > (uint32_t)b->key.cookie) - ((uint32_t)a->key.cookie < (uint32_t)b->key.cookie);
+         r = ((uint32_t)a->cookie > (uint32_t)b->cookie) - ((uint32_t)a->cookie < (uint32_t)b->cookie);
       if (!r)
-         r = (a->key.cookie > b->key.cookie) - (a->key.cookie < b->key.cookie);
-      if (!r)
-         r = memcmp(&a->key, &b->key, sizeof(a->key));
+         r = (a->cookie > b->cookie) - (a->cookie < b->cookie);
+      if (!r) {
+         ConnKey ka = Conn_key(a), kb = Conn_key(b);
+         r = memcmp(&ka, &kb, sizeof(ka));
+      }
       if (r >= 0)
          return false;
    }
@@ -389,7 +391,7 @@ static void test_pages(const char* sort) {
    View_selectIndex(&v, 17);
    Conn* chosen = View_row(&v, 17);
    chosen->txRate = 7;   /* moves in a rate order */
-   chosen->startTime = 999.5;
+   Conn_setStartTime(chosen, 999.5);
    m.samples++;          /* as a sample changes rows */
    View_rebuild(&v);
    free(ref);
@@ -421,10 +423,10 @@ static void test_pages(const char* sort) {
 static bool test_filterByText(const char* pattern, const Conn* c) {
    char text[512], la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
    int af = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-   inet_ntop(af, c->laddr, la, sizeof(la));
-   inet_ntop(af, c->raddr, ra, sizeof(ra));
+   inet_ntop(af, Conn_laddr(c), la, sizeof(la));
+   inet_ntop(af, Conn_raddr(c), ra, sizeof(ra));
    snprintf(text, sizeof(text), "%s\t%s:%u\t%s:%u\t%s\t%s", c->hasOwner ? c->comm : "", la, c->lport, ra, c->rport,
-            c->isGroup ? "" : Conn_stateName(c->state), c->key.proto == IPPROTO_UDP ? "udp" : "tcp");
+            c->isGroup ? "" : Conn_stateName(c->state), c->proto == IPPROTO_UDP ? "udp" : "tcp");
    const char* path = c->cgroupId ? Names_cgroupPath(c->cgroupId) : NULL;
    return strcasestr(text, pattern) != NULL || (path && strcasestr(path, pattern) != NULL);
 }

@@ -15,6 +15,11 @@
 #include "core/Output.h"
 #include "check.h"
 
+/* A row's key, as ConnTable_get sets it. */
+static void test_setKey(Conn* c, ConnKey k) {
+   Conn_setKey(c, &k);
+}
+
 static void test_table_churn(void) {
    ConnTable t;
    ConnTable_init(&t);
@@ -67,7 +72,7 @@ static void test_table_churn(void) {
          live++;
          evenSeen += block[i].txBytes % 2 == 0;
          if (block[i].txBytes % 4 == 0) {
-            ConnKey k = block[i].key;
+            ConnKey k = Conn_key(&block[i]);
             ConnTable_remove(&t, &k);
             removed++;
          }
@@ -96,26 +101,61 @@ static void test_touched(void) {
       ConnKey k = ConnKey_tcp(100 + i, 1);
       rows[i] = ConnTable_get(&t, &k, &created);
    }
-   CHECK(t.nTouched == 0 && !t.touchedAll);
-   ConnTable_touch(&t, rows[0]);
+   CHECK(t.nTouched == 0);
+   rows[0]->txBytes = 10;
+   rows[0]->rxPackets = 3;
+   ConnTable_touch(&t, rows[0]);   /* before a change: the counters then are kept */
+   rows[0]->txBytes = 25;
    ConnTable_touch(&t, rows[2]);
-   ConnTable_touch(&t, rows[0]);
+   ConnTable_touch(&t, rows[0]);   /* again: the first counters stay */
+   rows[0]->txBytes = 40;
    CHECK(t.nTouched == 2);
-   CHECK(t.touched[0] == rows[0] && t.touched[1] == rows[2]);
-   ConnTable_remove(&t, &rows[0]->key);
-   CHECK(t.nTouched == 1 && t.touched[0] == rows[2]);
+   CHECK(t.touched[0].row == rows[0] && t.touched[1].row == rows[2]);
+   CHECK(t.touched[0].txBytes == 10 && t.touched[0].rxPackets == 3 && t.touched[1].txBytes == 0);
+   ConnKey k0 = Conn_key(rows[0]);
+   ConnTable_remove(&t, &k0);
+   CHECK(t.nTouched == 1 && t.touched[0].row == rows[2]);
    ConnTable_touchedReset(&t);
    CHECK(t.nTouched == 0);
-   ConnTable_touch(&t, rows[2]);   /* touched again in the next sample */
-   CHECK(t.nTouched == 1);
-   ConnTable_touchAll(&t);
-   CHECK(t.touchedAll);
+   rows[2]->rxBytes = 7;
+   ConnTable_touch(&t, rows[2]);   /* touched again in the next sample: from its counters now */
+   CHECK(t.nTouched == 1 && t.touched[0].rxBytes == 7);
    ConnTable_touchedReset(&t);
-   CHECK(!t.touchedAll && t.nTouched == 0);
    ConnKey k = ConnKey_tcp(200, 1);
    Conn* fresh = ConnTable_get(&t, &k, &created);   /* a reused (spare) row starts untouched */
    ConnTable_touch(&t, fresh);
-   CHECK(t.nTouched == 1 && t.touched[0] == fresh);
+   CHECK(t.nTouched == 1 && t.touched[0].row == fresh && t.touched[0].txBytes == 0);
+   ConnTable_done(&t);
+}
+
+/* UDP flows of one socket by peer, IPv4 and IPv6: the peer is the row's
+ * own raddr (not a copy in a key), the key made again from the row. */
+static void test_flow_keys(void) {
+   ConnTable t;
+   ConnTable_init(&t);
+   bool created;
+   uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 }, v4[16] = { 10, 0, 0, 1 };
+   ConnKey a = ConnKey_udp(5, 1, AF_INET6, v6, 53), b = ConnKey_udp(5, 1, AF_INET, v4, 53);
+   Conn* ra = ConnTable_get(&t, &a, &created);
+   CHECK(created && ra->family == AF_INET6 && memcmp(Conn_raddr(ra), v6, 16) == 0 && ra->rport == 53);
+   Conn* rb = ConnTable_get(&t, &b, &created);
+   CHECK(created && rb != ra && rb->family == AF_INET && memcmp(Conn_raddr(rb), v4, 4) == 0);
+   v4[5] = 7;   /* past an IPv4 address: not part of the key */
+   ConnKey b2 = ConnKey_udp(5, 1, AF_INET, v4, 53);
+   CHECK(ConnTable_find(&t, &b2) == rb);
+   v6[15] = 10;
+   ConnKey a2 = ConnKey_udp(5, 1, AF_INET6, v6, 53);
+   CHECK(ConnTable_find(&t, &a2) == NULL);
+   ConnKey back = Conn_key(ra);
+   CHECK(memcmp(&back, &a, sizeof(a)) == 0 && Conn_hasKey(ra, &a) && !Conn_hasKey(ra, &b));
+   uint8_t l6[16] = { 0xfe, 0x80, [15] = 1 };
+   Conn_setAddrs(ra, AF_INET6, l6, Conn_raddr(ra));   /* the local end learned later */
+   CHECK(memcmp(Conn_laddr(ra), l6, 16) == 0 && ConnTable_find(&t, &a) == ra);
+   Conn copy;
+   Conn_copy(&copy, ra);
+   ConnTable_remove(&t, &a);   /* a copy keeps its own addresses */
+   CHECK(memcmp(Conn_laddr(&copy), l6, 16) == 0 && ConnTable_find(&t, &a) == NULL);
+   Conn_freeCopy(&copy);
    ConnTable_done(&t);
 }
 
@@ -183,7 +223,7 @@ static void test_metric_columns(void) {
    uint64_t sends[3] = { 7, 70, 0 };
    uint64_t values[CONN_METRICS] = { 0 };
    for (int i = 0; i < 3; i++) {
-      c[i].key = ConnKey_tcp((uint64_t)(i + 1), 0);
+      test_setKey(&c[i], ConnKey_tcp((uint64_t)(i + 1), 0));
       values[3] = sends[i];
       values[0] = i == 2 ? 0 : 5 << 20;
       Conn_setMetrics(&c[i], values);
@@ -200,7 +240,7 @@ static void test_metric_columns(void) {
    col = &Column_table[Column_find("big")];
    CHECK(Column_human(col, &c[1], &ctx, out, sizeof(out)) == 4 && strcmp(out, "5.0M") == 0);
    /* metrics are TCP's: a UDP flow's cell is unknown */
-   c[1].key.proto = IPPROTO_UDP;
+   c[1].proto = IPPROTO_UDP;
    CHECK(Column_raw(col, &c[1], &ctx, out, sizeof(out)) == -1 && out[0] == '\0');
    CHECK(Column_human(col, &c[1], &ctx, out, sizeof(out)) == 1 && strcmp(out, "-") == 0);
    CHECK(strcmp(col->probe, "p") == 0 && col->kind == COLUMN_NUMBER);
@@ -219,7 +259,7 @@ static void test_sort(void) {
    Conn* rows[4];
    uint64_t bytes[4] = { 5, 50, 0, 50 };
    for (int i = 0; i < 4; i++) {
-      c[i].key = ConnKey_tcp((uint64_t)(i + 1), 0);
+      test_setKey(&c[i], ConnKey_tcp((uint64_t)(i + 1), 0));
       c[i].txBytes = bytes[i];
       rows[i] = &c[i];
    }
@@ -246,7 +286,7 @@ static void test_sort(void) {
    uint8_t peer[16] = { 10, 0, 0, 9 };
    for (int i = 0; i < 4; i++) {
       peer[3] = (uint8_t)(9 - i);
-      c[i].key = ConnKey_udp(77, 0, AF_INET, peer, 53);
+      test_setKey(&c[i], ConnKey_udp(77, 0, AF_INET, peer, 53));
       c[i].txBytes = 5;
       rows[i] = &c[i];
    }
@@ -255,10 +295,10 @@ static void test_sort(void) {
    CHECK(rows[0] == &c[3] && rows[1] == &c[2] && rows[2] == &c[1] && rows[3] == &c[0]);
    /* age: the oldest first by default */
    for (int i = 0; i < 4; i++)
-      c[i].startTime = 1000 + (i * 7) % 4;
+      Conn_setStartTime(&c[i], 1000 + (i * 7) % 4);
    SortOrder_parse(&so, "age_s", &err);
    SortOrder_sort(&so, rows, 4);
-   CHECK(rows[0]->startTime == 1000 && rows[3]->startTime == 1003);
+   CHECK(Conn_startTime(rows[0]) == 1000 && Conn_startTime(rows[3]) == 1003);
 }
 
 static void test_escaping(void) {
@@ -276,9 +316,8 @@ static void test_escaping(void) {
 static void test_csv_row(void) {
    Conn c;
    memset(&c, 0, sizeof(c));
-   c.key = ConnKey_tcp(7, 1);
-   c.family = AF_INET6;
-   c.laddr[15] = 1;
+   test_setKey(&c, ConnKey_tcp(7, 1));
+   Conn_setAddrs(&c, AF_INET6, (const uint8_t[16]){ [15] = 1 }, Conn_noAddr6);
    c.lport = 443;
    c.state = CONN_ESTABLISHED;
    c.txBytes = 123456789012ull;
@@ -318,41 +357,37 @@ static void test_csv_row(void) {
  * unknown), no owner, counters of 0 and 2^64 - 1, an age below 0. */
 static void test_outputRows(Conn* c) {
    memset(c, 0, 5 * sizeof(*c));
-   c[0].key = ConnKey_tcp(1, 1);
-   c[0].family = AF_INET;
-   memcpy(c[0].laddr, (const uint8_t[]){ 127, 0, 0, 1 }, 4);
-   memcpy(c[0].raddr, (const uint8_t[]){ 10, 200, 3, 255 }, 4);
+   test_setKey(&c[0], ConnKey_tcp(1, 1));
+   Conn_setAddrs(&c[0], AF_INET, (const uint8_t[16]){ 127, 0, 0, 1 }, (const uint8_t[16]){ 10, 200, 3, 255 });
    c[0].lport = 65535;
    c[0].state = CONN_ESTABLISHED;
    c[0].txBytes = c[0].rxPackets = UINT64_MAX;
    c[0].retrans = UINT32_MAX;
    c[0].hasOwner = true;
    strcpy(c[0].comm, "a,b");
-   c[0].startTime = 999.95;
+   Conn_setStartTime(&c[0], 999.95);
    c[0].cgroupId = 12345;
    c[0].netns = 4026531840u;
    c[1] = c[0];
-   c[1].key = ConnKey_tcp(2, 1);
-   c[1].family = AF_INET6;
-   c[1].laddr[15] = 1;
-   memcpy(c[1].raddr, (const uint8_t[]){ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4 }, 16);
+   test_setKey(&c[1], ConnKey_tcp(2, 1));
+   Conn_setAddrs(&c[1], AF_INET6, (const uint8_t[16]){ [15] = 1 },
+                 (const uint8_t[16]){ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4 });
    strcpy(c[1].comm, "say \"hi\"\n");
    c[1].txRate = 1234.5f;
    c[1].rxRate = 0.49f;
    c[1].rttUs = 7;
-   c[1].startTime = 1000.5;   /* after the sample: age 0 */
+   Conn_setStartTime(&c[1], 1000.5);   /* after the sample: age 0 */
    c[2] = c[0];
-   c[2].key = ConnKey_udp(3, 1, AF_INET6, c[1].raddr, 53);
-   c[2].family = AF_INET6;
+   test_setKey(&c[2], ConnKey_udp(3, 1, AF_INET6, Conn_raddr(&c[1]), 53));
    c[2].state = CONN_UDP_IDLE;
    c[2].hasOwner = false;
    c[3] = c[1];
-   c[3].key = ConnKey_tcp(4, 2);
+   test_setKey(&c[3], ConnKey_tcp(4, 2));
    c[3].state = CONN_CLOSED;
    c[3].uid = CONN_UID_UNKNOWN;
    strcpy(c[3].comm, "x\r\\y\x01 fifteen");
    c[4] = c[0];
-   c[4].key = ConnKey_tcp(5, 3);
+   test_setKey(&c[4], ConnKey_tcp(5, 3));
    c[4].txBytes = c[4].rxBytes = c[4].rxPackets = 0;
    c[4].retrans = 0;
    strcpy(c[4].comm, "plain");
@@ -590,6 +625,7 @@ int main(void) {
    test_radix();
    test_table_churn();
    test_touched();
+   test_flow_keys();
    test_columns();
    test_metric_columns();
    test_sort();
