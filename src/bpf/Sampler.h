@@ -39,9 +39,9 @@ typedef struct Sampler_ {
    size_t tcpLinesLen, tcpNextLen;
    uint32_t tcpSlots;
    bool mapWarned;      /* a failed mmap of more lines said */
-   /* per used slot: its row (NULL: not known, or closed) and its state
+   /* per used slot: its row (0: not known, or closed) and its state
     * (SAMPLER_SLOT_*), grown with the slots used */
-   Conn** slotRows;
+   uint32_t* slotRows;   /* by tcp_counts slot: its row's index (ConnTable_at) + 1, 0 none */
    uint8_t* slotState;
    uint32_t slotCap;
    SlotList fresh;      /* dirty lines of rows not known yet: their records to read */

@@ -43,7 +43,7 @@ typedef struct Conn_ {
    uint64_t start;
    /* read or written for every row at every sample: kept together, so a
     * sample of 20,000 rows touches few cache lines of each. Fields are as
-    * narrow as their range allows: 400,000 rows must fit in 64 MB. */
+    * narrow as their range allows: 400,000 rows must fit in 61 MB. */
    uint32_t generation;    /* last sample that saw it in the kernel */
    uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP; 0: a free row (Conn_live) */
    uint8_t state;          /* ConnState */
@@ -53,9 +53,6 @@ typedef struct Conn_ {
    uint64_t txPackets, rxPackets;
    uint32_t rttUs;
    uint32_t retrans;
-   /* a group row (isGroup) */
-   uint32_t groupConns;    /* connections folded in */
-   uint32_t rttMinUs;      /* the group's lowest RTT (rttUs: its highest) */
    /* per second over the last interval, from the counters before the
     * interval's first change (ConnTable_touch keeps them: most rows do not
     * change, and 24 bytes of every row were those); floats: 7 digits, more
@@ -65,6 +62,10 @@ typedef struct Conn_ {
    union {
       double lastActive;   /* open: monotonic seconds of the last change */
       double closedAt;     /* CONN_CLOSED: monotonic seconds it closed */
+      struct {             /* a group row (isGroup), which is neither */
+         uint32_t groupConns;   /* connections folded in */
+         uint32_t rttMinUs;     /* the group's lowest RTT (rttUs: its highest) */
+      };
    };
    uint32_t pid;           /* 0: not known yet */
    /* set once, or read when the row is printed */
@@ -117,8 +118,8 @@ void Conn_setStartTime(Conn* c, double wall);
 /* Its key, as ConnTable and the maps by row (RateHistory, Metrics) hold it. */
 ConnKey Conn_key(const Conn* c);
 
-/* 160 bytes: 400,000 rows are 64 MB. */
-_Static_assert(sizeof(Conn) == 160, "Conn grew: 400,000 of them must stay small");
+/* 152 bytes: 400,000 rows are 61 MB. */
+_Static_assert(sizeof(Conn) == 152, "Conn grew: 400,000 of them must stay small");
 
 /* An AF_INET6 row's addresses before Conn_setAddrs: all zero. */
 extern const uint8_t Conn_noAddr6[32];

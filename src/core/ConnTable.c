@@ -107,36 +107,33 @@ ConnKey Conn_key(const Conn* c) {
 /*
  * Rows are carved out of blocks, not malloc'ed one by one: glibc's 8-byte
  * header on each would be 3 MB of 400,000 rows. A removed row goes on the
- * spare list (its first bytes the link) for the next row made.
+ * spare list (the next one's index + 1 over its cookie) for the next row
+ * made.
  */
-#define CONNTABLE_BLOCK 4096
-
-typedef struct ConnBlock_ {
-   Conn rows[CONNTABLE_BLOCK];
-} ConnBlock;
-
-static Conn* ConnTable_newRow(ConnTable* this) {
-   Conn* c = this->spare;
-   if (c) {
-      memcpy(&this->spare, c, sizeof(Conn*));
+static uint32_t ConnTable_newRow(ConnTable* this) {
+   uint32_t index;
+   if (this->spare) {
+      index = this->spare - 1;
+      memcpy(&this->spare, ConnTable_at(this, index), sizeof(uint32_t));
    } else {
       if (!this->nBlocks || this->blockUsed == CONNTABLE_BLOCK) {
-         this->blocks = xRealloc(this->blocks, (this->nBlocks + 1) * sizeof(ConnBlock*));
-         this->blocks[this->nBlocks++] = xMalloc(sizeof(ConnBlock));
+         this->blocks = xRealloc(this->blocks, (this->nBlocks + 1) * sizeof(Conn*));
+         this->blocks[this->nBlocks++] = xMalloc(CONNTABLE_BLOCK * sizeof(Conn));
          this->blockUsed = 0;
       }
-      c = &this->blocks[this->nBlocks - 1]->rows[this->blockUsed++];
+      index = (uint32_t)((this->nBlocks - 1) * CONNTABLE_BLOCK + this->blockUsed++);
    }
-   memset(c, 0, sizeof(*c));
-   return c;
+   memset(ConnTable_at(this, index), 0, sizeof(Conn));
+   return index;
 }
 
 /* The link goes over the cookie; proto 0 marks it not live (Conn_live). */
-static void ConnTable_freeRow(ConnTable* this, Conn* c) {
+static void ConnTable_freeRow(ConnTable* this, uint32_t index) {
+   Conn* c = ConnTable_at(this, index);
    Conn_freeCopy(c);
    c->proto = 0;
-   memcpy(c, &this->spare, sizeof(Conn*));
-   this->spare = c;
+   memcpy(c, &this->spare, sizeof(uint32_t));
+   this->spare = index + 1;
 }
 
 Conn* ConnTable_block(const ConnTable* this, size_t b, size_t* n) {
@@ -145,7 +142,7 @@ Conn* ConnTable_block(const ConnTable* this, size_t b, size_t* n) {
       return NULL;
    }
    *n = b + 1 == this->nBlocks ? this->blockUsed : CONNTABLE_BLOCK;
-   return this->blocks[b]->rows;
+   return this->blocks[b];
 }
 
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start) {
@@ -192,7 +189,7 @@ bool Conn_hasKey(const Conn* c, const ConnKey* k) {
 void ConnTable_init(ConnTable* this) {
    memset(this, 0, sizeof(*this));
    this->cap = 256;
-   this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->slots = xCalloc(this->cap, sizeof(uint32_t));
    this->hashes = xCalloc(this->cap, sizeof(uint32_t));
    this->epoch = 1;
 }
@@ -200,7 +197,7 @@ void ConnTable_init(ConnTable* this) {
 void ConnTable_done(ConnTable* this) {
    for (size_t i = 0; i < this->cap; i++) {
       if (this->slots[i])
-         Conn_freeCopy(this->slots[i]);
+         Conn_freeCopy(ConnTable_slotRow(this, i));
    }
    for (size_t b = 0; b < this->nBlocks; b++)
       free(this->blocks[b]);
@@ -214,7 +211,7 @@ void ConnTable_done(ConnTable* this) {
 static size_t ConnTable_slotHashed(const ConnTable* this, const ConnKey* key, size_t hash) {
    size_t mask = this->cap - 1;
    size_t i = hash & mask;
-   while (this->slots[i] && (this->hashes[i] != (uint32_t)hash || !Conn_hasKey(this->slots[i], key)))
+   while (this->slots[i] && (this->hashes[i] != (uint32_t)hash || !Conn_hasKey(ConnTable_slotRow(this, i), key)))
       i = (i + 1) & mask;
    return i;
 }
@@ -224,7 +221,7 @@ static size_t ConnTable_slot(const ConnTable* this, const ConnKey* key) {
 }
 
 Conn* ConnTable_find(const ConnTable* this, const ConnKey* key) {
-   return this->slots[ConnTable_slot(this, key)];
+   return ConnTable_slotRow(this, ConnTable_slot(this, key));
 }
 
 /* The first free slot from a hash (a key known absent). */
@@ -237,11 +234,11 @@ static size_t ConnTable_emptySlot(const ConnTable* this, size_t hash) {
 }
 
 static void ConnTable_grow(ConnTable* this) {
-   Conn** old = this->slots;
+   uint32_t* old = this->slots;
    uint32_t* oldHashes = this->hashes;
    size_t oldCap = this->cap;
    this->cap *= 2;
-   this->slots = xCalloc(this->cap, sizeof(Conn*));
+   this->slots = xCalloc(this->cap, sizeof(uint32_t));
    this->hashes = xCalloc(this->cap, sizeof(uint32_t));
    for (size_t i = 0; i < oldCap; i++) {
       if (old[i]) {
@@ -255,20 +252,28 @@ static void ConnTable_grow(ConnTable* this) {
 }
 
 Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
+   uint32_t index;
+   return ConnTable_getIndexed(this, key, created, &index);
+}
+
+Conn* ConnTable_getIndexed(ConnTable* this, const ConnKey* key, bool* created, uint32_t* index) {
    size_t hash = ConnKey_hash(key);
    size_t i = ConnTable_slotHashed(this, key, hash);
    *created = false;
-   if (this->slots[i])
-      return this->slots[i];
+   if (this->slots[i]) {
+      *index = this->slots[i] - 1;
+      return ConnTable_at(this, *index);
+   }
    /* at most 4/5 full: 400,000 rows in 2^19 slots, 4 MB less than at 3/4
     * (linear probing's misses are still ~13 slots, of 4-byte hashes) */
    if ((this->count + 1) * 5 > this->cap * 4) {
       ConnTable_grow(this);
       i = ConnTable_slotHashed(this, key, hash);
    }
-   Conn* c = ConnTable_newRow(this);
+   *index = ConnTable_newRow(this);
+   Conn* c = ConnTable_at(this, *index);
    Conn_setKey(c, key);
-   this->slots[i] = c;
+   this->slots[i] = *index + 1;
    this->hashes[i] = (uint32_t)hash;
    this->count++;
    *created = true;
@@ -276,7 +281,7 @@ Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created) {
 }
 
 static bool ConnTable_used(const void* table, size_t i) {
-   return ((const ConnTable*)table)->slots[i] != NULL;
+   return ((const ConnTable*)table)->slots[i] != 0;
 }
 
 static uint64_t ConnTable_hashAt(const void* table, size_t i) {
@@ -287,7 +292,7 @@ static void ConnTable_move(void* table, size_t to, size_t from) {
    ConnTable* this = table;
    this->slots[to] = this->slots[from];
    this->hashes[to] = this->hashes[from];
-   this->slots[from] = NULL;
+   this->slots[from] = 0;
 }
 
 /* A row removed leaves the list (rare: rows removed have lingered closed). */
@@ -306,9 +311,9 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key) {
    size_t i = ConnTable_slot(this, key);
    if (!this->slots[i])
       return;
-   ConnTable_untouch(this, this->slots[i]);
-   ConnTable_freeRow(this, this->slots[i]);
-   this->slots[i] = NULL;
+   ConnTable_untouch(this, ConnTable_slotRow(this, i));
+   ConnTable_freeRow(this, this->slots[i] - 1);
+   this->slots[i] = 0;
    this->count--;
    OpenHashSlots s = { this, this->cap, ConnTable_used, ConnTable_hashAt, ConnTable_move };
    OpenHash_closeGap(&s, i);
@@ -329,7 +334,8 @@ void ConnTable_touch(ConnTable* this, Conn* c) {
 
 void ConnTable_touchedReset(ConnTable* this) {
    if (this->capTouched > 4096 && this->nTouched < this->capTouched / 8) {
-      this->capTouched /= 2;   /* after the start's seeding touched every row */
+      /* after the start's seeding touched every row (40 bytes each) */
+      this->capTouched = this->nTouched * 2 > 4096 ? this->nTouched * 2 : 4096;
       this->touched = xRealloc(this->touched, this->capTouched * sizeof(ConnTouch));
    }
    this->nTouched = 0;
@@ -345,7 +351,7 @@ void ConnTable_prefetchSlot(const ConnTable* this, const ConnKey* key) {
 }
 
 void ConnTable_prefetchRow(const ConnTable* this, const ConnKey* key) {
-   const Conn* c = this->slots[ConnKey_hash(key) & (this->cap - 1)];
+   const Conn* c = ConnTable_slotRow(this, ConnKey_hash(key) & (this->cap - 1));
    if (c)
       Conn_prefetch(c);
 }
@@ -355,7 +361,7 @@ Conn** ConnTable_rows(const ConnTable* this, size_t* n) {
    size_t k = 0;
    for (size_t i = 0; i < this->cap; i++) {
       if (this->slots[i])
-         rows[k++] = this->slots[i];
+         rows[k++] = ConnTable_slotRow(this, i);
    }
    *n = k;
    return rows;

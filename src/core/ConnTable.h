@@ -16,17 +16,22 @@ typedef struct ConnTouch_ {
    uint64_t txPackets, rxPackets;
 } ConnTouch;
 
+/* Rows live in blocks of CONNTABLE_BLOCK, never moved: a row's index
+ * (ConnTable_at) names it in 4 bytes, where a pointer took 8. */
+#define CONNTABLE_BLOCK_BITS 12
+#define CONNTABLE_BLOCK (1u << CONNTABLE_BLOCK_BITS)
+
 typedef struct ConnTable_ {
-   Conn** slots;
+   uint32_t* slots;      /* a row's index + 1; 0: empty */
    uint32_t* hashes;     /* hashes[i]: the low 32 bits of the hash of slots[i]'s
                           * key (all a slot index of a table below 2^32 slots
                           * uses), so a probe touches a row only when they match */
    size_t cap;           /* power of two */
    size_t count;
-   struct ConnBlock_** blocks;  /* where rows live (ConnTable.c), oldest first */
+   Conn** blocks;        /* where rows live, CONNTABLE_BLOCK each, oldest first */
    size_t nBlocks;
    size_t blockUsed;     /* rows handed out of the newest block */
-   Conn* spare;          /* removed rows, for the next ones */
+   uint32_t spare;       /* removed rows, for the next ones: an index + 1, 0 none */
    uint64_t lost;        /* events the backend knows it missed */
    uint64_t vanished;    /* connections that disappeared without a close event */
    /* rows the backend changed since the last ConnTable_touchedReset
@@ -42,6 +47,19 @@ void ConnTable_done(ConnTable* this);
 Conn* ConnTable_find(const ConnTable* this, const ConnKey* key);
 /* The row for key, created (zeroed, key set) when absent; *created says which. */
 Conn* ConnTable_get(ConnTable* this, const ConnKey* key, bool* created);
+/* ConnTable_get, and the row's index (ConnTable_at) into *index. */
+Conn* ConnTable_getIndexed(ConnTable* this, const ConnKey* key, bool* created, uint32_t* index);
+
+/* The row of an index (from ConnTable_getIndexed): the same row while it
+ * lives; after, a free row (not Conn_live) or another. */
+static inline Conn* ConnTable_at(const ConnTable* this, uint32_t index) {
+   return &this->blocks[index >> CONNTABLE_BLOCK_BITS][index & (CONNTABLE_BLOCK - 1)];
+}
+
+/* The row in hash slot i (< cap), or NULL: for a walk in hash order. */
+static inline Conn* ConnTable_slotRow(const ConnTable* this, size_t i) {
+   return this->slots[i] ? ConnTable_at(this, this->slots[i] - 1) : NULL;
+}
 void ConnTable_remove(ConnTable* this, const ConnKey* key);
 
 /*
@@ -57,7 +75,7 @@ void ConnTable_remove(ConnTable* this, const ConnKey* key);
 void ConnTable_touch(ConnTable* this, Conn* c);
 void ConnTable_touchedReset(ConnTable* this);
 
-/* Iteration: for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) ... ;
+/* Iteration: for (size_t i = 0; i < t->cap; i++) if ((c = ConnTable_slotRow(t, i))) ... ;
  * ConnTable_remove must not be called while iterating. */
 
 /* The rows as an array (not owned), for sorting and output. */

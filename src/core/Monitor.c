@@ -239,7 +239,7 @@ static void Monitor_keep(Monitor* this, Conn* c, bool logsAll) {
 static void Monitor_reserveRows(Monitor* this) {
    if (this->capRows > this->table.count)
       return;
-   this->capRows = this->table.count + this->table.count / 4 + 64;
+   this->capRows = this->table.count + this->table.count / 16 + 64;
    free(this->rows);
    this->rows = xMalloc(this->capRows * sizeof(Conn*));
 }

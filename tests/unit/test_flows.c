@@ -44,7 +44,7 @@ static Conn* only_row(ConnTable* table, int proto) {
    Conn* found = NULL;
    int n = 0;
    for (size_t i = 0; i < table->cap; i++) {
-      Conn* c = table->slots[i];
+      Conn* c = ConnTable_slotRow(table, i);
       if (c && c->proto == proto) {
          found = c;
          n++;
@@ -128,7 +128,7 @@ static void check_midstream(void) {
    CHECK(table.count == 3);
    int closed = 0, synSent = 0;
    for (size_t i = 0; i < table.cap; i++) {
-      Conn* c = table.slots[i];
+      Conn* c = ConnTable_slotRow(&table, i);
       closed += c && c->state == CONN_CLOSED;
       synSent += c && c->state == CONN_SYN_SENT && c->retrans == 1 && c->txPackets == 2;
    }
