@@ -334,10 +334,22 @@ static __always_inline struct tcptop_tcp_line* tcptop_tcp_line(__u64 cookie, con
 
 /* After writing a line: tcptop reads it at its next sample. kind is
  * TCPTOP_DIRTY_COUNTERS (counters, state, flags) or TCPTOP_DIRTY_IDENTITY
- * (the record in tcp_conns changed: owner, netns). A plain store, after
- * the line's writes, on the line just written. */
+ * (the record in tcp_conns changed: owner, netns). tcptop must never see
+ * the mark before the line's writes (it would read old values and clear
+ * the mark): x86 makes stores visible in program order, so a plain store
+ * after them will do; a weakly ordered CPU (arm64, powerpc, riscv) may
+ * reorder stores, so there it is an atomic or with fetch, which BPF's
+ * memory model orders fully (arm64's JIT: ldsetal). Its result is kept
+ * live: an unused one lets LLVM emit the or without fetch, unordered. */
 static __always_inline void tcptop_tcp_dirty(struct tcptop_tcp_line* l, int kind) {
+#if defined(__TARGET_ARCH_x86)
    *(volatile __u8*)&l->dirty.kind[kind & 3] = 1;
+#else
+   union { __u32 any; __u8 kind[4]; } bit = { .any = 0 };
+   bit.kind[kind & 3] = 1;
+   __u32 was = __sync_fetch_and_or(&l->dirty.any, bit.any);
+   asm volatile("" : : "r"(was));
+#endif
 }
 
 /* A slot for a new TCP record: one tcptop freed, else one never used. */

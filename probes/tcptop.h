@@ -136,8 +136,8 @@ _Static_assert(__builtin_offsetof(struct tcptop_conn, tx_bytes) >= 64,
  * reads only the lines whose dirty word is set, so a connection that did
  * not change costs one cache line read per sample, no system call. A
  * writer checks that the line names its connection (cookie), updates it,
- * then sets one byte of dirty (a plain store, after the fields: see
- * Sampler_scanLines for the ordering): dirty.kind[TCPTOP_DIRTY_COUNTERS]
+ * then sets one byte of dirty (after the fields, ordered: see
+ * tcptop_tcp_dirty and Sampler_scanLines): dirty.kind[TCPTOP_DIRTY_COUNTERS]
  * for counters, state and flags, [TCPTOP_DIRTY_IDENTITY] when tcptop must
  * read the record in tcp_conns again (a new record, its owner or netns
  * changed). One byte per kind, so two CPUs setting different kinds never

@@ -513,10 +513,11 @@ static void Sampler_dirtyLine(Sampler* this, uint32_t slot, uint32_t bits) {
  * exchanges dirty with 0 (a full barrier), then copies the line. A write
  * the exchange did not see (its dirty store came after) sets dirty again:
  * read at the next sample, never missed; fields copied newer than the
- * dirty seen are only early. x86's stores are seen in program order, so
- * a dirty byte seen means the fields written before it are too; a kernel
- * on a weakly ordered CPU would need the writers' dirty store to be a
- * release (BPF has no such store before Linux 6.12's store_release).
+ * dirty seen are only early. A dirty byte seen means the fields written
+ * before it are too: x86's stores are seen in program order (the probes'
+ * mark is a plain store there), elsewhere the probes mark with an atomic
+ * with fetch, fully ordered (tcptop_tcp_dirty), and seeding with a
+ * release store.
  * A line not dirty costs this one read: no system call, no row touched.
  */
 static void Sampler_scanLines(Sampler* this) {

@@ -36,6 +36,30 @@
 #error "tcptop needs LLVM 13 or newer"
 #endif
 
+/* The probes are built for the CPU tcptop runs on: libbpf's bpf_tracing.h
+ * reads kprobe arguments from pt_regs by __TARGET_ARCH_*, and tcptop.bpf.h
+ * orders its stores by it. ("-triple bpf" is already the host's byte
+ * order: bpfel or bpfeb.) */
+#if defined(__x86_64__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_x86"
+#elif defined(__aarch64__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_arm64"
+#elif defined(__s390x__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_s390"
+#elif defined(__powerpc64__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_powerpc"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_riscv"
+#elif defined(__loongarch64)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_loongarch"
+#elif defined(__arm__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_arm"
+#elif defined(__mips__)
+#define CLANGBUILD_TARGET_ARCH "-D__TARGET_ARCH_mips"
+#else
+#error "tcptop does not know this CPU's __TARGET_ARCH_ name for libbpf's bpf_tracing.h"
+#endif
+
 namespace {
 
 char* dupString(const std::string& s) {
@@ -81,7 +105,7 @@ std::vector<const char*> makeArgs(const ClangBuild_Input* in) {
       "-fmessage-length=0",
       "-Wno-unknown-attributes", "-Wno-compare-distinct-pointer-types",
       "-Wno-address-of-packed-member", "-Wno-gnu-variable-sized-type-not-at-end",
-      "-D__BPF_TRACING__", "-D__TARGET_ARCH_x86",
+      "-D__BPF_TRACING__", CLANGBUILD_TARGET_ARCH,
    };
    if (in->resourceDir && *in->resourceDir) {
       args.push_back("-resource-dir");
