@@ -220,14 +220,61 @@ static size_t Output_rawAt(const Column* col, const Conn* c, const RowContext* c
    return len < OUTPUT_CELL ? (size_t)len : strlen(p);
 }
 
-/* One CSV line at p (room: Output_csvLineMax); returns its end. */
-static char* Output_csvLine(const ColumnList* cl, const Conn* c, const RowContext* ctx, char* p) {
+/* A cell's CSV form at p (room: 2 * OUTPUT_CELL + 2); returns its end. */
+static char* Output_csvCell(const Column* col, const Conn* c, const RowContext* ctx, char* p) {
+   size_t len = Output_rawAt(col, c, ctx, p);
+   return col->freeText && len ? Output_csvQuoteInPlace(p, len) : p + len;
+}
+
+/*
+ * The cells of the columns with a memo key (time, proto, user, state,
+ * cgroup, netns), made once per value and copied, CSV-quoted, into the
+ * lines: consecutive rows mostly share them, and making them was name
+ * lookups, snprintf, strlen and a quote scan a cell. A few ways per column
+ * (by the key's hash): rows alternating between some values hit too. Kept
+ * for one interval only (Output_csv's): names change between intervals.
+ */
+#define OUTPUT_MEMO_WAYS 4
+
+typedef struct OutputMemo_ {
+   uint64_t key;
+   bool made;
+   uint8_t len;
+   char text[2 * OUTPUT_CELL + 2];
+} OutputMemo;
+
+/* Slots for cl's columns, OUTPUT_MEMO_WAYS each, none made; NULL when no
+ * column has a memo key. */
+static OutputMemo* OutputMemo_new(const ColumnList* cl) {
+   for (int j = 0; j < cl->count; j++) {
+      if (Column_table[cl->ids[j]].memoKey)
+         return xCalloc((size_t)cl->count * OUTPUT_MEMO_WAYS, sizeof(OutputMemo));
+   }
+   return NULL;
+}
+
+/* Column j's cell of c at p, from its memo (made there first when not yet). */
+static char* OutputMemo_cell(OutputMemo* memo, int j, const Column* col, const Conn* c, const RowContext* ctx,
+                             char* p) {
+   uint64_t key = col->memoKey(col, c);
+   OutputMemo* m = &memo[(size_t)j * OUTPUT_MEMO_WAYS + ((key * 0x9E3779B97F4A7C15ull) >> 62)];
+   if (!m->made || m->key != key) {
+      m->len = (uint8_t)(Output_csvCell(col, c, ctx, m->text) - m->text);
+      m->key = key;
+      m->made = true;
+   }
+   memcpy(p, m->text, m->len);
+   return p + m->len;
+}
+
+/* One CSV line at p (room: Output_csvLineMax); returns its end. memo:
+ * OutputMemo_new's, or NULL. */
+static char* Output_csvLine(const ColumnList* cl, const Conn* c, const RowContext* ctx, OutputMemo* memo, char* p) {
    for (int j = 0; j < cl->count; j++) {
       const Column* col = &Column_table[cl->ids[j]];
       if (j)
          *p++ = ',';
-      size_t len = Output_rawAt(col, c, ctx, p);
-      p = col->freeText && len ? Output_csvQuoteInPlace(p, len) : p + len;
+      p = memo && col->memoKey ? OutputMemo_cell(memo, j, col, c, ctx, p) : Output_csvCell(col, c, ctx, p);
    }
    *p++ = '\n';
    return p;
@@ -245,14 +292,16 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       free(header);
       this->headerDone = true;
    }
+   OutputMemo* memo = OutputMemo_new(cl);
    OutputBlock b;
    OutputBlock_init(&b, this->out, Output_csvLineMax(cl));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
          Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
-      b.p = Output_csvLine(cl, rows[i], ctx, OutputBlock_next(&b));
+      b.p = Output_csvLine(cl, rows[i], ctx, memo, OutputBlock_next(&b));
    }
    OutputBlock_done(&b);
+   free(memo);
 }
 
 static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
