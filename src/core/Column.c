@@ -277,6 +277,13 @@ static uint64_t memo_netns(const Column* col, const Conn* c) {
    (void)col;
    return c->netns;
 }
+/* The start time's bits: the rows older than tcptop all have one. */
+static uint64_t memo_age(const Column* col, const Conn* c) {
+   (void)col;
+   uint64_t bits;
+   memcpy(&bits, &c->startTime, sizeof(bits));
+   return bits;
+}
 
 static int Column_cmpText(const Column* col, const Conn* a, const Conn* b) {
    char x[64], y[64];
@@ -347,7 +354,7 @@ Column Column_table[COLUMN_MAX] = {
    [COLUMN_RETRANS] = { .key = "retrans", .title = "RETRANS", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
      FIELD(COLUMN_U32, retrans), .description = "segments retransmitted (TCP)" },
    [COLUMN_AGE_S] = { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_age, .human = human_age, .sortKey = key_age,
+     .raw = raw_age, .human = human_age, .sortKey = key_age, .memoKey = memo_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
    [COLUMN_CGROUP] = { .key = "cgroup", .title = "CGROUP", .width = 6, .kind = COLUMN_STRING, .raw = raw_cgroup,
      .freeText = true, .compare = cmp_cgroup, .memoKey = memo_cgroup,

@@ -228,7 +228,7 @@ static char* Output_csvCell(const Column* col, const Conn* c, const RowContext* 
 
 /*
  * The cells of the columns with a memo key (time, proto, user, state,
- * cgroup, netns), made once per value and copied, CSV-quoted, into the
+ * age_s, cgroup, netns), made once per value and copied, CSV-quoted, into the
  * lines: consecutive rows mostly share them, and making them was name
  * lookups, snprintf, strlen and a quote scan a cell. A few ways per column
  * (by the key's hash): rows alternating between some values hit too. Kept
@@ -243,41 +243,71 @@ typedef struct OutputMemo_ {
    char text[2 * OUTPUT_CELL + 2];
 } OutputMemo;
 
-/* Slots for cl's columns, OUTPUT_MEMO_WAYS each, none made; NULL when no
- * column has a memo key. */
-static OutputMemo* OutputMemo_new(const ColumnList* cl) {
-   for (int j = 0; j < cl->count; j++) {
-      if (Column_table[cl->ids[j]].memoKey)
-         return xCalloc((size_t)cl->count * OUTPUT_MEMO_WAYS, sizeof(OutputMemo));
-   }
-   return NULL;
-}
-
-/* Column j's cell of c at p, from its memo (made there first when not yet). */
-static char* OutputMemo_cell(OutputMemo* memo, int j, const Column* col, const Conn* c, const RowContext* ctx,
-                             char* p) {
+/* Column's cell of c at p, from its memo (ways: OUTPUT_MEMO_WAYS slots),
+ * made there first when not yet. */
+static char* OutputMemo_cell(OutputMemo* ways, const Column* col, const Conn* c, const RowContext* ctx, char* p) {
    uint64_t key = col->memoKey(col, c);
-   OutputMemo* m = &memo[(size_t)j * OUTPUT_MEMO_WAYS + ((key * 0x9E3779B97F4A7C15ull) >> 62)];
+   OutputMemo* m = &ways[(key * 0x9E3779B97F4A7C15ull) >> 62];
    if (!m->made || m->key != key) {
       m->len = (uint8_t)(Output_csvCell(col, c, ctx, m->text) - m->text);
       m->key = key;
       m->made = true;
    }
-   memcpy(p, m->text, m->len);
+   /* p has room for any cell: a short one is copied as 16 bytes, cheaper
+    * than a copy of its length */
+   if (m->len <= 16)
+      memcpy(p, m->text, 16);
+   else
+      memcpy(p, m->text, m->len);
    return p + m->len;
 }
 
-/* One CSV line at p (room: Output_csvLineMax); returns its end. memo:
- * OutputMemo_new's, or NULL. */
-static char* Output_csvLine(const ColumnList* cl, const Conn* c, const RowContext* ctx, OutputMemo* memo, char* p) {
-   for (int j = 0; j < cl->count; j++) {
-      const Column* col = &Column_table[cl->ids[j]];
-      if (j)
-         *p++ = ',';
-      p = memo && col->memoKey ? OutputMemo_cell(memo, j, col, c, ctx, p) : Output_csvCell(col, c, ctx, p);
+/* What an interval's CSV lines are made of, looked up once, not a cell:
+ * each column, and its memo's ways (NULL: it has no memo key). */
+typedef struct OutputCsvPlan_ {
+   int count;
+   const Column* col[64];
+   OutputMemo* ways[64];
+   OutputMemo* slots;        /* every memo'd column's ways, none made */
+} OutputCsvPlan;
+
+static void OutputCsvPlan_init(OutputCsvPlan* this, const ColumnList* cl) {
+   int memoed = 0;
+   for (int j = 0; j < cl->count; j++)
+      memoed += Column_table[cl->ids[j]].memoKey != NULL;
+   this->slots = memoed ? xCalloc((size_t)memoed * OUTPUT_MEMO_WAYS, sizeof(OutputMemo)) : NULL;
+   this->count = cl->count;
+   for (int j = 0, m = 0; j < cl->count; j++) {
+      this->col[j] = &Column_table[cl->ids[j]];
+      this->ways[j] = this->col[j]->memoKey ? &this->slots[(m++) * OUTPUT_MEMO_WAYS] : NULL;
    }
+}
+
+static void OutputCsvPlan_done(OutputCsvPlan* this) {
+   free(this->slots);
+   this->slots = NULL;
+}
+
+/* One CSV line at p (room: Output_csvLineMax); returns its end. */
+static char* Output_csvLine(const OutputCsvPlan* plan, const Conn* c, const RowContext* ctx, char* p) {
+   for (int j = 0; j < plan->count; j++) {
+      const Column* col = plan->col[j];
+      p = plan->ways[j] ? OutputMemo_cell(plan->ways[j], col, c, ctx, p) : Output_csvCell(col, c, ctx, p);
+      *p++ = ',';
+   }
+   if (plan->count)
+      p--;   /* the last separator */
    *p++ = '\n';
    return p;
+}
+
+/* All of a row's lines (Conn_prefetch: the first three): a CSV line
+ * reads every field, and the last ones (comm, startTime, cgroupId) missed
+ * the cache on most rows. */
+static inline void Output_prefetchRow(const Conn* c) {
+   for (size_t off = 0; off < sizeof(Conn); off += 64)
+      __builtin_prefetch((const char*)c + off);
+   __builtin_prefetch((const char*)c + sizeof(Conn) - 1);
 }
 
 static size_t Output_csvLineMax(const ColumnList* cl) {
@@ -292,16 +322,17 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       free(header);
       this->headerDone = true;
    }
-   OutputMemo* memo = OutputMemo_new(cl);
+   OutputCsvPlan plan;
+   OutputCsvPlan_init(&plan, cl);
    OutputBlock b;
    OutputBlock_init(&b, this->out, Output_csvLineMax(cl));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
-         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
-      b.p = Output_csvLine(cl, rows[i], ctx, memo, OutputBlock_next(&b));
+         Output_prefetchRow(rows[i + CONNTABLE_AHEAD]);
+      b.p = Output_csvLine(&plan, rows[i], ctx, OutputBlock_next(&b));
    }
    OutputBlock_done(&b);
-   free(memo);
+   OutputCsvPlan_done(&plan);
 }
 
 static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {
