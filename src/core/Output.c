@@ -301,9 +301,8 @@ static char* Output_csvLine(const OutputCsvPlan* plan, const Conn* c, const RowC
    return p;
 }
 
-/* All of a row's lines (Conn_prefetch: the first three): a CSV line
- * reads every field, and the last ones (comm, startTime, cgroupId) missed
- * the cache on most rows. */
+/* All of a row's lines: a CSV line reads every field, and Conn_prefetch's
+ * first three lines leave out the last ones (comm, startTime, cgroupId). */
 static inline void Output_prefetchRow(const Conn* c) {
    for (size_t off = 0; off < sizeof(Conn); off += 64)
       __builtin_prefetch((const char*)c + off);

@@ -524,7 +524,7 @@ static char* test_csvInterval(Output* o, Conn** rows, size_t n, const RowContext
 
 /*
  * The CSV writer makes the cells of the memo'd columns (time, proto, user,
- * state, cgroup, cgroup_path, netns) once per value and copies them: the
+ * state, age_s, cgroup, cgroup_path, netns) once per value and copies them: the
  * same bytes as every cell made afresh (test_outputOld), on rows whose
  * values repeat, alternate, change from the row before, collide in the
  * memo's ways, need quoting, are unknown; and over two intervals with
@@ -546,6 +546,8 @@ static void test_output_memo(void) {
       c[i].uid = uids[i % ARRAY_SIZE(uids)];
       c[i].hasOwner = i % 7 != 3;
       c[i].state = (uint8_t)(i % 11 < 6 ? CONN_ESTABLISHED : i % 11);
+      if (i % 4 == 0)
+         c[i].startTime = 990.0 + (double)i / 8;   /* ages of their own among shared ones */
       rows[i] = &c[i];
    }
    static const NamesOps ops = { .cgroupPath = test_memoCgroupPath, .cgroupName = test_memoCgroupName,
