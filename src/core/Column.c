@@ -249,6 +249,40 @@ static int raw_rttMin(const Column* col, const Conn* c, const RowContext* x, cha
    return Format_u64(o, (uint64_t)key_rttMin(col, c));
 }
 
+/* --- memo keys: what a cell that is one value's depends on (Column.memoKey) --- */
+
+static uint64_t memo_time(const Column* col, const Conn* c) {
+   (void)col;
+   (void)c;
+   return 0;   /* one time per interval */
+}
+static uint64_t memo_proto(const Column* col, const Conn* c) {
+   (void)col;
+   return c->proto;
+}
+/* The uid, or beyond any uid while the owner is unknown. */
+static uint64_t memo_user(const Column* col, const Conn* c) {
+   (void)col;
+   return c->hasOwner ? c->uid : (uint64_t)1 << 32;
+}
+static uint64_t memo_state(const Column* col, const Conn* c) {
+   (void)col;
+   return c->state;
+}
+static uint64_t memo_cgroup(const Column* col, const Conn* c) {
+   (void)col;
+   return c->cgroupId;
+}
+static uint64_t memo_netns(const Column* col, const Conn* c) {
+   (void)col;
+   return c->netns;
+}
+/* The start time (seconds and tenths): the rows older than tcptop all have one. */
+static uint64_t memo_age(const Column* col, const Conn* c) {
+   (void)col;
+   return (uint64_t)c->startSec << 8 | c->startTenths;
+}
+
 static int Column_cmpText(const Column* col, const Conn* a, const Conn* b) {
    char x[64], y[64];
    int lx = Column_raw(col, a, &(RowContext){ 0 }, x, sizeof(x)), ly = Column_raw(col, b, &(RowContext){ 0 }, y, sizeof(y));
@@ -273,9 +307,10 @@ static int cmp_state(const Conn* a, const Conn* b) { return strcmp(Conn_stateNam
 
 Column Column_table[COLUMN_MAX] = {
    [COLUMN_TIME] = { .key = "time", .title = "TIME", .width = 8, .kind = COLUMN_NUMBER, .raw = raw_time,
-     .human = human_time, .sortKey = key_time, .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
+     .human = human_time, .sortKey = key_time, .memoKey = memo_time,
+     .description = "time of the sample (CSV/JSON: seconds since the epoch)" },
    [COLUMN_PROTO] = { .key = "proto", .title = "PROTO", .width = 5, .kind = COLUMN_STRING, .raw = raw_proto,
-     .sortKey = key_proto, .description = "tcp or udp" },
+     .sortKey = key_proto, .memoKey = memo_proto, .description = "tcp or udp" },
    [COLUMN_LADDR] = { .key = "laddr", .title = "LOCAL", .width = 9, .kind = COLUMN_STRING, .raw = raw_laddr,
      .compare = cmp_laddr, .description = "local IPv4 or IPv6 address" },
    [COLUMN_LPORT] = { .key = "lport", .title = "LPORT", .width = 5, .kind = COLUMN_NUMBER, FIELD(COLUMN_U16, lport),
@@ -289,9 +324,10 @@ Column Column_table[COLUMN_MAX] = {
    [COLUMN_COMM] = { .key = "comm", .title = "COMMAND", .width = 7, .kind = COLUMN_STRING, .raw = raw_comm,
      .needsOwner = true, .freeText = true, .compare = cmp_comm, .description = "that process's name" },
    [COLUMN_USER] = { .key = "user", .title = "USER", .width = 4, .kind = COLUMN_STRING, .raw = raw_user,
-     .needsOwner = true, .freeText = true, .compare = cmp_user, .description = "that process's user" },
+     .needsOwner = true, .freeText = true, .compare = cmp_user, .memoKey = memo_user,
+     .description = "that process's user" },
    [COLUMN_STATE] = { .key = "state", .title = "STATE", .width = 5, .kind = COLUMN_STRING, .raw = raw_state,
-     .compare = cmp_state, .description = "TCP state; UDP: ACTIVE or IDLE; CLOSED once gone" },
+     .compare = cmp_state, .memoKey = memo_state, .description = "TCP state; UDP: ACTIVE or IDLE; CLOSED once gone" },
    [COLUMN_TX_BYTES] = { .key = "tx_bytes", .title = "TX", .width = 6, .kind = COLUMN_NUMBER, .descending = true,
      FIELD(COLUMN_U64, txBytes), .humanBytes = true,
      .description = "payload bytes sent over the connection's life" },
@@ -316,16 +352,16 @@ Column Column_table[COLUMN_MAX] = {
    [COLUMN_RETRANS] = { .key = "retrans", .title = "RETRANS", .width = 7, .kind = COLUMN_NUMBER, .descending = true,
      FIELD(COLUMN_U32, retrans), .description = "segments retransmitted (TCP)" },
    [COLUMN_AGE_S] = { .key = "age_s", .title = "AGE", .width = 5, .kind = COLUMN_NUMBER, .descending = true,
-     .raw = raw_age, .human = human_age, .sortKey = key_age,
+     .raw = raw_age, .human = human_age, .sortKey = key_age, .memoKey = memo_age,
      .description = "seconds since it opened (or since tcptop started, for older ones)" },
    [COLUMN_CGROUP] = { .key = "cgroup", .title = "CGROUP", .width = 6, .kind = COLUMN_STRING, .raw = raw_cgroup,
-     .freeText = true, .compare = cmp_cgroup,
+     .freeText = true, .compare = cmp_cgroup, .memoKey = memo_cgroup,
      .description = "the owner's cgroup v2, short: container id, pod UID or systemd unit (cgroup_path: all of it)" },
    [COLUMN_CGROUP_PATH] = { .key = "cgroup_path", .title = "CGROUP PATH", .width = 11, .kind = COLUMN_STRING,
-     .raw = raw_cgroupPath, .freeText = true, .compare = cmp_cgroupPath,
+     .raw = raw_cgroupPath, .freeText = true, .compare = cmp_cgroupPath, .memoKey = memo_cgroup,
      .description = "the owner's cgroup v2 path below the cgroup v2 root" },
    [COLUMN_NETNS] = { .key = "netns", .title = "NETNS", .width = 10, .kind = COLUMN_STRING, .raw = raw_netns,
-     .freeText = true, .sortKey = key_netns,
+     .freeText = true, .sortKey = key_netns, .memoKey = memo_netns,
      .description = "network namespace inode, with its name from /run/netns (inode:name)" },
    [COLUMN_PORT] = { .key = "port", .title = "PORT", .width = 5, .kind = COLUMN_NUMBER, .raw = raw_port,
      .sortKey = key_port, .description = "service port: an accepted connection's local port, else the remote port" },

@@ -58,6 +58,12 @@ struct Column_ {
     * others compare. */
    double (*sortKey)(const Column* col, const Conn* c);
    int (*compare)(const Conn* a, const Conn* b);
+   /* A cell that is a function of one value of the row (the interval, a
+    * state, a uid, a start time, a cgroup id, a namespace inode): that
+    * value, its being known included. Within one interval rows of the same value have the
+    * same cell, so a writer may make it once and copy it (names may change
+    * between intervals: never across them). NULL: each row's own. */
+   uint64_t (*memoKey)(const Column* col, const Conn* c);
    const char* probe;  /* a probe's metric: the probe that declares it; NULL: built-in */
 };
 

@@ -220,17 +220,93 @@ static size_t Output_rawAt(const Column* col, const Conn* c, const RowContext* c
    return len < OUTPUT_CELL ? (size_t)len : strlen(p);
 }
 
-/* One CSV line at p (room: Output_csvLineMax); returns its end. */
-static char* Output_csvLine(const ColumnList* cl, const Conn* c, const RowContext* ctx, char* p) {
-   for (int j = 0; j < cl->count; j++) {
-      const Column* col = &Column_table[cl->ids[j]];
-      if (j)
-         *p++ = ',';
-      size_t len = Output_rawAt(col, c, ctx, p);
-      p = col->freeText && len ? Output_csvQuoteInPlace(p, len) : p + len;
+/* A cell's CSV form at p (room: 2 * OUTPUT_CELL + 2); returns its end. */
+static char* Output_csvCell(const Column* col, const Conn* c, const RowContext* ctx, char* p) {
+   size_t len = Output_rawAt(col, c, ctx, p);
+   return col->freeText && len ? Output_csvQuoteInPlace(p, len) : p + len;
+}
+
+/*
+ * The cells of the columns with a memo key (time, proto, user, state,
+ * age_s, cgroup, netns), made once per value and copied, CSV-quoted, into the
+ * lines: consecutive rows mostly share them, and making them was name
+ * lookups, snprintf, strlen and a quote scan a cell. A few ways per column
+ * (by the key's hash): rows alternating between some values hit too. Kept
+ * for one interval only (Output_csv's): names change between intervals.
+ */
+#define OUTPUT_MEMO_WAYS 4
+
+typedef struct OutputMemo_ {
+   uint64_t key;
+   bool made;
+   uint8_t len;
+   char text[2 * OUTPUT_CELL + 2];
+} OutputMemo;
+
+/* Column's cell of c at p, from its memo (ways: OUTPUT_MEMO_WAYS slots),
+ * made there first when not yet. */
+static char* OutputMemo_cell(OutputMemo* ways, const Column* col, const Conn* c, const RowContext* ctx, char* p) {
+   uint64_t key = col->memoKey(col, c);
+   OutputMemo* m = &ways[(key * 0x9E3779B97F4A7C15ull) >> 62];
+   if (!m->made || m->key != key) {
+      m->len = (uint8_t)(Output_csvCell(col, c, ctx, m->text) - m->text);
+      m->key = key;
+      m->made = true;
    }
+   /* p has room for any cell: a short one is copied as 16 bytes, cheaper
+    * than a copy of its length */
+   if (m->len <= 16)
+      memcpy(p, m->text, 16);
+   else
+      memcpy(p, m->text, m->len);
+   return p + m->len;
+}
+
+/* What an interval's CSV lines are made of, looked up once, not a cell:
+ * each column, and its memo's ways (NULL: it has no memo key). */
+typedef struct OutputCsvPlan_ {
+   int count;
+   const Column* col[64];
+   OutputMemo* ways[64];
+   OutputMemo* slots;        /* every memo'd column's ways, none made */
+} OutputCsvPlan;
+
+static void OutputCsvPlan_init(OutputCsvPlan* this, const ColumnList* cl) {
+   int memoed = 0;
+   for (int j = 0; j < cl->count; j++)
+      memoed += Column_table[cl->ids[j]].memoKey != NULL;
+   this->slots = memoed ? xCalloc((size_t)memoed * OUTPUT_MEMO_WAYS, sizeof(OutputMemo)) : NULL;
+   this->count = cl->count;
+   for (int j = 0, m = 0; j < cl->count; j++) {
+      this->col[j] = &Column_table[cl->ids[j]];
+      this->ways[j] = this->col[j]->memoKey ? &this->slots[(m++) * OUTPUT_MEMO_WAYS] : NULL;
+   }
+}
+
+static void OutputCsvPlan_done(OutputCsvPlan* this) {
+   free(this->slots);
+   this->slots = NULL;
+}
+
+/* One CSV line at p (room: Output_csvLineMax); returns its end. */
+static char* Output_csvLine(const OutputCsvPlan* plan, const Conn* c, const RowContext* ctx, char* p) {
+   for (int j = 0; j < plan->count; j++) {
+      const Column* col = plan->col[j];
+      p = plan->ways[j] ? OutputMemo_cell(plan->ways[j], col, c, ctx, p) : Output_csvCell(col, c, ctx, p);
+      *p++ = ',';
+   }
+   if (plan->count)
+      p--;   /* the last separator */
    *p++ = '\n';
    return p;
+}
+
+/* All of a row's lines: a CSV line reads every field, and Conn_prefetch's
+ * first three lines leave out the last ones (comm, startTime, cgroupId). */
+static inline void Output_prefetchRow(const Conn* c) {
+   for (size_t off = 0; off < sizeof(Conn); off += 64)
+      __builtin_prefetch((const char*)c + off);
+   __builtin_prefetch((const char*)c + sizeof(Conn) - 1);
 }
 
 static size_t Output_csvLineMax(const ColumnList* cl) {
@@ -245,14 +321,17 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
       free(header);
       this->headerDone = true;
    }
+   OutputCsvPlan plan;
+   OutputCsvPlan_init(&plan, cl);
    OutputBlock b;
    OutputBlock_init(&b, this->out, Output_csvLineMax(cl));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
-         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
-      b.p = Output_csvLine(cl, rows[i], ctx, OutputBlock_next(&b));
+         Output_prefetchRow(rows[i + CONNTABLE_AHEAD]);
+      b.p = Output_csvLine(&plan, rows[i], ctx, OutputBlock_next(&b));
    }
    OutputBlock_done(&b);
+   OutputCsvPlan_done(&plan);
 }
 
 static void Output_text(Output* this, Conn** rows, size_t n, const Summary* s, const RowContext* ctx) {

@@ -11,8 +11,10 @@
 #include "core/Column.h"
 #include "core/ConnTable.h"
 #include "core/Format.h"
+#include "core/Names.h"
 #include "core/RadixSort.h"
 #include "core/Output.h"
+#include "core/XUtils.h"
 #include "check.h"
 
 /* A row's key, as ConnTable_get sets it. */
@@ -512,6 +514,104 @@ static void test_output_fast(void) {
    test_output_text(rows, &cl, &ctx);
 }
 
+/* Names for test_output_memo: some need quoting, some are unknown, and
+ * round 1 renames some (the next interval must show the new names). */
+static int test_namesRound;
+
+static const char* test_memoCgroupName(uint64_t id) {
+   switch (id) {
+   case 100: return test_namesRound ? "web-renamed" : "web,1";
+   case 200: return "db \"x\"";
+   case 300: return test_namesRound ? "late" : NULL;   /* unknown, then known */
+   case 400: return "";
+   default: return id % 2 ? "odd" : NULL;
+   }
+}
+
+static const char* test_memoCgroupPath(uint64_t id) {
+   static char path[64];
+   const char* name = test_memoCgroupName(id);
+   if (!name)
+      return NULL;
+   snprintf(path, sizeof(path), "/system.slice/%s\n", name);
+   return path;
+}
+
+static const char* test_memoNetns(uint32_t inode) {
+   switch (inode) {
+   case 111: return test_namesRound ? "green" : "blue";
+   case 222: return "a,b";
+   default: return NULL;
+   }
+}
+
+/* The CSV of one interval, as Output_interval writes it (after the header). */
+static char* test_csvInterval(Output* o, Conn** rows, size_t n, const RowContext* ctx) {
+   char* buf = NULL;
+   size_t len = 0;
+   FILE* f = open_memstream(&buf, &len);
+   o->out = f;
+   Summary sum = { .interval = 1 };
+   CHECK(Output_interval(o, rows, n, &sum, ctx) == 0);
+   fclose(f);
+   return buf;
+}
+
+/*
+ * The CSV writer makes the cells of the memo'd columns (time, proto, user,
+ * state, age_s, cgroup, cgroup_path, netns) once per value and copies them: the
+ * same bytes as every cell made afresh (test_outputOld), on rows whose
+ * values repeat, alternate, change from the row before, collide in the
+ * memo's ways, need quoting, are unknown; and over two intervals with
+ * names changed between them, through one Output.
+ */
+static void test_output_memo(void) {
+   enum { N = 60 };
+   static const uint64_t cgroups[] = { 100, 100, 200, 0, 300, 100, 400, 7, 9, 11, 13, 15, 17, 200 };
+   static const uint32_t netns[] = { 111, 111, 222, 0, 333, 111, 222 };
+   static const uint32_t uids[] = { 0, 0, 4000000, CONN_UID_UNKNOWN, 65534, 0 };
+   Conn base[5], c[N];
+   Conn* rows[N];
+   test_outputRows(base);
+   for (size_t i = 0; i < N; i++) {
+      c[i] = base[i % 5];
+      c[i].cookie = 100 + i;
+      c[i].cgroupId = cgroups[(i / 2) % ARRAY_SIZE(cgroups)];
+      c[i].netns = netns[(i / 3) % ARRAY_SIZE(netns)];
+      c[i].uid = uids[i % ARRAY_SIZE(uids)];
+      c[i].hasOwner = i % 7 != 3;
+      c[i].state = (uint8_t)(i % 11 < 6 ? CONN_ESTABLISHED : i % 11);
+      if (i % 4 == 0)
+         Conn_setStartTime(&c[i], 990.0 + (double)i / 8);   /* ages of their own among shared ones */
+      rows[i] = &c[i];
+   }
+   static const NamesOps ops = { .cgroupPath = test_memoCgroupPath, .cgroupName = test_memoCgroupName,
+                                 .netns = test_memoNetns };
+   Names_use(&ops);
+   ColumnList cl;
+   ColumnList_all(&cl);
+   Output o;
+   Output_init(&o, NULL, OUTPUT_CSV, &cl);
+   o.headerDone = true;
+   for (test_namesRound = 0; test_namesRound <= 1; test_namesRound++) {
+      RowContext ctx = { .wallNow = 1000.25 + test_namesRound, .monoNow = 5,
+                         .wallText = test_namesRound ? "1001.250" : "1000.250" };
+      char* got = test_csvInterval(&o, rows, N, &ctx);
+      char* want = test_outputOld(&cl, rows, N, &ctx, false);
+      if (strcmp(got, want) != 0)
+         fprintf(stderr, "memo'd:\n%s\nafresh:\n%s\n", got, want);
+      CHECK_STR(got, want);
+      CHECK_CONTAINS(got, test_namesRound ? "1001.250,tcp," : "1000.250,tcp,");
+      CHECK_CONTAINS(got, test_namesRound ? ",web-renamed,\"/system.slice/web-renamed\n\",111:green,"
+                                          : ",\"web,1\",\"/system.slice/web,1\n\",111:blue,");
+      CHECK_CONTAINS(got, test_namesRound ? ",late,\"/system.slice/late\n\"," : ",300,300,");
+      CHECK_CONTAINS(got, ",\"db \"\"x\"\"\",\"/system.slice/db \"\"x\"\"\n\",\"222:a,b\",");
+      free(got);
+      free(want);
+   }
+   Names_use(NULL);
+}
+
 static int test_radixRef(const void* pa, const void* pb) {
    const RadixItem* a = pa;
    const RadixItem* b = pb;
@@ -632,5 +732,6 @@ int main(void) {
    test_escaping();
    test_csv_row();
    test_output_fast();
+   test_output_memo();
    return check_done("test_table");
 }
