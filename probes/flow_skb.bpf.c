@@ -273,8 +273,7 @@ static __always_inline void flow_tcp(struct __sk_buff* skb, struct bpf_sock* sk)
    if (out > FLOW_TCP_EVERY && out % FLOW_TCP_EVERY >= segs)
       return;
    __u64 cookie = bpf_get_socket_cookie(skb);
-   struct tcptop_conn* r = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   struct tcptop_tcp_line* c = r ? tcptop_tcp_line(cookie, r) : NULL;
+   struct tcptop_tcp_line* c = tcptop_tcp_lookup(cookie, NULL);
    if (!c)
       return;
    c->tx_packets = out;

@@ -85,8 +85,8 @@ static __always_inline int sock_io(const void* sk, __u64 cookie, __u16 protocol,
          return 0;
       bytes *= sample_every;
    }
-   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   struct tcptop_conn* c;
+   struct tcptop_tcp_line* l = tcptop_tcp_lookup(cookie, &c);
    if (!l)
       return 0;
    if (tx)

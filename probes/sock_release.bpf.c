@@ -9,8 +9,7 @@ SEC("cgroup/sock_release")
 int sock_release(struct bpf_sock* sk) {
    __u64 cookie = bpf_get_socket_cookie(sk);
    if (sk->protocol == IPPROTO_TCP) {
-      struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-      struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+      struct tcptop_tcp_line* l = tcptop_tcp_lookup(cookie, NULL);
       if (l)
          tcptop_tcp_end(l, TCPTOP_F_RELEASED);
       return 1;

@@ -41,8 +41,8 @@ static __always_inline int tcp_state_on(struct bpf_raw_tracepoint_args* ctx) {
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    if (!cookie)
       return 0;
-   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   struct tcptop_conn* c;
+   struct tcptop_tcp_line* l = tcptop_tcp_lookup(cookie, &c);
    if (!l)
       return 0;
    l->state = newstate;
@@ -116,8 +116,7 @@ int tcp_destroy(struct bpf_raw_tracepoint_args* ctx) {
    __u64 cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
    if (!cookie)
       return 0;
-   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
-   struct tcptop_tcp_line* l = c ? tcptop_tcp_line(cookie, c) : NULL;
+   struct tcptop_tcp_line* l = tcptop_tcp_lookup(cookie, NULL);
    if (l && !(l->flags & TCPTOP_F_RELEASED))
       tcptop_tcp_end(l, TCPTOP_F_RELEASED);
    return 0;

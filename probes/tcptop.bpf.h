@@ -332,6 +332,15 @@ static __always_inline struct tcptop_tcp_line* tcptop_tcp_line(__u64 cookie, con
    return l && l->cookie == cookie ? l : NULL;
 }
 
+/* The line of the tracked connection with cookie (tcptop_tcp_line), its
+ * record into *record when record is not NULL; NULL when not tracked. */
+static __always_inline struct tcptop_tcp_line* tcptop_tcp_lookup(__u64 cookie, struct tcptop_conn** record) {
+   struct tcptop_conn* c = bpf_map_lookup_elem(&tcp_conns, &cookie);
+   if (record)
+      *record = c;
+   return c ? tcptop_tcp_line(cookie, c) : NULL;
+}
+
 /* After writing a line: tcptop reads it at its next sample. kind is
  * TCPTOP_DIRTY_COUNTERS (counters, state, flags) or TCPTOP_DIRTY_IDENTITY
  * (the record in tcp_conns changed: owner, netns). tcptop must never see
