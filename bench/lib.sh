@@ -1,8 +1,13 @@
 # shellcheck shell=bash
-# bench/lib.sh: helpers shared by the benchmarks. Sourced after REPO_DIR is
-# set; scripts using wait_attached set PROGRAMS, and those using run_fg
-# reset FG_PID in their clean-up. The helpers that die call `die` (below, or
-# the script's own), and bench_traps calls the script's `cleanup`.
+# bench/lib.sh: helpers shared by the benchmarks, sourced by each:
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# Scripts using run_fg reset FG_PID in their clean-up. The helpers that die
+# call `die` (below, or the script's own), and bench_scratch's trap calls
+# the script's `cleanup`.
+
+# This folder and the source tree it is in.
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
 
 # The state the helpers below share with the scripts (and their clean-up):
 # scratch directory, namespace made, the tcptop, the foreground command

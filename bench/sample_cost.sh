@@ -21,10 +21,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=50000 WINDOW=20 ROUNDS=2 BASE="" PER=10000 SETTLE=3
 PROGRAMS="flow_ingress sock_send sock_recv tcp_state tcp_open sock_release"
