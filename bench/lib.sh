@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # bench/lib.sh: helpers shared by the benchmarks, sourced by each:
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# Scripts using run_fg reset FG_PID in their clean-up. The helpers that die
-# call `die` (below, or the script's own), and bench_scratch's trap calls
-# the script's `cleanup`.
+# The helpers that die call `die` (below, or the script's own);
+# bench_scratch's trap calls the script's `cleanup`, which ends with
+# bench_stop (the foreground command, tcptop, holds, scratch).
 
 # This folder and the source tree it is in.
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
