@@ -35,10 +35,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RATE=10000
 SECONDS_RUN=10
@@ -46,30 +44,12 @@ BYTES=100
 SETTLE=2                                  # seconds after the probes are attached before the churn
 DRAIN=3                                   # seconds after the churn before SIGINT
 PORT=5001
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-churn-$$"
-WORK=""
-NS_MADE=""
-TCPTOP_PID=""
-FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "churn.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
-   stop "$FG_PID" TERM 200 || true
-   stop "$TCPTOP_PID" INT 200 || true
-   TCPTOP_PID=""
-   drop_scratch
+   bench_stop 200
 }
-
 
 # wait_closed: until the namespace's connections are all closed or in
 # TIME_WAIT (30 s at most): under load a few clients' FINs wait for a
@@ -151,46 +131,37 @@ print(f"RESULT {matched} {expected} {server_closed - server_wrong} {lost if lost
 EOF
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      r) RATE=$2 ;;
+      d) SECONDS_RUN=$2 ;;
+      B) BYTES=$2 ;;
+   esac
+}
+
 main() {
-   while getopts "r:d:B:h" opt; do
-      case $opt in
-         r) RATE=$OPTARG ;;
-         d) SECONDS_RUN=$OPTARG ;;
-         B) BYTES=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$RATE" =~ ^[1-9][0-9]*$ ]] || die "-r wants a positive number, not '$RATE'"
-   [[ "$SECONDS_RUN" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$SECONDS_RUN'"
+   bench_options "r:d:B:" "$@"
+   need_positive -r "$RATE"
+   need_positive -d "$SECONDS_RUN" seconds
    [[ "$BYTES" =~ ^[0-9]+$ ]] || die "-B wants a number of bytes, not '$BYTES'"
 
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "churn.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   skip_unless_root
+   need_tcptop
    PY=$(find_python) || die "python3 not found"
    CC=${CC:-gcc}
-   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
-   command -v bpftool >/dev/null || die "bpftool not found"
-   HZ=$(getconf CLK_TCK)
+   need_cmd "$CC" "set CC"
+   need_cmd bpftool
    local count=$((RATE * SECONDS_RUN))
 
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   bench_scratch
+   load_setup
 
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $RATE connections/s for $SECONDS_RUN s ($count), $BYTES bytes each"
 
-   "$TCPTOP_BIN" -b -d 1 --format json --columns proto,state --log "$WORK/log.csv" >"$WORK/out.json" 2>"$WORK/tcptop.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
+   tcptop_start tcptop "$WORK/out.json" "$WORK/tcptop.err" \
+      "$TCPTOP_BIN" -b -d 1 --format json --columns proto,state --log "$WORK/log.csv"
    run_fg sleep "$SETTLE"
 
    local m cpu_pct
@@ -201,8 +172,7 @@ main() {
    wait_closed
    run_fg sleep "$DRAIN"
    local rc=0
-   stop "$TCPTOP_PID" INT 200 || rc=$?
-   TCPTOP_PID=""
+   tcptop_stop 200 || rc=$?
    [ "$rc" -eq 0 ] || echo "note: tcptop exited with status $rc: $(tail -n 3 "$WORK/tcptop.err")"
 
    # churn CONNECTIONS SECONDS RATE SERVER_CONNS SERVER_BYTES FAILED

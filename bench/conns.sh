@@ -31,42 +31,20 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=10000
 WINDOW=20
 SETTLE=3                                  # seconds after the probes are attached before the window
 PORT=5001
 TARGET_PCT=2.0
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-conns-$$"
-WORK=""
-NS_MADE=""
-HOLD_PID=""
-TCPTOP_PID=""
-FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "conns.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
-   stop "$HOLD_PID" TERM || true
-   TCPTOP_PID=""; HOLD_PID=""
-   drop_scratch
+   bench_stop
 }
-
 
 # measure_tcptop NAME [TCPTOP_OPTION]...: % of one core over the window,
 # written to $WORK/NAME as "PCT CPU_S WALL_S RSS_KB LIFETIME_S USER_S SYS_S".
@@ -74,19 +52,9 @@ measure_tcptop() {
    local name=$1 start
    shift
    start=$(now)
-   "$TCPTOP_BIN" -b -d 1 --format csv "$@" >/dev/null 2>"$WORK/tcptop-$name.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
-   run_fg sleep "$SETTLE"
-   local m w rss
-   m=$(cpu_mark "$TCPTOP_PID")
-   run_fg sleep "$WINDOW"
-   w=$(cpu_since "$m" "$TCPTOP_PID")
-   rss=$(rss_kb "$TCPTOP_PID")
-   stop "$TCPTOP_PID" INT || true
-   TCPTOP_PID=""
-   echo "$w" | awk -v rss="$rss" -v start="$start" -v end="$(now)" \
-      '{ printf "%s %s %s %d %.3f %s %s\n", $1, $2, $5, rss, end - start, $3, $4 }' >"$WORK/$name"
+   batch_window "tcptop ($name)" "$WORK/tcptop-$name.err" "$TCPTOP_BIN" -b -d 1 --format csv "$@"
+   echo "$WIN" | awk -v start="$start" -v end="$(now)" \
+      '{ printf "%s %s %s %d %.3f %s %s\n", $1, $2, $5, $7, end - start, $3, $4 }' >"$WORK/$name"
 }
 
 # The baseline: ss -tin in the namespace once per second for the window; the
@@ -110,37 +78,29 @@ count_rows() {
                             END { print ours + 0, all + 0, n + 0 }' "$WORK/capture.csv"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      c) CONNS=$2 ;;
+      d) WINDOW=$2 ;;
+   esac
+}
+
 main() {
-   while getopts "c:d:h" opt; do
-      case $opt in
-         c) CONNS=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   bench_options "c:d:" "$@"
+   need_positive -c "$CONNS"
+   need_positive -d "$WINDOW" seconds
    [ "$CONNS" -le 25000 ] || die "-c: at most 25000 (two local ports per connection)"
 
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "conns.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   skip_unless_root
+   need_tcptop
    CC=${CC:-gcc}
-   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
-   command -v bpftool >/dev/null || die "bpftool not found"
-   command -v ss >/dev/null || die "ss not found (iproute2)"
-   HZ=$(getconf CLK_TCK)
+   need_cmd "$CC" "set CC"
+   need_cmd bpftool
+   need_cmd ss iproute2
 
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   bench_scratch
+   load_setup
 
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows"

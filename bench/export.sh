@@ -27,10 +27,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=10000
 WINDOW=30
@@ -40,34 +38,17 @@ TCPTOP_PORT=9824   # below the ephemeral range (bench_netns: 10000-65000), which
                    # the held connections fill
 NODE_PORT=9100
 PROM_PORT=9090
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-export-$$"
-WORK=""
-NS_MADE=""
-HOLD_PID=""
-TCPTOP_PID=""
 NODE_PID=""
 PROM_PID=""
-FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "export.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
-   stop "$FG_PID" TERM || true
    stop "$PROM_PID" TERM || true
    stop "$NODE_PID" TERM || true
-   stop "$TCPTOP_PID" TERM || true
-   stop "$HOLD_PID" TERM || true
-   PROM_PID=""; NODE_PID=""; TCPTOP_PID=""; HOLD_PID=""
-   drop_scratch
+   stop "$TCPTOP_PID" TERM || true      # --listen: TERM, not bench_stop's INT
+   PROM_PID=""; NODE_PID=""; TCPTOP_PID=""
+   bench_stop
 }
 
 # In the namespace, for what runs in the foreground; what runs in the
@@ -110,10 +91,8 @@ wait_http() {
 start_servers() {
    printf '[export]\nlabels = service\nmax_series = 1000\n' >"$WORK/tcptop.conf"
    # nsenter --net: only the network; ip netns exec would hide the cgroup v2 mount the probes attach to
-   nsenter --net="/run/netns/$NS" "$TCPTOP_BIN" --listen "127.0.0.1:$TCPTOP_PORT" -c "$WORK/tcptop.conf" \
-      </dev/null >"$WORK/tcptop.out" 2>"$WORK/tcptop.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
+   tcptop_start tcptop "$WORK/tcptop.out" "$WORK/tcptop.err" \
+      nsenter --net="/run/netns/$NS" "$TCPTOP_BIN" --listen "127.0.0.1:$TCPTOP_PORT" -c "$WORK/tcptop.conf"
    wait_http "$TCPTOP_PORT" "$TCPTOP_PID" tcptop
    ip netns exec "$NS" prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_PORT" >"$WORK/node.out" 2>"$WORK/node.err" &
    NODE_PID=$!
@@ -139,7 +118,6 @@ YML
    die "prometheus does not scrape both targets: $(tail -n 3 "$WORK/prom.log")"
 }
 
-
 # The window: CPU of tcptop and node_exporter; "PCT CPU_S" in $WORK/cpu-NAME.
 measure() {
    local a b
@@ -160,33 +138,26 @@ scrape_line() {
    echo "$mean" >"$WORK/mean-$1"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      c) CONNS=$2 ;;
+      d) WINDOW=$2 ;;
+   esac
+}
+
 main() {
-   while getopts "c:d:h" opt; do
-      case $opt in
-         c) CONNS=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "export.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it or set TCPTOP"
+   bench_options "c:d:" "$@"
+   need_positive -c "$CONNS"
+   need_positive -d "$WINDOW" seconds
+   skip_unless_root
+   need_tcptop ""
    local c
    for c in prometheus prometheus-node-exporter curl bpftool "${CC:-gcc}"; do
-      command -v "$c" >/dev/null || die "$c not found (scripts/install-deps installs it)"
+      need_cmd "$c" "scripts/install-deps installs it"
    done
-   HZ=$(getconf CLK_TCK)
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   bench_scratch
+   load_setup
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s window, scrapes every 1 s"
 

@@ -28,10 +28,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=10000
 WINDOW=20
@@ -39,47 +37,19 @@ KEYS=process,remote,port
 SETTLE=3
 PORT=5001
 TARGET_RATIO=1.10
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-group-$$"
-WORK=""
-NS_MADE=""
-HOLD_PID=""
-TCPTOP_PID=""
-FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "group.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
-   stop "$HOLD_PID" TERM || true
-   TCPTOP_PID=""; HOLD_PID=""
-   drop_scratch
+   bench_stop
 }
 
 # measure NAME [TCPTOP_OPTION]...: "PCT CPU_S WALL_S USER_S SYS_S" into $WORK/NAME.
 measure() {
    local name=$1
    shift
-   "$TCPTOP_BIN" -b -d 1 --format csv "$@" >/dev/null 2>"$WORK/tcptop-$name.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop ($name) did not attach its probes: $(tail -n 5 "$WORK/tcptop-$name.err")"
-   run_fg sleep "$SETTLE"
-   local m w
-   m=$(cpu_mark "$TCPTOP_PID")
-   run_fg sleep "$WINDOW"
-   w=$(cpu_since "$m" "$TCPTOP_PID")
-   stop "$TCPTOP_PID" INT || true
-   TCPTOP_PID=""
-   echo "$w" | awk '{ print $1, $2, $5, $3, $4 }' >"$WORK/$name"
+   batch_window "tcptop ($name)" "$WORK/tcptop-$name.err" "$TCPTOP_BIN" -b -d 1 --format csv "$@"
+   echo "$WIN" | awk '{ print $1, $2, $5, $3, $4 }' >"$WORK/$name"
 }
 
 # groups KEY: the group rows of one interval (the second) with --group KEY.
@@ -92,38 +62,31 @@ g = json.loads(lines[-1])["groups"]
 print(len(g), sum(r["connections"] for r in g))' "$WORK/groups-$1.json"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      c) CONNS=$2 ;;
+      d) WINDOW=$2 ;;
+      k) KEYS=$2 ;;
+   esac
+}
+
 main() {
-   while getopts "c:d:k:h" opt; do
-      case $opt in
-         c) CONNS=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         k) KEYS=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   bench_options "c:d:k:" "$@"
+   need_positive -c "$CONNS"
+   need_positive -d "$WINDOW" seconds
    [[ "$KEYS" =~ ^(process|command|remote|port|cgroup|netns)(,(process|command|remote|port|cgroup|netns))*$ ]] ||
       die "-k wants keys among process, command, remote, port, cgroup, netns (comma-separated), not '$KEYS'"
    [ "$CONNS" -le 25000 ] || die "-c: at most 25000 (two local ports per connection)"
 
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "group.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   skip_unless_root
+   need_tcptop
    CC=${CC:-gcc}
-   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
-   command -v bpftool >/dev/null || die "bpftool not found"
-   HZ=$(getconf CLK_TCK)
+   need_cmd "$CC" "set CC"
+   need_cmd bpftool
 
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   bench_scratch
+   load_setup
 
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections, ${WINDOW} s windows; keys $KEYS"

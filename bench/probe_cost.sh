@@ -46,10 +46,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS=1
 BULK_MB=2048
@@ -65,41 +63,18 @@ MIN_EVENTS=1000                           # fewer events than this: ns/event sho
 # shown, not judged against the per-event target.
 HOT_PATH="flow_ingress flow_egress sock_send sock_recv"
 
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 NS="tcptop-bench-cost-$$"
-WORK=""
-TCPTOP_PID=""
 LOADER_PID=""
-FG_PID=""
-NS_MADE=""
 STATS_PREV=""
 
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "probe_cost.sh: $*" >&2
-   exit 1
-}
-
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
    stop "$LOADER_PID" TERM || true
-   TCPTOP_PID=""; LOADER_PID=""
-   if [ -n "$NS_MADE" ]; then
-      ip netns del "$NS" 2>/dev/null || true
-      NS_MADE=""
-   fi
+   LOADER_PID=""
    if [ -n "$STATS_PREV" ]; then
       sysctl -qw kernel.bpf_stats_enabled="$STATS_PREV" || true
       STATS_PREV=""
    fi
-   if [ -n "$WORK" ]; then
-      rm -rf "$WORK"
-      WORK=""
-   fi
+   bench_stop
 }
 
 # The cgroup v2 root tcptop attaches to: /sys/fs/cgroup, else the hybrid
@@ -255,24 +230,13 @@ start_loader() {
    die "the empty-program loader did not start: $(cat "$WORK/loader.err")"
 }
 
-# tcptop_prog_ids PID: "NAME ID" of each program attached by that process
-# (its bpf_link fds), so other tcptop instances on the machine do not count.
-tcptop_prog_ids() {
-   local f id
-   for f in /proc/"$1"/fdinfo/*; do
-      id=$(awk '/^link_type:/ { link = 1 } link && /^prog_id:/ { print $2 }' "$f" 2>/dev/null) || continue
-      [ -n "$id" ] || continue
-      bpftool prog show id "$id" 2>/dev/null | awk -v id="$id" 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "name") print $(i + 1), id }'
-   done
-}
-
 start_tcptop() {
    local i missing p
    "$TCPTOP_BIN" -b -d 1 --format csv >/dev/null 2>"$WORK/tcptop.err" &
    TCPTOP_PID=$!
    for ((i = 0; i < 1200; i++)); do
       kill -0 "$TCPTOP_PID" 2>/dev/null || die "tcptop exited: $(tail -n 5 "$WORK/tcptop.err")"
-      tcptop_prog_ids "$TCPTOP_PID" >"$WORK/tcptop.ids"
+      attached_progs "$TCPTOP_PID" >"$WORK/tcptop.ids"     # its own: other tcptop instances do not count
       missing=""
       for p in $PROGRAMS; do
          grep -q "^$p " "$WORK/tcptop.ids" || missing+=" $p"
@@ -382,19 +346,20 @@ table() {
    done <"$WORK/progs"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      n) RUNS=$2 ;;
+      b) BULK_MB=$2 ;;
+      m) PINGPONG=$2 ;;
+      u) UDP_COUNT=$2 ;;
+      c) CHURN=$2 ;;
+      w) WORKLOADS=${2//,/ } ;;
+   esac
+}
+
 main() {
-   while getopts "n:b:m:u:c:w:h" opt; do
-      case $opt in
-         n) RUNS=$OPTARG ;;
-         b) BULK_MB=$OPTARG ;;
-         m) PINGPONG=$OPTARG ;;
-         u) UDP_COUNT=$OPTARG ;;
-         c) CHURN=$OPTARG ;;
-         w) WORKLOADS=${OPTARG//,/ } ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
+   bench_options "n:b:m:u:c:w:" "$@"
    local v
    for v in "$RUNS" "$BULK_MB" "$PINGPONG" "$UDP_COUNT" "$CHURN"; do
       [[ "$v" =~ ^[0-9]+$ ]] || die "options want whole numbers, not '$v'"
@@ -405,23 +370,17 @@ main() {
    done
    [ -n "$WORKLOADS" ] || die "-w wants at least one workload"
 
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "probe_cost.sh: skipped: loading eBPF programs needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   skip_unless_root "eBPF programs"
+   need_tcptop
    CLANG=${CLANG:-clang-14}
    BPFTOOL=${BPFTOOL:-bpftool}
    CC=${CC:-gcc}
-   command -v "$CLANG" >/dev/null || die "$CLANG not found (set CLANG)"
-   command -v "$BPFTOOL" >/dev/null || die "$BPFTOOL not found (set BPFTOOL)"
-   command -v "$CC" >/dev/null || die "$CC not found (set CC)"
+   need_cmd "$CLANG" "set CLANG"
+   need_cmd "$BPFTOOL" "set BPFTOOL"
+   need_cmd "$CC" "set CC"
    CGROUP_ROOT=$(cgroup_root) || die "no cgroup v2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified"
 
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
+   bench_scratch
    write_sources
    build
 

@@ -21,93 +21,55 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CONNS=50000 WINDOW=20 ROUNDS=2 BASE="" PER=10000 PORT0=5000 SETTLE=3
+CONNS=50000 WINDOW=20 ROUNDS=2 BASE="" PER=10000 SETTLE=3
 PROGRAMS="flow_ingress sock_send sock_recv tcp_state tcp_open sock_release"
 NS="tcptop-bench-sample-$$"
-WORK="" NS_MADE="" HOLD_PID="" HOLD_PIDS="" TCPTOP_PID="" FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "sample_cost.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
-   local p
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
-   for p in $HOLD_PIDS $HOLD_PID; do stop "$p" TERM || true; done
-   TCPTOP_PID="" HOLD_PID="" HOLD_PIDS=""
-   drop_scratch
+   bench_stop
 }
 
-# measure BINARY: "CPU_S WALL_S RSS_KB" of one run over the window.
+# measure BINARY FILE: "CPU_S WALL_S RSS_KB" of one run over the window into
+# FILE (run in this shell, not in $(...): the clean-up must see TCPTOP_PID).
 measure() {
-   "$1" -b -d 1 --format csv --cache-dir "$WORK/cache" >/dev/null 2>"$WORK/tcptop.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "$1 did not attach its probes: $(tail -n 5 "$WORK/tcptop.err")"
-   run_fg sleep "$SETTLE"
-   local m w rss
-   m=$(cpu_mark "$TCPTOP_PID")
-   run_fg sleep "$WINDOW"
-   w=$(cpu_since "$m" "$TCPTOP_PID")
-   rss=$(rss_kb "$TCPTOP_PID")
-   stop "$TCPTOP_PID" INT || true
-   TCPTOP_PID=""
-   echo "$w" | awk -v rss="$rss" '{ printf "%.2f %.2f %d\n", $2, $5, rss }'
+   batch_window "$1" "$WORK/tcptop.err" "$1" -b -d 1 --format csv --cache-dir "$WORK/cache"
+   echo "$WIN" | awk '{ printf "%.2f %.2f %d\n", $2, $5, $7 }' >"$2"
+}
+
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      B) BASE=$2 ;;
+      n) CONNS=$2 ;;
+      d) WINDOW=$2 ;;
+      r) ROUNDS=$2 ;;
+   esac
 }
 
 main() {
-   while getopts "B:n:d:r:h" opt; do
-      case $opt in
-         B) BASE=$OPTARG ;;
-         n) CONNS=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         r) ROUNDS=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
+   bench_options "B:n:d:r:" "$@"
    [ -n "$BASE" ] && [ -x "$BASE" ] || die "-B wants the baseline tcptop binary (e.g. main's build), not '$BASE'"
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive number, not '$CONNS'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
-   [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "-r wants a positive number, not '$ROUNDS'"
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "sample_cost.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it or set TCPTOP"
-   command -v bpftool >/dev/null || die "bpftool not found"
-   HZ=$(getconf CLK_TCK)
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
-   ulimit -n "$(ulimit -Hn)"                # this script and its children only
-   [ "$PER" -le $(($(ulimit -Hn) - 100)) ] || PER=$(($(ulimit -Hn) - 100))
+   need_positive -n "$CONNS"
+   need_positive -d "$WINDOW" seconds
+   need_positive -r "$ROUNDS"
+   skip_unless_root
+   need_tcptop ""
+   need_cmd bpftool
+   bench_scratch
+   load_setup
+   nofile_raise
+   [ "$PER" -le "$NOFILE_PER" ] || PER=$NOFILE_PER
    tcptop_banner
    echo "baseline: $BASE"
-   local left=$CONNS k=0 n
-   while [ "$left" -gt 0 ]; do
-      k=$((k + 1)); n=$((left < PER ? left : PER))
-      hold_start $((PORT0 + k)) "$n" "$WORK/hold$k"
-      HOLD_PIDS="$HOLD_PIDS $HOLD_PID"; HOLD_PID=""
-      left=$((left - n))
-   done
-   echo "held: $CONNS connections ($((2 * CONNS)) sockets) in $k processes; ${WINDOW} s windows, $ROUNDS rounds"
+   hold_to "$CONNS" "$PER"
+   echo "held: $CONNS connections ($((2 * CONNS)) sockets) in ${#HOLD_PIDS[@]} processes; ${WINDOW} s windows, $ROUNDS rounds"
    local r base=0 mine=0 b m
    for ((r = 1; r <= ROUNDS; r++)); do
-      b=$(measure "$BASE"); m=$(measure "$TCPTOP_BIN")
+      measure "$BASE" "$WORK/base"; measure "$TCPTOP_BIN" "$WORK/mine"
+      b=$(cat "$WORK/base"); m=$(cat "$WORK/mine")
       printf 'round %d: baseline %s CPU s (RSS %d MB), this tree %s CPU s (RSS %d MB)\n' "$r" \
          "$(echo "$b" | cut -d' ' -f1)" $(($(echo "$b" | cut -d' ' -f3) / 1024)) \
          "$(echo "$m" | cut -d' ' -f1)" $(($(echo "$m" | cut -d' ' -f3) / 1024))

@@ -45,10 +45,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=200000
 CURVE=10000,50000,100000,200000
@@ -56,86 +54,31 @@ WINDOW=10
 CHURN_RATE=10000
 PER=10000
 SETTLE=4                                  # seconds after attach: the first samples of every row
-PORT0=5000
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-scale-$$"
-WORK=""
-NS_MADE=""
-TCPTOP_PID=""
-FG_PID=""
-HOLD_PIDS=()
-HOLD_PID=""
-HELD=0
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "scale.sh: $*" >&2
-   exit 1
-}
-
-tm() {
-   tmux -S "$WORK/tmux.sock" -f /dev/null "$@"
-}
-
-stop_holds() {
-   local p
-   # HOLD_PID: one that hold_start gave up on before it was added
-   for p in "${HOLD_PIDS[@]}" ${HOLD_PID:+"$HOLD_PID"}; do stop "$p" TERM 300 || true; done
-   HOLD_PIDS=()
-   HOLD_PID=""
-   HELD=0
-}
 
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
-   [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
-   stop_holds
-   drop_scratch
-}
-
-# hold_to N: netgen hold processes of PER connections until N are held.
-hold_to() {
-   local k out
-   while [ "$HELD" -lt "$1" ]; do
-      k=$((${#HOLD_PIDS[@]} + 1))
-      out="$WORK/hold$k"
-      hold_start $((PORT0 + k)) "$PER" "$out"
-      HOLD_PIDS+=("$HOLD_PID")
-      HELD=$((HELD + PER))
-   done
+   bench_stop 100 300
 }
 
 # window PID NAME: CPU over the window into $WORK/NAME as
 # "PCT CPU_S RSS_START_KB RSS_END_KB".
 window() {
-   local pid=$1 m r0
-   run_fg sleep "$SETTLE"
-   m=$(cpu_mark "$pid"); r0=$(rss_kb "$pid")
-   run_fg sleep "$WINDOW"
-   cpu_since "$m" "$pid" | awk -v r0="$r0" -v r1="$(rss_kb "$pid")" '{ printf "%s %s %d %d\n", $1, $2, r0, r1 }' >"$WORK/$2"
+   cpu_window "$1"
+   echo "$WIN" | awk '{ printf "%s %s %d %d\n", $1, $2, $6, $7 }' >"$WORK/$2"
 }
-
-field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
 
 # batch NAME [ARGS...]: tcptop -b -d 1 --format csv ARGS > /dev/null over a window.
 batch() {
    local name=$1
    shift
-   "$TCPTOP_BIN" -b -d 1 --format csv --max-tcp-connections "$MAXTCP" --cache-dir "$WORK/cache" "$@" \
-      >/dev/null 2>"$WORK/$name.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop -b did not attach its probes: $(tail -n 5 "$WORK/$name.err")"
+   tcptop_start "tcptop -b" /dev/null "$WORK/$name.err" \
+      "$TCPTOP_BIN" -b -d 1 --format csv --max-tcp-connections "$MAXTCP" --cache-dir "$WORK/cache" "$@"
    # seeding the held connections (sock_diag) takes seconds at 400,000
    # sockets: the window starts after the first interval of every row
    wait_written "$TCPTOP_PID" $((2 * HELD * 40)) 300 || die "tcptop -b wrote no full interval in 300 s"
    window "$TCPTOP_PID" "$name"
-   stop "$TCPTOP_PID" INT 300 || true
-   TCPTOP_PID=""
+   tcptop_stop 300 || true
 }
 
 # ss_baseline: `ss -tin` once a second over the window: "PCT CPU_S".
@@ -162,11 +105,7 @@ log_rows() {
 screen_session() {
    local name=$1
    shift
-   tm new-session -d -s "$name" -x 200 -y 50 \
-      "exec env TERM=screen LC_ALL=C.UTF-8 '$TCPTOP_BIN' --max-tcp-connections $MAXTCP --cache-dir '$WORK/cache' $* 2>'$WORK/$name.err'" ||
-      die "tmux new-session failed"
-   TCPTOP_PID=$(tm display -p -t "$name" '#{pane_pid}')
-   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/$name.err" 2>/dev/null)"
+   screen_start "$name" "$WORK/$name.err" "$TCPTOP_BIN" --max-tcp-connections "$MAXTCP" --cache-dir "$WORK/cache" "$@"
 }
 
 screen_quit() {
@@ -267,54 +206,47 @@ report() {
         END { for (k in v) printf "   %-16s%s   (worst %s; <= 50 ms: %s)\n", k, v[k], m[k], (m[k] != "timeout" && m[k] + 0 <= 50) ? "OK" : "MISSED" }' "$WORK/keys"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      n) CONNS=$2 ;;
+      C) CURVE=$2 ;;
+      d) WINDOW=$2 ;;
+      r) CHURN_RATE=$2 ;;
+      p) PER=$2 ;;
+   esac
+}
+
 parse_args() {
-   while getopts "n:C:d:r:p:h" opt; do
-      case $opt in
-         n) CONNS=$OPTARG ;;
-         C) CURVE=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         r) CHURN_RATE=$OPTARG ;;
-         p) PER=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive number, not '$CONNS'"
+   bench_options "n:C:d:r:p:" "$@"
+   need_positive -n "$CONNS"
    [[ "$CURVE" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "-C wants counts separated by commas, not '$CURVE'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
+   need_positive -d "$WINDOW" seconds
    [[ "$CHURN_RATE" =~ ^[0-9]+$ ]] || die "-r wants a rate (0: no churn), not '$CHURN_RATE'"
-   [[ "$PER" =~ ^[1-9][0-9]*$ ]] || die "-p wants a positive number, not '$PER'"
+   need_positive -p "$PER"
 }
 
 main() {
    parse_args "$@"
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "scale.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   skip_unless_root
+   need_tcptop
    PY=$(find_python) || die "python3 not found"
-   for c in "${CC:-gcc}" tmux bpftool ss; do command -v "$c" >/dev/null || die "$c not found"; done
-   HZ=$(getconf CLK_TCK)
-   ulimit -n "$(ulimit -Hn)"                # this script and its children only
-   [ "$PER" -le $(($(ulimit -Hn) - 100)) ] || PER=$(($(ulimit -Hn) - 100))
+   for c in "${CC:-gcc}" tmux bpftool ss; do need_cmd "$c"; done
+   nofile_raise
+   [ "$PER" -le "$NOFILE_PER" ] || PER=$NOFILE_PER
    CONNS=$(((CONNS + PER - 1) / PER * PER))
    MAXTCP=$((2 * CONNS + 65536))
    CURVE_RUN=$(echo "$CURVE" | tr ',' '\n' | awk -v n="$CONNS" '$1 > 0 && $1 < n' | sort -n | uniq | tr '\n' ' ')
    CURVE_RUN="$CURVE_RUN$CONNS"
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
+   bench_scratch
+   load_setup
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs, $(mem_available_mb) MB available; up to $CONNS connections" \
         "($PER per netgen hold), --max-tcp-connections $MAXTCP, ${WINDOW} s windows"
    MEM0=$(mem_available_mb)
    local n
    for n in $CURVE_RUN; do
-      hold_to "$n"
+      hold_to $(((n + PER - 1) / PER * PER)) "$PER"   # whole netgen holds of PER
       [ "$n" -eq "$CONNS" ] && MEM1=$(mem_available_mb)
       echo "  $HELD connections held: tcptop -b"
       batch "b$n"
@@ -324,7 +256,7 @@ main() {
    echo "  the screen"; screen_session screen; wait_all_rows screen; window "$TCPTOP_PID" screen; screen_quit screen
    echo "  the screen's keys"; measure_keys
    report
-   stop_holds
+   stop_holds 300
    if [ "$CHURN_RATE" -gt 0 ]; then
       echo
       echo "churn (bench/churn.sh -r $CHURN_RATE -d 10):"

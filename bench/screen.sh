@@ -37,73 +37,37 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNS=500
 WINDOW=20
 SETTLE=3
 PORT=5001
 TARGET_PCT=1.0
-PROGRAMS="flow_ingress flow_egress sock_send sock_recv tcp_state tcp_open sock_release"
 
 NS="tcptop-bench-screen-$$"
-WORK=""
-NS_MADE=""
-HOLD_PID=""
-HOLD_PIDS=()
 OTHER_BIN=""
-TCPTOP_PID=""
 TOP_PID=""
-FG_PID=""
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "screen.sh: $*" >&2
-   exit 1
-}
-
-tm() {
-   tmux -S "$WORK/tmux.sock" -f /dev/null "$@"
-}
 
 cleanup() {
-   stop "$FG_PID" TERM || true
-   stop "$TCPTOP_PID" INT || true
    stop "$TOP_PID" TERM || true
-   [ -n "$WORK" ] && { tm kill-server 2>/dev/null || true; }
-   local p
-   for p in "${HOLD_PIDS[@]}" ${HOLD_PID:+"$HOLD_PID"}; do stop "$p" TERM 300 || true; done
-   TCPTOP_PID=""; HOLD_PID=""; HOLD_PIDS=(); TOP_PID=""
-   drop_scratch
+   TOP_PID=""
+   bench_stop 100 300
 }
-
 
 # window PID NAME [EXTRA_PID]: CPU over the window into $WORK/NAME as
 # "PCT CPU_S USER_S SYS_S RSS_KB [EXTRA_PCT]".
 window() {
-   local pid=$1 name=$2 extra=${3:-} m e="" w x="0"
-   run_fg sleep "$SETTLE"
-   m=$(cpu_mark "$pid"); [ -n "$extra" ] && e=$(cpu_mark "$extra")
-   run_fg sleep "$WINDOW"
-   w=$(cpu_since "$m" "$pid"); [ -n "$extra" ] && x=$(cpu_since "$e" "$extra" | awk '{ print $1 }')
-   echo "$w" | awk -v rss="$(rss_kb "$pid")" -v x="$x" '{ printf "%s %s %s %s %d %.3f\n", $1, $2, $3, $4, rss, x }' >"$WORK/$name"
+   cpu_window "$1" "${3:-}"
+   echo "$WIN" | awk '{ printf "%s %s %s %s %d %.3f\n", $1, $2, $3, $4, $7, $8 }' >"$WORK/$2"
 }
 
 # measure_screen [BINARY NAME]: the screen of BINARY (default: this tcptop)
 # into $WORK/NAME (default screen).
 measure_screen() {
    local bin=${1:-$TCPTOP_BIN} name=${2:-screen}
-   tm new-session -d -s bench -x 200 -y 50 \
-      "exec env TERM=screen LC_ALL=C.UTF-8 '$bin' --cache-dir '$WORK/cache' 2>'$WORK/$name.err'" ||
-      die "tmux new-session failed"
-   TCPTOP_PID=$(tm display -p -t bench '#{pane_pid}')
-   wait_attached "$TCPTOP_PID" || die "the screen did not attach its probes: $(cat "$WORK/$name.err" 2>/dev/null)"
+   screen_start bench "$WORK/$name.err" "$bin" --cache-dir "$WORK/cache"
    window "$TCPTOP_PID" "$name" "$(tm display -p '#{pid}')"
    tm capture-pane -p -t bench >"$WORK/$name.shot"
    tm send-keys -t bench q
@@ -113,12 +77,9 @@ measure_screen() {
 }
 
 measure_batch() {
-   "$TCPTOP_BIN" -b -d 1 --format csv --cache-dir "$WORK/cache" >/dev/null 2>"$WORK/batch.err" &
-   TCPTOP_PID=$!
-   wait_attached "$TCPTOP_PID" || die "tcptop -b did not attach its probes: $(tail -n 5 "$WORK/batch.err")"
+   tcptop_start "tcptop -b" /dev/null "$WORK/batch.err" "$TCPTOP_BIN" -b -d 1 --format csv --cache-dir "$WORK/cache"
    window "$TCPTOP_PID" batch
-   stop "$TCPTOP_PID" INT || true
-   TCPTOP_PID=""
+   tcptop_stop || true
 }
 
 measure_top() {
@@ -130,21 +91,10 @@ measure_top() {
 }
 
 start_load() {
-   build_netgen "$WORK" || die "could not build bench/netgen.c: $(tail -n 5 "$WORK/build.log")"
-   bench_netns "$NS" || die "cannot set up network namespace $NS"
-   ulimit -n "$(ulimit -Hn)"                # this script and its children only
-   local per=$(($(ulimit -Hn) - 100)) held=0 k=0 n
-   while [ "$held" -lt "$CONNS" ]; do       # each netgen holds n sockets, its server child as many
-      n=$((CONNS - held < per ? CONNS - held : per))
-      hold_start $((PORT + k)) "$n" "$WORK/hold$k.out" 120
-      HOLD_PIDS+=("$HOLD_PID")
-      HOLD_PID=""
-      held=$((held + n))
-      k=$((k + 1))
-   done
+   load_setup
+   nofile_raise
+   hold_to "$CONNS" "$NOFILE_PER" "$PORT"
 }
-
-field() { awk -v f="$2" '{ print $f }' "$WORK/$1"; }
 
 report() {
    local s b t
@@ -171,30 +121,24 @@ report() {
    [ -z "$OTHER_BIN" ] || echo "-B:     $(grep -m1 '^Showing' "$WORK/before.shot" || echo 'no Showing line captured')"
 }
 
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      c) CONNS=$2 ;;
+      B) OTHER_BIN=$2 ;;
+      d) WINDOW=$2 ;;
+   esac
+}
+
 main() {
-   while getopts "c:d:B:h" opt; do
-      case $opt in
-         c) CONNS=$OPTARG ;;
-         B) OTHER_BIN=$OPTARG ;;
-         d) WINDOW=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$CONNS" =~ ^[1-9][0-9]*$ ]] || die "-c wants a positive number, not '$CONNS'"
-   [[ "$WINDOW" =~ ^[1-9][0-9]*$ ]] || die "-d wants a positive number of seconds, not '$WINDOW'"
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "screen.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+   bench_options "c:d:B:" "$@"
+   need_positive -c "$CONNS"
+   need_positive -d "$WINDOW" seconds
+   skip_unless_root
+   need_tcptop
    CC=${CC:-gcc}
-   for c in "$CC" tmux top bpftool; do command -v "$c" >/dev/null || die "$c not found"; done
-   HZ=$(getconf CLK_TCK)
-   trap cleanup EXIT
-   trap 'exit 130' INT
-   trap 'exit 143' TERM
-   WORK=$(mktemp -d)
+   for c in "$CC" tmux top bpftool; do need_cmd "$c"; done
+   bench_scratch
    tcptop_banner
    echo "machine: $(uname -sr), $(nproc) CPUs; $CONNS connections ($((2 * CONNS)) rows), ${WINDOW} s windows"
    start_load

@@ -23,10 +23,8 @@
 
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
-. "$BENCH_DIR/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MEASURE="$BENCH_DIR/measure-start.py"
 
 RUNS=5
@@ -41,15 +39,6 @@ TARGET_WARM_RATIO=0.10
 TARGET_STEADY_MB=15
 
 WORK=""                                   # scratch directory, removed on exit
-
-usage() {
-   sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
-
-die() {
-   echo "startup.sh: $*" >&2
-   exit 1
-}
 
 cleanup() {
    if [ -n "$WORK" ]; then
@@ -174,21 +163,19 @@ EOF
    fi
 }
 
-main() {
-   while getopts "n:h" opt; do
-      case $opt in
-         n) RUNS=$OPTARG ;;
-         h) usage; exit 0 ;;
-         *) usage >&2; exit 2 ;;
-      esac
-   done
-   [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive number, not '$RUNS'"
+# option LETTER VALUE: one option (bench_options).
+option() {
+   case $1 in
+      n) RUNS=$2 ;;
+   esac
+}
 
-   if [ "$(id -u)" -ne 0 ]; then
-      echo "startup.sh: skipped: loading eBPF probes needs root (run it with sudo)"
-      exit 0
-   fi
-   TCPTOP_BIN=$(find_tcptop) || die "no tcptop binary${TCPTOP:+ at $TCPTOP}: build it (cd b && make) or set TCPTOP"
+main() {
+   bench_options "n:" "$@"
+   need_positive -n "$RUNS"
+
+   skip_unless_root
+   need_tcptop
    PY=$(find_python) || die "python3 not found"
    BPFTRACE=${BPFTRACE:-$(command -v bpftrace || true)}
    BPFTRACE_NAME="bpftrace (not found)"
