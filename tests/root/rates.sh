@@ -6,7 +6,9 @@
 # interval's first change (ConnTable's list): a row the backend changed
 # without listing it first would show 0 or a wrong rate. 40 TCP
 # connections send bursts at random (some intervals idle), 6 UDP flows
-# exchange a datagram every 0.3 s; -d 0.4 for about 6 s.
+# exchange a datagram every 0.3 s; -d 0.4 for about 6 s. Its ports (TCP
+# 6351, UDP 6451-6456 and 6551-6556) are its own: tcptop sees every
+# namespace, so two tests on one port count each other's rows.
 . "${srcdir:-.}/tests/root/lib.sh"
 need_root
 make_netns
@@ -16,22 +18,22 @@ start_batch "$TMP/out" "$TMP/err" -d 0.4 --format csv \
 in_netns python3 - > "$TMP/gen" <<'PY' &
 import random, socket, threading, time
 random.seed(7)
-srv = socket.socket(); srv.bind(("127.0.0.1", 6301)); srv.listen(64)
+srv = socket.socket(); srv.bind(("127.0.0.1", 6351)); srv.listen(64)
 cli, acc = [], []
 for _ in range(40):
-    cli.append(socket.create_connection(("127.0.0.1", 6301))); acc.append(srv.accept()[0])
+    cli.append(socket.create_connection(("127.0.0.1", 6351))); acc.append(srv.accept()[0])
 def drain(s):
     while s.recv(65536):
         pass
 for s in acc:
     threading.Thread(target=drain, args=(s,), daemon=True).start()
 def udp(i):
-    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 6400 + i))
-    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 6500 + i))
+    a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 6451 + i))
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 6551 + i))
     end = time.time() + 6.5
     while time.time() < end:
-        a.sendto(b"u" * (100 + 37 * i), ("127.0.0.1", 6500 + i)); b.recv(2048)
-        b.sendto(b"v" * (50 + i), ("127.0.0.1", 6400 + i)); a.recv(2048)
+        a.sendto(b"u" * (100 + 37 * i), ("127.0.0.1", 6551 + i)); b.recv(2048)
+        b.sendto(b"v" * (50 + i), ("127.0.0.1", 6451 + i)); a.recv(2048)
         time.sleep(0.3)
 for i in range(6):
     threading.Thread(target=udp, args=(i,), daemon=True).start()
@@ -54,7 +56,7 @@ import csv, sys
 last, bad, checked, moving, idle = {}, [], 0, 0, 0
 for r in csv.DictReader(open(sys.argv[1])):
     ports = {int(r["lport"] or 0), int(r["rport"] or 0)}
-    if not (6301 in ports or ports & set(range(6400, 6406)) or ports & set(range(6500, 6506))):
+    if not (6351 in ports or ports & set(range(6451, 6457)) or ports & set(range(6551, 6557))):
         continue   # tcptop sees every namespace: only this test's rows
     key = (r["proto"], r["laddr"], r["lport"], r["raddr"], r["rport"])
     t = float(r["time"])
