@@ -107,10 +107,11 @@ void ConnTable_prefetchSlot(const ConnTable* this, const ConnKey* key);
 /* The row in that slot, once the slot is in the cache (stage 1). */
 void ConnTable_prefetchRow(const ConnTable* this, const ConnKey* key);
 
+/* Every cache line of a row: 152 bytes not aligned to 64 may span four. */
 static inline void Conn_prefetch(const Conn* c) {
-   __builtin_prefetch(c);
-   __builtin_prefetch((const char*)c + 64);
-   __builtin_prefetch((const char*)c + 128);
+   for (size_t off = 0; off < sizeof(Conn); off += 64)
+      __builtin_prefetch((const char*)c + off);
+   __builtin_prefetch((const char*)c + sizeof(Conn) - 1);
 }
 
 ConnKey ConnKey_tcp(uint64_t cookie, uint64_t start);

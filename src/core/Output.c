@@ -301,14 +301,6 @@ static char* Output_csvLine(const OutputCsvPlan* plan, const Conn* c, const RowC
    return p;
 }
 
-/* All of a row's lines: a CSV line reads every field, and Conn_prefetch's
- * first three lines leave out the last ones (comm, startTime, cgroupId). */
-static inline void Output_prefetchRow(const Conn* c) {
-   for (size_t off = 0; off < sizeof(Conn); off += 64)
-      __builtin_prefetch((const char*)c + off);
-   __builtin_prefetch((const char*)c + sizeof(Conn) - 1);
-}
-
 static size_t Output_csvLineMax(const ColumnList* cl) {
    return (size_t)cl->count * (2 * OUTPUT_CELL + 3) + 2;
 }
@@ -327,7 +319,7 @@ static void Output_csv(Output* this, Conn** rows, size_t n, const RowContext* ct
    OutputBlock_init(&b, this->out, Output_csvLineMax(cl));
    for (size_t i = 0; i < n; i++) {
       if (i + CONNTABLE_AHEAD < n)
-         Output_prefetchRow(rows[i + CONNTABLE_AHEAD]);
+         Conn_prefetch(rows[i + CONNTABLE_AHEAD]);
       b.p = Output_csvLine(&plan, rows[i], ctx, OutputBlock_next(&b));
    }
    OutputBlock_done(&b);
