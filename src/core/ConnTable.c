@@ -64,16 +64,19 @@ void Conn_freeCopy(Conn* c) {
 }
 
 void Conn_setAddrs(Conn* c, int family, const uint8_t laddr[16], const uint8_t raddr[16]) {
+   uint8_t both[32];   /* laddr and raddr may be the row's own (Conn_laddr), freed or overwritten below */
+   size_t n = family == AF_INET6 ? 16 : 4;
+   memcpy(both, laddr, n);
+   memcpy(both + 16, raddr, n);
    if (family == AF_INET6) {
       if (c->family != AF_INET6 || !c->addr6)
          c->addr6 = xMalloc(32);
-      memmove(c->addr6, laddr, 16);   /* may be the row's own */
-      memmove(c->addr6 + 16, raddr, 16);
+      memcpy(c->addr6, both, 32);
    } else {
       if (c->family == AF_INET6)
          free(c->addr6);
-      memmove(c->laddr4, laddr, 4);
-      memmove(c->raddr4, raddr, 4);
+      memcpy(c->laddr4, both, 4);
+      memcpy(c->raddr4, both + 16, 4);
    }
    c->family = (uint8_t)family;
 }

@@ -157,6 +157,10 @@ static void test_flow_keys(void) {
    Conn_copy(&copy, ra);
    ConnTable_remove(&t, &a);   /* a copy keeps its own addresses */
    CHECK(memcmp(Conn_laddr(&copy), l6, 16) == 0 && ConnTable_find(&t, &a) == NULL);
+   /* from IPv6 to IPv4 with the row's own addresses: read before they are freed */
+   Conn_setAddrs(&copy, AF_INET6, l6, v6);
+   Conn_setAddrs(&copy, AF_INET, Conn_laddr(&copy), Conn_raddr(&copy));
+   CHECK(copy.family == AF_INET && memcmp(copy.laddr4, l6, 4) == 0 && memcmp(copy.raddr4, v6, 4) == 0);
    Conn_freeCopy(&copy);
    ConnTable_done(&t);
 }
